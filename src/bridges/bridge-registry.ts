@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/prisma.js';
+import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
+import { AppError } from '../core/errors.js';
+import type { OutboundRequest, OutboundTransport } from '../core/ports.js';
+import type { Bridge, BridgeContext } from './bridge.js';
+import { SimulatorBridge } from './simulator/simulator-bridge.js';
+
+export interface BridgeRegistryOptions {
+  db: Database;
+  logger: Logger;
+  record(event: BridgeEvent): Promise<RecordedEvent>;
+  simulatorReceiptMs: number;
+}
+
+interface AccountRow {
+  id: string;
+  kind: string;
+  config: Record<string, unknown>;
+  removedAt: Date | null;
+  paused: boolean;
+}
+
+/**
+ * The bridges this process runs, one per account, created on first use and started once. It is also the send
+ * transport the send job uses.
+ */
+export class BridgeRegistry implements OutboundTransport {
+  private readonly bridges = new Map<string, Promise<Bridge>>();
+
+  constructor(private readonly options: BridgeRegistryOptions) {}
+
+  /** The running bridge of an account; rejects with not_found for an unknown or removed account. */
+  get(accountId: string): Promise<Bridge> {
+    let bridge = this.bridges.get(accountId);
+    if (!bridge) {
+      bridge = this.create(accountId);
+      this.bridges.set(accountId, bridge);
+      bridge.catch(() => this.bridges.delete(accountId));
+    }
+    return bridge;
+  }
+
+  /** The simulator bridge of an account, or null when the account is not a simulator account. */
+  async simulator(accountId: string): Promise<SimulatorBridge | null> {
+    const bridge = await this.get(accountId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') return null;
+      throw error;
+    });
+    return bridge instanceof SimulatorBridge ? bridge : null;
+  }
+
+  async send(request: OutboundRequest): Promise<{ providerMessageId: string }> {
+    const bridge = await this.get(request.accountId);
+    return bridge.send({ clientMessageId: request.clientMessageId, to: request.to, text: request.text });
+  }
+
+  async idempotentSends(accountId: string): Promise<boolean> {
+    return (await this.get(accountId)).capabilities.idempotentSends;
+  }
+
+  /** Whether every started bridge is up; for /readyz. */
+  async states(): Promise<{ accountId: string; state: string }[]> {
+    const rows = await this.options.db.pool.query<{ id: string; state: string }>(
+      `SELECT id, state FROM "ChannelAccount" WHERE id = ANY($1::text[])`,
+      [[...this.bridges.keys()]],
+    );
+    return rows.rows.map((row) => ({ accountId: row.id, state: row.state }));
+  }
+
+  async stop(): Promise<void> {
+    const all = [...this.bridges.values()];
+    this.bridges.clear();
+    await Promise.all(all.map(async (bridge) => (await bridge.catch(() => null))?.stop()));
+  }
+
+  private async create(accountId: string): Promise<Bridge> {
+    const found = await this.options.db.pool.query<AccountRow>(
+      `SELECT id, kind, config, "removedAt", paused FROM "ChannelAccount" WHERE id = $1`,
+      [accountId],
+    );
+    const account = found.rows[0];
+    if (!account || account.removedAt) throw new AppError('not_found', `no channel account "${accountId}"`, { accountId });
+    const context: BridgeContext = {
+      accountId,
+      config: account.config,
+      logger: this.options.logger.child({ accountId, channel: account.kind }),
+      emit: (event) => this.options.record(event),
+    };
+    let bridge: Bridge;
+    switch (account.kind) {
+      case 'simulator':
+        bridge = new SimulatorBridge(context, { pool: this.options.db.pool, receiptMs: this.options.simulatorReceiptMs });
+        break;
+      default:
+        throw new AppError('unavailable', `the ${account.kind} bridge is not available in this build`, { accountId });
+    }
+    await bridge.start();
+    return bridge;
+  }
+}

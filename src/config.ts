@@ -1,0 +1,118 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// The whole environment, parsed once at start. Nothing else in Matterline reads process.env.
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'a postgres:// or postgresql:// URL');
+
+const redisUrl = z
+  .string()
+  .url()
+  .refine((value) => /^rediss?:\/\//.test(value), 'a redis:// or rediss:// URL');
+
+const secretKey = z
+  .string()
+  .refine(
+    (value) => Buffer.from(value, 'base64').length === 32 || /^[0-9a-f]{64}$/i.test(value),
+    '32 bytes, as 64 hex digits or base64',
+  );
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: postgresUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MATTERLINE_DATA_DIR: z.string().min(1).default('.data'),
+  MATTERLINE_SECRET_KEY: secretKey.optional(),
+  MATTERLINE_DEMO_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  MATTERLINE_SEED_DEMO: booleanFlag.default(true),
+  MATTERLINE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  // auto: Redis when REDIS_URL is set or Redis answers on localhost:6379, else BullMQ's PostgreSQL backend.
+  MATTERLINE_QUEUE_BACKEND: z.enum(['auto', 'redis', 'postgres']).default('auto'),
+  MATTERLINE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lower-case letters, digits and _, starting with a letter')
+    .default('matterline'),
+  MATTERLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  MATTERLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  // Which parts this process runs: all (the single-machine default), server only, or workers only.
+  MATTERLINE_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
+  MATTERLINE_SIMULATOR_RECEIPT_MS: z.coerce.number().int().min(0).default(400),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config {
+  env: RawConfig['NODE_ENV'];
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  host: string;
+  port: number;
+  publicUrl: string | undefined;
+  logLevel: RawConfig['LOG_LEVEL'];
+  dataDir: string;
+  secretKey: Buffer | undefined;
+  demoPassword: string | undefined;
+  seedDemo: boolean;
+  embeddedPgPort: number;
+  queueBackend: RawConfig['MATTERLINE_QUEUE_BACKEND'];
+  queuePrefix: string;
+  sweepIntervalMs: number;
+  workerConcurrency: number;
+  role: RawConfig['MATTERLINE_ROLE'];
+  simulatorReceiptMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Matterline cannot start: bad configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function decodeKey(value: string): Buffer {
+  return /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable and what it expects. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const raw = parsed.data;
+  return {
+    env: raw.NODE_ENV,
+    databaseUrl: raw.DATABASE_URL,
+    redisUrl: raw.REDIS_URL,
+    host: raw.HOST,
+    port: raw.PORT,
+    publicUrl: raw.PUBLIC_URL,
+    logLevel: raw.LOG_LEVEL,
+    dataDir: path.resolve(raw.MATTERLINE_DATA_DIR),
+    secretKey: raw.MATTERLINE_SECRET_KEY === undefined ? undefined : decodeKey(raw.MATTERLINE_SECRET_KEY),
+    demoPassword: raw.MATTERLINE_DEMO_PASSWORD,
+    seedDemo: raw.MATTERLINE_SEED_DEMO,
+    embeddedPgPort: raw.MATTERLINE_EMBEDDED_PG_PORT,
+    queueBackend: raw.MATTERLINE_QUEUE_BACKEND,
+    queuePrefix: raw.MATTERLINE_QUEUE_PREFIX,
+    sweepIntervalMs: raw.MATTERLINE_SWEEP_INTERVAL_MS,
+    workerConcurrency: raw.MATTERLINE_WORKER_CONCURRENCY,
+    role: raw.MATTERLINE_ROLE,
+    simulatorReceiptMs: raw.MATTERLINE_SIMULATOR_RECEIPT_MS,
+  };
+}

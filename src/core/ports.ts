@@ -1,0 +1,48 @@
+// What the core needs from the outside, as interfaces the composition roots fill in. The core never imports the
+// queue, the web server or a bridge.
+
+/** A unit of work recorded in the Outbox table: the deterministic job id makes replays harmless. */
+export interface OutboxJob {
+  jobName: JobName;
+  jobId: string;
+  payload: { messageId: string };
+  /** Not before this instant (held sends); absent means now. */
+  runAfter?: Date;
+}
+
+export type JobName = 'inbound' | 'send';
+
+export interface WorkDispatcher {
+  /**
+   * Queues jobs already recorded in the outbox. Called after the transaction that wrote them committed. It may fail
+   * (the queue is down): the outbox sweeper queues them later, so callers log the failure and carry on.
+   */
+  dispatch(jobs: readonly OutboxJob[]): Promise<void>;
+}
+
+/** A change the inbox shows live. Delivery is best effort: a client that missed one reloads from the record. */
+export type LiveEvent =
+  | { type: 'message.created'; firmId: string; conversationId: string; messageId: string }
+  | { type: 'message.status'; firmId: string; conversationId: string; messageId: string; status: string };
+
+export interface LivePublisher {
+  publish(event: LiveEvent): Promise<void>;
+}
+
+/** The outbound half of a bridge, as the send job sees it. */
+export interface OutboundTransport {
+  /**
+   * Sends one message through the account's connection and returns the provider's id. `clientMessageId` is our
+   * message id; transports that can pass it to the provider make a resend after a crash harmless.
+   */
+  send(request: OutboundRequest): Promise<{ providerMessageId: string }>;
+  /** True when sending the same clientMessageId twice delivers once. */
+  idempotentSends(accountId: string): Promise<boolean>;
+}
+
+export interface OutboundRequest {
+  accountId: string;
+  clientMessageId: string;
+  to: string;
+  text?: string;
+}

@@ -1,0 +1,147 @@
+import type { Database } from '../db/prisma.js';
+import { AppError } from './errors.js';
+import { jobIdFor } from './outbox.js';
+import type { LivePublisher, OutboundTransport } from './ports.js';
+import { runJobOnce } from './run-job-once.js';
+import { withTransaction } from './transaction.js';
+
+export interface SendQueuedMessageOptions {
+  db: Database;
+  transport: OutboundTransport;
+  messageId: string;
+  live?: LivePublisher;
+  now?: Date;
+}
+
+export type SendQueuedMessageResult =
+  | { outcome: 'sent'; providerMessageId: string }
+  | { outcome: 'not_yet'; until: Date }
+  | { outcome: 'skipped'; status: string }
+  | { outcome: 'failed'; error: string };
+
+interface SendRow {
+  id: string;
+  firmId: string;
+  accountId: string;
+  conversationId: string;
+  status: string;
+  text: string | null;
+  scheduledFor: Date | null;
+  address: string;
+}
+
+/**
+ * The send job: hands a recorded outbound message to its account's transport, once. The message is marked `sending`
+ * in its own commit before the transport is called, so a crash after the provider accepted it is seen on retry:
+ * transports that pass our id to the provider resend harmlessly; for the others the outcome is unknown, and the
+ * message is marked failed for a person to check rather than risk a duplicate in the client's phone.
+ */
+export async function sendQueuedMessage(options: SendQueuedMessageOptions): Promise<SendQueuedMessageResult> {
+  const { db, messageId, transport } = options;
+  const now = options.now ?? new Date();
+  const jobId = jobIdFor('send', messageId);
+
+  const claim = await withTransaction(db.pool, async (client) => {
+    const found = await client.query<SendRow>(
+      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m.status, m.text, m."scheduledFor", i.address
+         FROM "Message" m JOIN "ContactIdentity" i ON i.id = m."identityId"
+        WHERE m.id = $1 AND m.direction = 'outbound'
+        FOR UPDATE OF m`,
+      [messageId],
+    );
+    const message = found.rows[0];
+    if (!message) return { kind: 'gone' as const };
+    if (message.status === 'scheduled' && message.scheduledFor && message.scheduledFor > now) {
+      return { kind: 'not_yet' as const, until: message.scheduledFor };
+    }
+    if (message.status === 'sending') return { kind: 'resend' as const, message };
+    if (!['queued', 'scheduled', 'sending'].includes(message.status)) {
+      return { kind: 'done_already' as const, status: message.status };
+    }
+    await client.query(`UPDATE "Message" SET status = 'sending' WHERE id = $1`, [messageId]);
+    return { kind: 'send' as const, message };
+  });
+
+  switch (claim.kind) {
+    case 'gone':
+      await runJobOnce(db.pool, jobId, async () => undefined);
+      return { outcome: 'skipped', status: 'gone' };
+    case 'not_yet':
+      return { outcome: 'not_yet', until: claim.until };
+    case 'done_already':
+      await runJobOnce(db.pool, jobId, async () => undefined);
+      return { outcome: 'skipped', status: claim.status };
+    case 'resend': {
+      if (await transport.idempotentSends(claim.message.accountId)) break;
+      const error = 'send_outcome_unknown: the process stopped while the provider was sending; check before resending';
+      await markFailed(options, claim.message, error);
+      return { outcome: 'failed', error };
+    }
+    case 'send':
+      break;
+  }
+
+  const { message } = claim;
+  let providerMessageId: string;
+  try {
+    ({ providerMessageId } = await transport.send({
+      accountId: message.accountId,
+      clientMessageId: message.id,
+      to: message.address,
+      text: message.text ?? undefined,
+    }));
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'bad_request') {
+      await markFailed(options, message, error.message);
+      return { outcome: 'failed', error: error.message };
+    }
+    // Transient: back to queued so the retry sends it; the job's retry policy decides when.
+    await db.pool.query(`UPDATE "Message" SET status = 'queued', error = left($2, 2000) WHERE id = $1`, [
+      messageId,
+      error instanceof Error ? error.message : String(error),
+    ]);
+    throw error;
+  }
+
+  await runJobOnce(db.pool, jobId, async (client) => {
+    await client.query(
+      `UPDATE "Message" SET status = CASE WHEN status = 'sending' THEN 'sent'::"MessageStatus" ELSE status END,
+              "providerMessageId" = $2, "sentAt" = COALESCE("sentAt", now()), error = NULL
+        WHERE id = $1`,
+      [messageId, providerMessageId],
+    );
+    await client.query(
+      `INSERT INTO "MessageStatusEvent" ("messageId", status, at) VALUES ($1, 'sent', now())
+       ON CONFLICT ("messageId", status) DO NOTHING`,
+      [messageId],
+    );
+  });
+  await options.live
+    ?.publish({
+      type: 'message.status',
+      firmId: message.firmId,
+      conversationId: message.conversationId,
+      messageId,
+      status: 'sent',
+    })
+    .catch(() => undefined);
+  return { outcome: 'sent', providerMessageId };
+}
+
+async function markFailed(options: SendQueuedMessageOptions, message: SendRow, error: string): Promise<void> {
+  await runJobOnce(options.db.pool, jobIdFor('send', message.id), async (client) => {
+    await client.query(
+      `UPDATE "Message" SET status = 'failed', error = $2, "failedAt" = now() WHERE id = $1`,
+      [message.id, error],
+    );
+  });
+  await options.live
+    ?.publish({
+      type: 'message.status',
+      firmId: message.firmId,
+      conversationId: message.conversationId,
+      messageId: message.id,
+      status: 'failed',
+    })
+    .catch(() => undefined);
+}

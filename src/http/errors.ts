@@ -1,0 +1,85 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { AppErrorCode } from '../core/errors.js';
+import { AppError, isAppError } from '../core/errors.js';
+
+// The one place error codes become HTTP statuses; the Record makes the compiler check every code has one.
+export const statusOf: Record<AppErrorCode, number> = {
+  bad_request: 400,
+  invalid_json: 400,
+  invalid_utf8: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unauthenticated: 401,
+  bad_signature: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  conflict: 409,
+  consent_required: 409,
+  window_closed: 409,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: AppErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Turns zod issues into a 400 that names each bad field. */
+export function fromZod(error: ZodError, where = 'body'): AppError {
+  const problems = error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+  return new AppError('bad_request', summary, { problems });
+}
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+  length?: number;
+}
+
+function fromBodyParser(error: BodyParserError): AppError | null {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new AppError('payload_too_large', `the request body is larger than the ${error.limit} bytes allowed`, {
+        limit: error.limit,
+      });
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError('bad_request', `the request body could not be read (${error.type})`);
+    default:
+      return null;
+  }
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('not_found', `no route for ${req.method} ${req.path}`));
+};
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const appError = isAppError(error)
+    ? error
+    : error instanceof ZodError
+      ? fromZod(error)
+      : (fromBodyParser(error as BodyParserError) ?? null);
+  if (!appError) {
+    req.log?.error({ err: error }, 'unhandled error');
+  }
+  const final = appError ?? new AppError('internal', 'something went wrong; it has been logged');
+  const status = statusOf[final.code];
+  if (status >= 500 && appError) req.log?.error({ err: error }, final.message);
+  const body: ErrorBody = { error: final.code, message: final.message };
+  if (final.details) body.details = final.details;
+  if (!res.headersSent) res.status(status).json(body);
+};

@@ -1,0 +1,38 @@
+import express from 'express';
+import type { RequestHandler } from 'express';
+import { AppError } from '../core/errors.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Parses a JSON body strictly: the size limit first (413), then the media type (415), then UTF-8 (invalid bytes are
+ * a 400, never silently replaced), then JSON (400 naming the problem). An empty body leaves req.body undefined.
+ */
+export function jsonBody(limit: string | number = '256kb'): RequestHandler[] {
+  return [
+    express.raw({ type: () => true, limit }),
+    (req, _res, next) => {
+      const raw: unknown = req.body;
+      if (!Buffer.isBuffer(raw) || raw.length === 0) {
+        req.body = undefined;
+        return next();
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+        return next(new AppError('unsupported_media_type', 'send the body as application/json'));
+      }
+      let text: string;
+      try {
+        text = strictUtf8.decode(raw);
+      } catch {
+        return next(new AppError('invalid_utf8', 'the request body is not valid UTF-8'));
+      }
+      try {
+        req.body = JSON.parse(text) as unknown;
+      } catch (error) {
+        return next(new AppError('invalid_json', `the request body is not valid JSON: ${(error as Error).message}`));
+      }
+      next();
+    },
+  ];
+}

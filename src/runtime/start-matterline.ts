@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { BridgeRegistry } from '../bridges/bridge-registry.js';
+import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
+import type { Config } from '../config.js';
+import type { BridgeEvent } from '../core/bridge-events.js';
+import { recordBridgeEvent } from '../core/record-bridge-event.js';
+import { seedDemoFirm } from '../core/seed-demo-firm.js';
+import { applyMigrations } from '../db/migrate.js';
+import type { Database } from '../db/prisma.js';
+import { openDatabase } from '../db/prisma.js';
+import { createApp } from '../http/app.js';
+import { createJobDispatcher } from '../jobs/job-dispatcher.js';
+import { OutboxSweeper } from '../jobs/outbox-sweeper.js';
+import type { QueueBackend, QueueBackendKind } from '../jobs/queue-backend.js';
+import { createQueueBackend, redisAnswers } from '../jobs/queue-backend.js';
+import type { Workers } from '../jobs/workers.js';
+import { startWorkers } from '../jobs/workers.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+
+export interface RunningMatterline {
+  config: Config;
+  db: Database;
+  backend: QueueBackend;
+  registry: BridgeRegistry;
+  sweeper: OutboxSweeper | undefined;
+  /** The address the HTTP server listens on, when this process serves HTTP. */
+  url: string | undefined;
+  demo: { seeded: boolean; password: string | undefined } | undefined;
+  /** Stops intake, drains the workers, then closes bridges, queue, database; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const localRedis = 'redis://127.0.0.1:6379';
+
+async function chooseQueueBackend(config: Config): Promise<{ kind: QueueBackendKind; redisUrl?: string }> {
+  if (config.queueBackend === 'postgres') return { kind: 'postgres' };
+  if (config.redisUrl) return { kind: 'redis', redisUrl: config.redisUrl };
+  if (config.queueBackend === 'redis') return { kind: 'redis', redisUrl: localRedis };
+  return (await redisAnswers(localRedis)) ? { kind: 'redis', redisUrl: localRedis } : { kind: 'postgres' };
+}
+
+/** The demo password: the configured one, else one generated on first start and kept in the data folder. */
+async function demoPassword(config: Config): Promise<string> {
+  if (config.demoPassword) return config.demoPassword;
+  const file = path.join(config.dataDir, 'demo-password');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const generated = randomBytes(12).toString('base64url');
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(file, `${generated}\n`, { mode: 0o600 });
+  return generated;
+}
+
+/**
+ * Brings Matterline up as the config says: the database (embedded when DATABASE_URL is unset), migrations, the
+ * queue backend, the demo firm on an empty database, then the workers and the outbox sweeper (role all/worker) and
+ * the HTTP server (role all/server).
+ */
+export async function startMatterline(config: Config, logger: Logger): Promise<RunningMatterline> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, logger });
+      cleanups.push(embedded.stop);
+      databaseUrl = embedded.url;
+    }
+    const migrated = await applyMigrations({ databaseUrl });
+    if (migrated.appliedMigrationNames.length > 0) logger.info({ migrations: migrated.appliedMigrationNames }, 'migrations applied');
+
+    const db = openDatabase({ url: databaseUrl, max: 20, applicationName: `matterline-${config.role}` });
+    cleanups.push(db.close);
+
+    const choice = await chooseQueueBackend(config);
+    const backend = createQueueBackend({ kind: choice.kind, prefix: config.queuePrefix, redisUrl: choice.redisUrl, databaseUrl });
+    cleanups.push(() => backend.close());
+    logger.info({ queue: choice.kind }, `queues on ${choice.kind === 'redis' ? 'Redis' : 'PostgreSQL'}`);
+
+    const dispatcher = createJobDispatcher({ backend });
+    const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
+    const registry = new BridgeRegistry({
+      db,
+      logger,
+      simulatorReceiptMs: config.simulatorReceiptMs,
+      record: (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, event, onDispatchError }),
+    });
+    cleanups.push(() => registry.stop());
+
+    let demo: RunningMatterline['demo'];
+    if (config.seedDemo) {
+      const password = await demoPassword(config);
+      const seeded = await seedDemoFirm({ prisma: db.prisma, password });
+      demo = { seeded: seeded.seeded, password };
+    }
+
+    let workers: Workers | undefined;
+    let sweeper: OutboxSweeper | undefined;
+    if (config.role !== 'server') {
+      workers = startWorkers({ db, backend, transport: registry, logger, concurrency: config.workerConcurrency });
+      sweeper = new OutboxSweeper({ db, backend, logger, intervalMs: config.sweepIntervalMs });
+      await sweeper.start();
+      // Stopped before the queue and database close (cleanups run in reverse).
+      const started = { workers, sweeper };
+      cleanups.push(async () => {
+        await started.sweeper.stop();
+        await started.workers.stop();
+      });
+    }
+
+    let url: string | undefined;
+    if (config.role !== 'worker') {
+      const app = createApp({
+        logger,
+        readiness: [
+          { name: 'postgresql', check: async () => void (await db.pool.query('SELECT 1')) },
+          { name: `queue (${backend.kind})`, check: async () => void (await backend.queue('inbound').getJobCounts('waiting')) },
+          {
+            name: 'bridges',
+            check: async () => {
+              const down = (await registry.states()).filter((s) => !['connected', 'paused'].includes(s.state));
+              if (down.length > 0) throw new Error(`not connected: ${down.map((s) => `${s.accountId} (${s.state})`).join(', ')}`);
+            },
+          },
+        ],
+        routers: [simulatorRoutes({ registry, pool: db.pool })],
+      });
+      const server = await new Promise<Server>((resolve, reject) => {
+        const listening = app.listen(config.port, config.host, () => resolve(listening));
+        listening.once('error', reject);
+      });
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+      // First in the reverse order: stop taking requests before anything else closes.
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      );
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      db,
+      backend,
+      registry,
+      sweeper,
+      url,
+      demo,
+      stop() {
+        stopping ??= runCleanups();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}
