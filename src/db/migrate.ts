@@ -17,9 +17,10 @@ export type { MigrateLogger } from './schema-engine.js';
 // engine takes inside applyMigrations (72707369): the engine asks for that one on its own connection, and one
 // process holding the same key on two sessions would wait on itself. Prisma's lock gives up after 10 seconds, so a
 // second process starting while the first runs a long migration would fail; ours waits (up to lockTimeoutMs).
-const MIGRATION_LOCK_KEY = '7466723610482217'; // "matterline migrate", as a bigint nobody else picks
+export const MIGRATION_LOCK_KEY = '7466723610482217'; // a bigint nobody else picks, as text for pg
 
 const DEFAULT_LOCK_TIMEOUT_MS = 5 * 60_000;
+const LOCK_NOT_AVAILABLE = '55P03'; // SQLSTATE of a lock_timeout expiry
 
 export interface ApplyMigrationsOptions {
   databaseUrl: string;
@@ -43,7 +44,12 @@ async function withMigrationLock<T>(databaseUrl: string, lockTimeoutMs: number, 
   try {
     // lock_timeout bounds the wait for any lock, advisory ones included.
     await client.query(`SET lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
-    await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]).catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code !== LOCK_NOT_AVAILABLE) throw error;
+      throw new Error(`another process kept migrating this database for more than ${lockTimeoutMs} ms`, {
+        cause: error,
+      });
+    });
     try {
       return await run();
     } finally {

@@ -60,11 +60,12 @@ interface WebAssemblyApi {
 const { WebAssembly: webAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
 let bindingsPromise: Promise<WasmBindings> | undefined;
+let lastPanicMessage: string | undefined;
 
 // The engine races its advisory lock against a 10-second timer (tokio's timeout), and the glue has no clearTimeout:
 // the timer outlives the race and keeps Node's event loop alive, so every CLI run and every process that migrates
-// and then wants to exit would hang for ten seconds. The engine never waits on a timer alone (a database call is
-// always in flight beside it), so letting its timers not hold the process open changes nothing else.
+// and then wants to exit would hang for ten seconds. That timeout is the only timer we have seen the engine set, and
+// it always races a database call whose socket keeps the process alive anyway, so unref'd timers change nothing else.
 function withUnrefTimers(bindings: WasmBindings): Record<string, unknown> {
   const imports: Record<string, unknown> = { ...bindings };
   for (const name of Object.keys(imports)) {
@@ -102,8 +103,6 @@ function loadBindings(): Promise<WasmBindings> {
   });
   return bindingsPromise;
 }
-
-let lastPanicMessage: string | undefined;
 
 /** The message of the last panic inside the wasm engine, if any: attach it to errors that look like `unreachable`. */
 export function lastSchemaEnginePanic(): string | undefined {
@@ -146,7 +145,7 @@ function reportCharAsText(client: pg.PoolClient): void {
 function createPool(connectionString: string, logger: MigrateLogger | undefined): pg.Pool {
   // One connection, like the native engine: the migration scripts, the advisory lock Prisma takes and any SET in a
   // migration all land in the same session.
-  const pool = new pg.Pool({ connectionString, max: 1 });
+  const pool = new pg.Pool({ connectionString, max: 1, application_name: 'matterline-schema-engine' });
   pool.on('connect', reportCharAsText);
   pool.on('error', (error) => {
     logger?.warn(`schema engine: idle connection failed: ${error.message}`);
@@ -240,8 +239,8 @@ export async function openSchemaEngine(options: OpenSchemaEngineOptions): Promis
 }
 
 /**
- * The wasm engine rejects with plain objects or strings as often as with Errors; this gives callers an Error whose
- * message carries the engine's own words.
+ * An Error whose message carries the engine's own words. The engine's rejections pass through wasm-bindgen, which
+ * hands on whatever was thrown (an adapter's error object, a string), not always an Error.
  */
 export function toError(error: unknown, context: string): Error {
   if (error instanceof Error) {
