@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { startMatterline } from '../../src/runtime/start-matterline.js';
+
+export const demoPassword = 'demo-password-for-tests';
+export const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export interface TestMatterlineOptions {
+  databaseUrl: string;
+  queue: 'redis' | 'postgres';
+  redisUrl?: string;
+  prefix?: string;
+  role?: 'all' | 'server' | 'worker';
+  sweepIntervalMs?: number;
+  receiptMs?: number;
+}
+
+export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
+
+/** The environment a Matterline process of a test gets: its own database, queue prefix and data folder. */
+export function testEnv(options: TestMatterlineOptions): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: options.databaseUrl,
+    MATTERLINE_QUEUE_BACKEND: options.queue,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    MATTERLINE_QUEUE_PREFIX: options.prefix ?? uniquePrefix(),
+    MATTERLINE_ROLE: options.role ?? 'all',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MATTERLINE_DEMO_PASSWORD: demoPassword,
+    MATTERLINE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'matterline-test-')),
+    MATTERLINE_SWEEP_INTERVAL_MS: String(options.sweepIntervalMs ?? 500),
+    MATTERLINE_SIMULATOR_RECEIPT_MS: String(options.receiptMs ?? 50),
+  };
+}
+
+/** Matterline in this test process, as `npm start` runs it. */
+export async function startTestMatterline(options: TestMatterlineOptions): Promise<RunningMatterline> {
+  const config = loadConfig(testEnv(options));
+  return startMatterline(config, createLogger(config));
+}
+
+/** Matterline in a child process of its own (for SIGKILL and restarts): `src/main.ts` or `src/worker.ts`. */
+export function spawnMatterline(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src', `${entry}.ts`)], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false | null>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false && value !== null) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${options.what ?? 'a condition'}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
+  }
+}
+
+export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  }
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
