@@ -42,12 +42,18 @@ const CLAUSE_END_ES =
 const MESSAGES_EN = '(?:text messages|messages|msgs|texts|sms|whatsapps?|notifications|reminders)';
 const MESSAGES_ES = '(?:mensajes?|textos?|sms|whatsapps?|notificaciones|recordatorios|comunicaciones)';
 const ME_EN = '(?:me|us|this number|my number|my phone)';
+const NOT_WANTING_EN = "(?<!\\b(?:don'?t|do not|not|never) (?:want|wish|need|mean|plan) to )(?<!\\b(?:don'?t|do not) )";
+// "Don't text me after 9pm", "no me escriban al trabajo": a preference about when or where, not a revocation.
+const NOT_QUALIFIED_EN =
+  '(?! (?:after|before|until|till|at work|at night|during|on (?:weekends|sundays|saturdays)|in the (?:morning|evening)|so (?:early|late)|this (?:early|late)|late|early)\\b)';
+const NOT_QUALIFIED_ES =
+  '(?! (?:antes|despues|hasta|al trabajo|en el trabajo|de noche|por la noche|en la noche|por la manana|tan temprano|tan tarde|los (?:fines|domingos|sabados))\\b)';
 const NOT_FROM_SOMEONE_ELSE_EN = '(?! from (?:my|his|her|him|them|that|the other|opposing)\\b)';
 const NOT_FROM_SOMEONE_ELSE_ES = '(?! de (?:mi|su|el|ella|ellos|ellas|esa|ese|la otra|el otro)\\b)';
 const ANYMORE_EN = '(?: (?:anymore|any more|again|ever again|please))?';
 const ANYMORE_ES = '(?: (?:mas|nunca mas|por favor))?';
 
-const CONTACTING_EN = `(?:texting|txting|messaging|msging|contacting|calling|writing(?: to)?|whatsapping|bothering|harass?ing|spamming|sending (?:me |us )?(?:${MESSAGES_EN}|these|this|stuff))`;
+const CONTACTING_EN = `(?:texting|txting|messaging|msging|contacting|calling|writing(?: to)?|whatsapping|bothering|harass?ing|spamming|sending (?:me |us )?(?:${MESSAGES_EN}|(?:these|those)(?: ${MESSAGES_EN})?|this|stuff))`;
 const CONTACT_EN = '(?:text|txt|message|msg|contact|write(?: to)?|whatsapp|sms|bother|harass|spam)';
 
 const ESCRIBIR_ES = '(?:escribir|mandar|enviar|contactar|llamar|molestar|mensajear|textear|whatsappear)';
@@ -59,11 +65,11 @@ const MANDEN_ES = '(?:mand(?:en|es|e)|envi(?:en|es|e))';
 const PATTERNS: readonly RegExp[] = [
   // "STOP", "Please stop!", "stop it now", "paren ya", "alto por favor": the whole message is a plea to stop.
   /^(?:(?:please|pls|plz|just|ok|okay|omg),? )*(?:stop|quit|enough)(?:,? (?:it|this|that|now|please|already|all|everything|pls|plz))*$/,
-  /^(?:(?:por favor|porfa|porfavor|ya),? )*(?:paren|pare|para|alto|basta|ya basta)(?:,? (?:ya|por favor|porfa|de una vez))*$/,
+  /^(?:(?:por favor|porfa|porfavor|ya),? )*(?:paren|pare|para|alto|basta|ya basta|baja|stop)(?:,? (?:ya|por favor|porfa|de una vez))*$/,
   // "stop texting me", "please stop sending me messages", "quit contacting this number".
   new RegExp(`${NOT_ABOUT_SOMEONE_ELSE_EN}\\b(?:stop|quit|cease) ${CONTACTING_EN}(?: ${ME_EN}\\b${ANYMORE_EN}|${CLAUSE_END})`),
   // "don't message me anymore", "do not contact me", "never text this number again".
-  new RegExp(`\\b(?:don'?t|do not|never)(?: ever)? ${CONTACT_EN} ${ME_EN}\\b${ANYMORE_EN}`),
+  new RegExp(`\\b(?:don'?t|do not|never)(?: ever)? ${CONTACT_EN} ${ME_EN}\\b${ANYMORE_EN}${NOT_QUALIFIED_EN}`),
   // Calls are not what this system sends, so only a lasting ban on them counts: "don't call me again".
   new RegExp(`\\b(?:don'?t|do not|never) call ${ME_EN} (?:again|anymore|any more|ever)\\b`),
   new RegExp(`\\b(?:don'?t|do not|never) send ${ME_EN} (?:any ?)?(?:more )?${MESSAGES_EN}`),
@@ -77,8 +83,13 @@ const PATTERNS: readonly RegExp[] = [
   ),
   // "No more messages please" at the start of a sentence (not "there will be no more messages from him").
   new RegExp(`(?:^|[.!?,;] ?|\\bplease )no more (?:${MESSAGES_EN}|texting|messaging|contact)\\b${NOT_FROM_SOMEONE_ELSE_EN}`),
-  // "unsubscribe me", "how do I unsubscribe", "opt me out", "I want to opt out" (not "I don't want to opt out").
-  /(?<!\b(?:don'?t|do not|not|never) (?:want|wish|need|mean|plan) to )(?<!\b(?:don'?t|do not) )\b(?:unsubscribe|unsub|opt(?:ing)?(?: me)?[ -]?out)\b/,
+  // "unsubscribe me", "how do I unsubscribe" (not "I don't want to unsubscribe").
+  new RegExp(`${NOT_WANTING_EN}\\b(?:unsubscribe|unsub)\\b`),
+  // "opt me out", "I want to opt out of these texts"; class actions and settlements have opt-outs too, so an
+  // "opt out of ..." about anything but the messages is left alone.
+  new RegExp(
+    `${NOT_WANTING_EN}\\bopt(?:ing)?(?: me| us)?[ -]?out(?:${CLAUSE_END}| (?:of|from) (?:these |your |the |this |all )?(?:${MESSAGES_EN}|list|texting|messaging)\\b)`,
+  ),
   // "remove me from your list", "take my number off your contacts", "delete my number".
   /\b(?:remove|delete|take|erase) (?:me|us|my (?:phone )?number|this number|my contact(?: info)?) (?:from|off(?: of)?) (?:your|the|this|ur|that) (?:list|contacts|contact list|system|database|records|mailing list|texting list|sms list|messages|texts)\b/,
   new RegExp(`\\b(?:delete|remove|erase) my (?:phone )?number${CLAUSE_END}`),
@@ -92,14 +103,14 @@ const PATTERNS: readonly RegExp[] = [
   /^(?:no,? )?(?:i'?m |i am |we'?re |we are )?not interested(?: (?:thanks|thank you|thx))?$/,
 
   // "no me escriban más", "ya no nos contacten", "no me vuelvan a escribir" (not "le dije que no me escriba").
-  new RegExp(`${NOT_REPORTED_ES}\\b(?:no|ya no|nunca) (?:me|nos) ${ESCRIBAN_ES}\\b`),
+  new RegExp(`${NOT_REPORTED_ES}\\b(?:no|ya no|nunca) (?:me|nos) ${ESCRIBAN_ES}\\b${ANYMORE_ES}${NOT_QUALIFIED_ES}`),
   new RegExp(`${NOT_REPORTED_ES}\\b(?:no|ya no|nunca) (?:me|nos) ${MANDEN_ES} (?:mas ${MESSAGES_ES}|mas\\b|${MESSAGES_ES})`),
   new RegExp(`${NOT_REPORTED_ES}\\b(?:no|ya no|nunca) (?:me|nos) llam(?:en|es|e) (?:mas|nunca)\\b`),
   new RegExp(`${NOT_REPORTED_ES}\\b(?:no|ya no|nunca) (?:me|nos) vuelv(?:an|as|a) a ${ESCRIBIR_ES}\\b`),
   // "dejen de escribirme", "deja de mandarme mensajes", "paren de escribir" (not "mi ex no deja de escribirme").
   // "deje/deja de escribir" alone is also "I stopped writing" once accents are gone, so those need "-me"/"-nos".
-  new RegExp(`${NOT_ABOUT_SOMEONE_ELSE_ES}\\b(?:dejen|dejad|paren|parad) de ${ESCRIBIR_ES}(?:me|nos)?\\b`),
-  new RegExp(`${NOT_ABOUT_SOMEONE_ELSE_ES}\\b(?:deje|deja|pare|para) de ${ESCRIBIR_ES}(?:me|nos)\\b`),
+  new RegExp(`${NOT_ABOUT_SOMEONE_ELSE_ES}\\b(?:dejen|dejad|paren|parad) de ${ESCRIBIR_ES}(?:me|nos)?\\b${ANYMORE_ES}`),
+  new RegExp(`${NOT_ABOUT_SOMEONE_ELSE_ES}\\b(?:deje|deja|pare|para) de ${ESCRIBIR_ES}(?:me|nos)\\b${ANYMORE_ES}`),
   // "no quiero recibir más mensajes", "ya no deseamos mensajes" (but not "mensajes de mi ex").
   new RegExp(
     `\\bno (?:quiero|queremos|deseo|deseamos)(?: recibir| que me (?:manden|envien|mande|envie))?(?: mas| ningun| ninguna| ningunos)? ${MESSAGES_ES}\\b${NOT_FROM_SOMEONE_ELSE_ES}`,
@@ -120,7 +131,7 @@ const PATTERNS: readonly RegExp[] = [
   ),
   /(?:^|\b(?:es|tiene|tienen|tienes|perdon|lo siento|disculpe) (?:el |un )?)numero (?:equivocado|incorrecto)\b/,
   /\bse (?:equivoco|equivocaron|equivocan|ha equivocado|han equivocado) de (?:numero|persona)\b/,
-  /^(?:no,? )?(?:no me interesa|no estoy interesad[oa]|no nos interesa)(?: ,? ?gracias)?$/,
+  /^(?:no,? )?(?:no me interesa|no estoy interesad[oa]|no nos interesa)(?:,? gracias)?$/,
 ];
 
 /**
