@@ -17,43 +17,69 @@ export interface RevocationMatch {
  * "Wrong number" is flagged too: it is not a revocation in words, but it means the firm must stop writing there.
  */
 
+/** An alternation of words or regex fragments, kept as a list so each can be read and reviewed on its own. */
+const anyOf = (...alternatives: string[]) => `(?:${alternatives.join('|')})`;
+
 // A negated or third-person "stop" is a report about someone else, not a request to the firm.
-const NEGATION_EN =
-  "won'?t|will not|wouldn'?t|would not|doesn'?t|does not|didn'?t|did not|don'?t|do not|can'?t|cannot|can not|couldn'?t|could not|never|not|isn'?t|aren'?t|wasn'?t";
-const THIRD_PERSON_EN =
-  'him|her|them|he|she|they|it|ex|husband|wife|boyfriend|girlfriend|partner|landlord|boss|employer|neighbou?r|mom|mother|dad|father|son|daughter|brother|sister|kids?|someone|somebody|collectors?|creditors?|agency|caller|stalker|abuser';
+const NEGATION_EN = anyOf(
+  ...["won'?t", 'will not', "wouldn'?t", 'would not', "doesn'?t", 'does not', "didn'?t", 'did not', "don'?t", 'do not'],
+  ...["can'?t", 'cannot', 'can not', "couldn'?t", 'could not', 'never', 'not', "isn'?t", "aren'?t", "wasn'?t"],
+);
+const THIRD_PERSON_EN = anyOf(
+  ...['him', 'her', 'them', 'he', 'she', 'they', 'it', 'someone', 'somebody'],
+  ...['ex', 'husband', 'wife', 'boyfriend', 'girlfriend', 'partner', 'mom', 'mother', 'dad', 'father', 'son'],
+  ...['daughter', 'brother', 'sister', 'kids?', 'landlord', 'boss', 'employer', 'neighbou?r'],
+  ...['collectors?', 'creditors?', 'agency', 'caller', 'stalker', 'abuser'],
+);
 // "he won't stop", "make him stop", "get her to stop", "my ex husband needs to stop": a third person up to three
 // words back, or a negation right before.
-const NOT_ABOUT_SOMEONE_ELSE_EN = `(?<!\\b(?:${THIRD_PERSON_EN})\\b(?: \\S+){0,2} )(?<!\\b(?:${NEGATION_EN}) (?:ever )?)`;
+const NOT_ABOUT_SOMEONE_ELSE_EN = `(?<!\\b${THIRD_PERSON_EN}\\b(?: \\S+){0,2} )(?<!\\b${NEGATION_EN} (?:ever )?)`;
 
-const NEGATION_ES = 'no|nunca|ni|jamas';
-const THIRD_PERSON_ES =
-  'el|ella|ellos|ellas|ex|esposo|esposa|marido|mujer|novio|novia|pareja|jefe|jefa|patron|casero|casera|arrendador|vecino|vecina|padre|madre|hijo|hija|hermano|hermana|suegro|suegra|cobradore?s?|acreedor(?:es)?|alguien|agencia';
-const NOT_ABOUT_SOMEONE_ELSE_ES = `(?<!\\b(?:${THIRD_PERSON_ES})\\b(?: \\S+){0,2} )(?<!\\b(?:${NEGATION_ES}) (?:me |nos )?)`;
+const NEGATION_ES = anyOf('no', 'nunca', 'ni', 'jamas');
+const THIRD_PERSON_ES = anyOf(
+  ...['el', 'ella', 'ellos', 'ellas', 'alguien', 'ex', 'esposo', 'esposa', 'marido', 'mujer', 'novio', 'novia'],
+  ...['pareja', 'padre', 'madre', 'hijo', 'hija', 'hermano', 'hermana', 'suegro', 'suegra', 'vecino', 'vecina'],
+  ...['jefe', 'jefa', 'patron', 'casero', 'casera', 'arrendador', 'cobradore?s?', 'acreedor(?:es)?', 'agencia'],
+);
+const NOT_ABOUT_SOMEONE_ELSE_ES = `(?<!\\b${THIRD_PERSON_ES}\\b(?: \\S+){0,2} )(?<!\\b${NEGATION_ES} (?:me |nos )?)`;
 // Reported speech: "le dije a mi ex que no me escriba más" asks the firm nothing.
-const NOT_REPORTED_ES = '(?<!\\b(?:le|les|dile|diles|digale|digales|decirle|decirles|pedirle|pedirles)\\b[^.!?]{0,40}\\bque )';
+const TELLING_ES = anyOf('le', 'les', 'dile', 'diles', 'digale', 'digales', 'decirle', 'decirles', 'pedirle', 'pedirles');
+const NOT_REPORTED_ES = `(?<!\\b${TELLING_ES}\\b[^.!?]{0,40}\\bque )`;
 
 // The clause ends here: punctuation, the end, or a word that cannot start an object ("stop texting, please").
-const CLAUSE_END =
-  "(?= ?(?:$|[.!?,;:)\"]|(?:please|pls|plz|anymore|any more|again|now|already|thanks|thank you|thx|ok|okay|immediately|asap|at all|forever|i|i'm|im|this|it|you|and|or|but|ever|lol)\\b))";
-const CLAUSE_END_ES =
-  '(?= ?(?:$|[.!?,;:)"]|(?:por favor|porfa|porfavor|mas|ya|nunca|gracias|ok|de inmediato|inmediatamente|y|o|pero|que|no|estoy)\\b))';
+const CLAUSE_END = `(?= ?(?:$|[.!?,;:)"]|${anyOf(
+  ...['please', 'pls', 'plz', 'anymore', 'any more', 'again', 'ever', 'forever', 'now', 'already', 'immediately'],
+  ...['asap', 'at all', 'thanks', 'thank you', 'thx', 'ok', 'okay', 'lol', 'i', "i'm", 'im', 'this', 'it', 'you'],
+  ...['and', 'or', 'but'],
+)}\\b))`;
+const CLAUSE_END_ES = `(?= ?(?:$|[.!?,;:)"]|${anyOf(
+  ...['por favor', 'porfa', 'porfavor', 'mas', 'ya', 'nunca', 'gracias', 'ok', 'de inmediato', 'inmediatamente'],
+  ...['y', 'o', 'pero', 'que', 'no', 'estoy'],
+)}\\b))`;
 
 const MESSAGES_EN = '(?:text messages|messages|msgs|texts|sms|whatsapps?|notifications|reminders)';
 const MESSAGES_ES = '(?:mensajes?|textos?|sms|whatsapps?|notificaciones|recordatorios|comunicaciones)';
 const ME_EN = '(?:me|us|this number|my number|my phone)';
 const NOT_WANTING_EN = "(?<!\\b(?:don'?t|do not|not|never) (?:want|wish|need|mean|plan) to )(?<!\\b(?:don'?t|do not) )";
 // "Don't text me after 9pm", "no me escriban al trabajo": a preference about when or where, not a revocation.
-const NOT_QUALIFIED_EN =
-  '(?! (?:after|before|until|till|at work|at night|during|on (?:weekends|sundays|saturdays)|in the (?:morning|evening)|so (?:early|late)|this (?:early|late)|late|early)\\b)';
-const NOT_QUALIFIED_ES =
-  '(?! (?:antes|despues|hasta|al trabajo|en el trabajo|de noche|por la noche|en la noche|por la manana|tan temprano|tan tarde|los (?:fines|domingos|sabados))\\b)';
+const NOT_QUALIFIED_EN = `(?! ${anyOf(
+  ...['after', 'before', 'until', 'till', 'during', 'late', 'early', 'at work', 'at night', 'in the (?:morning|evening)'],
+  ...['on (?:weekends|sundays|saturdays)', 'so (?:early|late)', 'this (?:early|late)'],
+)}\\b)`;
+const NOT_QUALIFIED_ES = `(?! ${anyOf(
+  ...['antes', 'despues', 'hasta', 'al trabajo', 'en el trabajo', 'de noche', 'por la noche', 'en la noche'],
+  ...['por la manana', 'tan temprano', 'tan tarde', 'los (?:fines|domingos|sabados)'],
+)}\\b)`;
 const NOT_FROM_SOMEONE_ELSE_EN = '(?! from (?:my|his|her|him|them|that|the other|opposing)\\b)';
 const NOT_FROM_SOMEONE_ELSE_ES = '(?! de (?:mi|su|el|ella|ellos|ellas|esa|ese|la otra|el otro)\\b)';
 const ANYMORE_EN = '(?: (?:anymore|any more|again|ever again|please))?';
 const ANYMORE_ES = '(?: (?:mas|nunca mas|por favor))?';
 
-const CONTACTING_EN = `(?:texting|txting|messaging|msging|contacting|calling|writing(?: to)?|whatsapping|bothering|harass?ing|spamming|sending (?:me |us )?(?:${MESSAGES_EN}|(?:these|those)(?: ${MESSAGES_EN})?|this|stuff))`;
+const CONTACTING_EN = anyOf(
+  ...['texting', 'txting', 'messaging', 'msging', 'contacting', 'calling', 'writing(?: to)?', 'whatsapping'],
+  ...['bothering', 'harass?ing', 'spamming'],
+  `sending (?:me |us )?${anyOf(MESSAGES_EN, `(?:these|those)(?: ${MESSAGES_EN})?`, 'this', 'stuff')}`,
+);
 const CONTACT_EN = '(?:text|txt|message|msg|contact|write(?: to)?|whatsapp|sms|bother|harass|spam)';
 
 const ESCRIBIR_ES = '(?:escribir|mandar|enviar|contactar|llamar|molestar|mensajear|textear|whatsappear)';
