@@ -35,6 +35,10 @@ export interface CreateQueueBackendOptions {
   databaseUrl?: string;
 }
 
+// A crashed worker's active jobs are taken back after its lock lapses. The lock is renewed every lockDuration / 2
+// while a job runs, so only a dead (or frozen for 10 s) worker loses it.
+const recovery = { lockDuration: 10_000, stalledInterval: 5_000 } as const;
+
 export function createQueueBackend(options: CreateQueueBackendOptions): QueueBackend {
   return options.kind === 'redis' ? redisBackend(options) : postgresBackend(options);
 }
@@ -65,6 +69,7 @@ function redisBackend(options: CreateQueueBackendOptions): QueueBackend {
       const worker = new Worker(`${options.prefix}-${base}`, processor, {
         connection: connection as unknown as ConnectionOptions,
         concurrency: workerOptions.concurrency,
+        ...recovery,
       } satisfies WorkerOptions);
       owned.push({ close: async () => connection.quit().catch(() => connection.disconnect()) });
       return worker as unknown as WorkerHandle;
@@ -99,6 +104,7 @@ function postgresBackend(options: CreateQueueBackendOptions): QueueBackend {
       return new PgWorker(`${options.prefix}-${base}`, processor, {
         connection,
         concurrency: workerOptions.concurrency,
+        ...recovery,
       }) as unknown as WorkerHandle;
     },
     async close() {

@@ -1,0 +1,92 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { exited, spawnMatterline, startTestMatterline, testEnv, uniquePrefix, waitFor } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+const total = 1000;
+
+// A worker process killed with SIGKILL in the middle of a burst: after a restart every message is stored exactly once
+// and processed exactly once.
+describe('a worker killed with SIGKILL mid-run', () => {
+  let database: TestDatabase;
+  let server: RunningMatterline;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await server?.stop();
+    await database?.drop();
+  });
+
+  const countProcessed = async () =>
+    (await server.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "ProcessedJob" WHERE "jobId" LIKE 'inbound-%'`))
+      .rows[0]!.n;
+
+  it(`stores and processes each of ${total} messages exactly once`, { timeout: 240_000 }, async () => {
+    const prefix = uniquePrefix();
+    server = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', prefix, role: 'server' });
+    const workerEnv = testEnv({ databaseUrl: database.url, queue: 'redis', prefix, role: 'worker' });
+    const firstWorker = spawnMatterline('worker', workerEnv);
+    children.push(firstWorker);
+
+    // Clients keep texting throughout, 20 at a time; every request must be answered 2xx.
+    let next = 0;
+    const statuses: number[] = [];
+    const sendAll = Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < total) {
+          const i = next++;
+          const response = await fetch(`${server.url}/api/simulator/demo/inbound`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ from: `+1555030${String(i % 50).padStart(4, '0')}`, text: `burst ${i}`, id: `kill-${i}` }),
+          });
+          statuses.push(response.status);
+          await response.arrayBuffer();
+        }
+      }),
+    );
+
+    // Kill the worker once it is well into the burst.
+    const processedAtKill = await waitFor(async () => {
+      const n = await countProcessed();
+      return n >= 150 ? n : null;
+    }, { timeoutMs: 120_000, intervalMs: 20, what: 'the first worker to process 150 messages' });
+    firstWorker.kill('SIGKILL');
+    expect((await exited(firstWorker)).signal).toBe('SIGKILL');
+    expect(processedAtKill).toBeLessThan(total);
+
+    await sendAll;
+    expect(statuses).toHaveLength(total);
+    expect(statuses.every((status) => status === 202)).toBe(true);
+
+    const secondWorker = spawnMatterline('worker', workerEnv);
+    children.push(secondWorker);
+    await waitFor(async () => (await countProcessed()) === total, {
+      timeoutMs: 180_000,
+      intervalMs: 250,
+      what: `all ${total} messages to be processed after the restart`,
+    });
+
+    const stored = await server.db.pool.query<{ messages: number; distinct: number }>(
+      `SELECT count(*)::int AS messages, count(DISTINCT "providerMessageId")::int AS distinct FROM "Message"`,
+    );
+    expect(stored.rows[0]).toEqual({ messages: total, distinct: total });
+    const unprocessed = await server.db.pool.query(
+      `SELECT m.id FROM "Message" m LEFT JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id WHERE p."jobId" IS NULL`,
+    );
+    expect(unprocessed.rowCount).toBe(0);
+    const outbox = await server.db.pool.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM "Outbox" GROUP BY status`,
+    );
+    expect(outbox.rows).toEqual([{ status: 'done', n: total }]);
+
+    secondWorker.kill('SIGTERM');
+    expect((await exited(secondWorker)).code).toBe(0);
+  });
+});
