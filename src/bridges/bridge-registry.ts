@@ -4,6 +4,7 @@ import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
 import { AppError } from '../core/errors.js';
 import type { OutboundRequest, OutboundTransport } from '../core/ports.js';
 import type { Bridge, BridgeContext } from './bridge.js';
+import { bridgeFactories } from './bridge-factories.js';
 import { SimulatorBridge } from './simulator/simulator-bridge.js';
 
 export interface BridgeRegistryOptions {
@@ -87,14 +88,9 @@ export class BridgeRegistry implements OutboundTransport {
       logger: this.options.logger.child({ accountId, channel: account.kind }),
       emit: (event) => this.options.record(event),
     };
-    let bridge: Bridge;
-    switch (account.kind) {
-      case 'simulator':
-        bridge = new SimulatorBridge(context, { pool: this.options.db.pool, receiptMs: this.options.simulatorReceiptMs });
-        break;
-      default:
-        throw new AppError('unavailable', `the ${account.kind} bridge is not available in this build`, { accountId });
-    }
+    const factory = bridgeFactories[account.kind as keyof typeof bridgeFactories];
+    if (!factory) throw new AppError('unavailable', `the ${account.kind} bridge is not available in this build`, { accountId });
+    const bridge = factory(context, { pool: this.options.db.pool, simulatorReceiptMs: this.options.simulatorReceiptMs });
     await bridge.start();
     return bridge;
   }

@@ -16,6 +16,8 @@ export interface CreateAppOptions {
   readiness: ReadinessCheck[];
   /** Routers mounted after the JSON body parser (the simulator, the API). */
   routers: RequestHandler[];
+  /** Routers mounted before any body parser: webhooks read the raw body to check its signature. */
+  webhookRouters?: RequestHandler[];
   bodyLimit?: string | number;
 }
 
@@ -59,6 +61,7 @@ export function createApp(options: CreateAppOptions): Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 
+  for (const router of options.webhookRouters ?? []) app.use(router);
   app.use(jsonBody(options.bodyLimit ?? '256kb'));
   for (const router of options.routers) app.use(router);
   app.use(notFoundHandler);

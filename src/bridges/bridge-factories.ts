@@ -1,0 +1,18 @@
+import type pg from 'pg';
+import type { ChannelKindName } from '../core/bridge-events.js';
+import type { Bridge, BridgeContext } from './bridge.js';
+import { SimulatorBridge } from './simulator/simulator-bridge.js';
+
+/** What a bridge may be built with besides its context. */
+export interface BridgeDependencies {
+  pool: pg.Pool;
+  simulatorReceiptMs: number;
+}
+
+export type BridgeConstructor = (context: BridgeContext, dependencies: BridgeDependencies) => Bridge;
+
+/** One entry per channel kind this build can run; a kind without one is reported as unavailable. */
+export const bridgeFactories: Partial<Record<ChannelKindName, BridgeConstructor>> = {
+  simulator: (context, dependencies) =>
+    new SimulatorBridge(context, { pool: dependencies.pool, receiptMs: dependencies.simulatorReceiptMs }),
+};
