@@ -5,7 +5,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { BridgeRegistry } from '../bridges/bridge-registry.js';
-import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
 import type { Config } from '../config.js';
 import type { BridgeEvent } from '../core/bridge-events.js';
 import { recordBridgeEvent } from '../core/record-bridge-event.js';
@@ -20,7 +19,10 @@ import type { QueueBackend, QueueBackendKind } from '../jobs/queue-backend.js';
 import { createQueueBackend, redisAnswers } from '../jobs/queue-backend.js';
 import type { Workers } from '../jobs/workers.js';
 import { startWorkers } from '../jobs/workers.js';
+import { apiRoutes } from './api-routes.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import type { RouteDependencies } from './route-dependencies.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export interface RunningMatterline {
   config: Config;
@@ -86,12 +88,8 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
 
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
-    const registry = new BridgeRegistry({
-      db,
-      logger,
-      simulatorReceiptMs: config.simulatorReceiptMs,
-      record: (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, event, onDispatchError }),
-    });
+    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, event, onDispatchError });
+    const registry = new BridgeRegistry({ db, logger, simulatorReceiptMs: config.simulatorReceiptMs, record });
     cleanups.push(() => registry.stop());
 
     let demo: RunningMatterline['demo'];
@@ -117,6 +115,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
 
     let url: string | undefined;
     if (config.role !== 'worker') {
+      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, registry, record };
       const app = createApp({
         logger,
         readiness: [
@@ -130,7 +129,8 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
             },
           },
         ],
-        routers: [simulatorRoutes({ registry, pool: db.pool })],
+        webhookRouters: webhookRoutes(routeDependencies),
+        routers: apiRoutes(routeDependencies),
       });
       const server = await new Promise<Server>((resolve, reject) => {
         const listening = app.listen(config.port, config.host, () => resolve(listening));

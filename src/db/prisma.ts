@@ -1,0 +1,42 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export type Prisma = InstanceType<typeof PrismaClient>;
+
+export interface Database {
+  prisma: Prisma;
+  /** The same pool Prisma uses, for the few statements Prisma cannot express (ON CONFLICT, advisory locks). */
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  url: string;
+  max?: number;
+  applicationName?: string;
+}
+
+/** Opens one pg pool shared by Prisma (through @prisma/adapter-pg) and raw SQL. close() is safe twice. */
+export function openDatabase(options: OpenDatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    application_name: options.applicationName ?? 'matterline',
+  });
+  // An idle client losing its server (PostgreSQL restarted, a proxy cut) must not crash the process: the pool drops
+  // it and the next query reconnects.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closed = false;
+  return {
+    prisma,
+    pool,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { BridgeRegistry } from '../bridges/bridge-registry.js';
+import type { Config } from '../config.js';
+import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
+import type { LivePublisher, WorkDispatcher } from '../core/ports.js';
+import type { Database } from '../db/prisma.js';
+
+/** What HTTP routes are built from. */
+export interface RouteDependencies {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  dispatcher: WorkDispatcher;
+  registry: BridgeRegistry;
+  /** Records a bridge event (capture-first); webhook handlers answer 2xx only after it resolves. */
+  record(event: BridgeEvent): Promise<RecordedEvent>;
+  live?: LivePublisher;
+}
