@@ -9,5 +9,6 @@ export default defineConfig({
     // Integration tests each own a database and a queue prefix; two workers fit a 2-core machine.
     maxWorkers: 2,
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -32,6 +32,12 @@ export async function startEmbeddedPostgres(options: StartEmbeddedPostgresOption
     return { url, stop: async () => undefined };
   }
   await mkdir(options.dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    // As root the server runs as the `postgres` user, which must be able to pass through the data folder to its own
+    // subfolder (the package gives it that one); nothing else in the folder becomes readable.
+    const mode = (await stat(options.dataDir)).mode & 0o777;
+    if ((mode & 0o001) === 0) await chmod(options.dataDir, mode | 0o001);
+  }
   const EmbeddedPostgres = await importWithoutSignalHooks();
   const server = new EmbeddedPostgres({
     databaseDir,
