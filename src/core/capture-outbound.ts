@@ -82,37 +82,17 @@ export async function captureOutbound(options: CaptureOutboundOptions): Promise<
       }
     }
     if (options.gate) await options.gate(client, target, purpose);
-    const messageId = newId();
-    const status: 'queued' | 'scheduled' = options.scheduledFor && options.scheduledFor > new Date() ? 'scheduled' : 'queued';
-    await client.query(
-      `INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", "identityId", direction, kind, purpose,
-         text, status, "authorUserId", "idempotencyKey", "scheduledFor")
-       VALUES ($1, $2, $3, $4, $5, 'outbound', 'text', $6::"MessagePurpose", $7, $8::"MessageStatus", $9, $10, $11)`,
-      [
-        messageId,
-        target.firmId,
-        target.accountId,
-        target.conversationId,
-        target.identityId,
-        purpose,
-        options.text,
-        status,
-        options.authorUserId ?? null,
-        options.idempotencyKey ?? null,
-        status === 'scheduled' ? options.scheduledFor : null,
-      ],
-    );
-    await client.query(
-      `UPDATE "Conversation" SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", now()), now())
-         ${options.authorUserId ? ', "lastLawyerReplyAt" = now()' : ''}
-       WHERE id = $1`,
-      [target.conversationId],
-    );
-    const jobs = [outboxJob('send', messageId, status === 'scheduled' ? options.scheduledFor : undefined)];
-    await insertOutbox(client, jobs);
+    const inserted = await insertOutboundMessage(client, {
+      target,
+      text: options.text,
+      purpose,
+      authorUserId: options.authorUserId ?? null,
+      idempotencyKey: options.idempotencyKey,
+      scheduledFor: options.scheduledFor,
+    });
     return {
-      result: { messageId: asMessageId(messageId), conversationId: target.conversationId, status, duplicate: false },
-      jobs,
+      result: { messageId: inserted.messageId, conversationId: target.conversationId, status: inserted.status, duplicate: false },
+      jobs: inserted.jobs,
     };
   });
   if (outcome.jobs.length > 0) {
@@ -121,7 +101,65 @@ export async function captureOutbound(options: CaptureOutboundOptions): Promise<
   return outcome.result;
 }
 
-async function resolveTarget(client: pg.ClientBase, to: CaptureOutboundOptions['to']): Promise<SendTarget> {
+export interface InsertOutboundMessageOptions {
+  target: SendTarget;
+  text: string;
+  purpose: OutboundPurpose;
+  authorUserId: string | null;
+  idempotencyKey?: string;
+  scheduledFor?: Date;
+}
+
+/**
+ * Writes an outbound message and its send job into the caller's transaction; the caller dispatches the returned jobs
+ * after commit. Automated replies use this inside the processing transaction of the message they answer, so the
+ * reply exists exactly when the processing committed.
+ */
+export async function insertOutboundMessage(
+  client: pg.ClientBase,
+  options: InsertOutboundMessageOptions,
+): Promise<{ messageId: MessageId; status: 'queued' | 'scheduled'; jobs: OutboxJob[] }> {
+  const { target } = options;
+  const messageId = newId();
+  const status: 'queued' | 'scheduled' = options.scheduledFor && options.scheduledFor > new Date() ? 'scheduled' : 'queued';
+  await client.query(
+    `INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", "identityId", direction, kind, purpose,
+       text, status, "authorUserId", "idempotencyKey", "scheduledFor")
+     VALUES ($1, $2, $3, $4, $5, 'outbound', 'text', $6::"MessagePurpose", $7, $8::"MessageStatus", $9, $10, $11)`,
+    [
+      messageId,
+      target.firmId,
+      target.accountId,
+      target.conversationId,
+      target.identityId,
+      options.purpose,
+      options.text,
+      status,
+      options.authorUserId,
+      options.idempotencyKey ?? null,
+      status === 'scheduled' ? options.scheduledFor : null,
+    ],
+  );
+  if (options.authorUserId) {
+    // A person answered: the conversation's automated follow-ups (the "we are open again" note) are moot now.
+    await client.query(
+      `UPDATE "Message" SET status = 'cancelled', error = 'a person answered first'
+        WHERE "conversationId" = $1 AND status = 'scheduled' AND purpose = 'back_open'`,
+      [target.conversationId],
+    );
+  }
+  await client.query(
+    `UPDATE "Conversation" SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", now()), now())
+       ${options.authorUserId ? ', "lastLawyerReplyAt" = now()' : ''}
+     WHERE id = $1`,
+    [target.conversationId],
+  );
+  const jobs = [outboxJob('send', messageId, status === 'scheduled' ? options.scheduledFor : undefined)];
+  await insertOutbox(client, jobs);
+  return { messageId: asMessageId(messageId), status, jobs };
+}
+
+export async function resolveTarget(client: pg.ClientBase, to: CaptureOutboundOptions['to']): Promise<SendTarget> {
   if ('conversationId' in to) {
     const found = await client.query<SendTarget>(
       `SELECT c.id AS "conversationId", c."identityId", c."firmId", c."accountId", i.address

@@ -1,4 +1,6 @@
 import type { Database } from '../db/prisma.js';
+import type { ConsentState, MessagePurpose } from './consent/consent-machine.js';
+import { mayReceive } from './consent/consent-machine.js';
 import { AppError } from './errors.js';
 import { jobIdFor } from './outbox.js';
 import type { LivePublisher, OutboundTransport } from './ports.js';
@@ -28,6 +30,10 @@ interface SendRow {
   text: string | null;
   scheduledFor: Date | null;
   address: string;
+  purpose: MessagePurpose;
+  consentState: ConsentState;
+  blocked: boolean;
+  revocationPending: boolean;
 }
 
 /**
@@ -43,7 +49,8 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
 
   const claim = await withTransaction(db.pool, async (client) => {
     const found = await client.query<SendRow>(
-      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m.status, m.text, m."scheduledFor", i.address
+      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m.status, m.text, m."scheduledFor", m.purpose,
+              i.address, i."consentState", i.blocked, i."revocationPendingMessageId" IS NOT NULL AS "revocationPending"
          FROM "Message" m JOIN "ContactIdentity" i ON i.id = m."identityId"
         WHERE m.id = $1 AND m.direction = 'outbound'
         FOR UPDATE OF m`,
@@ -53,6 +60,23 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
     if (!message) return { kind: 'gone' as const };
     if (message.status === 'scheduled' && message.scheduledFor && message.scheduledFor > now) {
       return { kind: 'not_yet' as const, until: message.scheduledFor };
+    }
+    if (!['queued', 'scheduled', 'sending'].includes(message.status)) {
+      return { kind: 'done_already' as const, status: message.status };
+    }
+    // Consent is checked again at the last moment: a STOP, a block or a revocation since the message was queued wins.
+    const permission = mayReceive({
+      state: message.consentState,
+      blocked: message.blocked,
+      revocationPending: message.revocationPending,
+      purpose: message.purpose,
+    });
+    if (!permission.ok) {
+      await client.query(`UPDATE "Message" SET status = 'cancelled', error = $2 WHERE id = $1`, [
+        messageId,
+        `not sent: ${permission.reason}`,
+      ]);
+      return { kind: 'done_already' as const, status: 'cancelled' };
     }
     if (message.status === 'sending') return { kind: 'resend' as const, message };
     if (!['queued', 'scheduled', 'sending'].includes(message.status)) {

@@ -7,6 +7,7 @@ import type { LivePublisher, OutboundTransport } from '../core/ports.js';
 import { processInbound } from '../core/process-inbound.js';
 import { recordJobFailure } from '../core/run-job-once.js';
 import { sendQueuedMessage } from '../core/send-queued-message.js';
+import { createJobDispatcher } from './job-dispatcher.js';
 import type { QueueBackend, WorkerHandle } from './queue-backend.js';
 
 export const messageJobSchema = z.object({ messageId: z.string().min(1) });
@@ -31,12 +32,14 @@ const maxAttempts = 20;
 export function startWorkers(options: StartWorkersOptions): Workers {
   const { db, backend, logger } = options;
   const workers: WorkerHandle[] = [];
+  const dispatcher = createJobDispatcher({ backend });
+  const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
 
   const inbound = backend.worker(
     'inbound',
     async (job: Job) => {
       const { messageId } = messageJobSchema.parse(job.data);
-      return processInbound({ db, messageId, live: options.live });
+      return processInbound({ db, dispatcher, messageId, live: options.live, onDispatchError });
     },
     { concurrency: options.concurrency },
   );

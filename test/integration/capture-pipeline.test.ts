@@ -98,6 +98,7 @@ describe.each(['redis', 'postgres'] as const)('capture pipeline on the %s queue 
     expect(message.statusEvents.map((e) => e.status).sort()).toEqual(['delivered', 'read', 'sent']);
 
     // The same request again (a double click, a retried HTTP call) stores and sends nothing new.
+    const phoneBefore = (await (await fetch(`${app.url}/api/simulator/demo/phones/+15550100001`)).json()) as { text: string }[];
     const again = await captureOutbound({
       db: app.db,
       dispatcher: createJobDispatcher({ backend: app.backend }),
@@ -106,7 +107,9 @@ describe.each(['redis', 'postgres'] as const)('capture pipeline on the %s queue 
       idempotencyKey: `key-${queue}-1`,
     });
     expect(again).toMatchObject({ messageId: sent.messageId, duplicate: true });
-    const phoneList = (await (await fetch(`${app.url}/api/simulator/demo/phones/+15550100001`)).json()) as unknown[];
-    expect(phoneList).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const phoneList = (await (await fetch(`${app.url}/api/simulator/demo/phones/+15550100001`)).json()) as { text: string }[];
+    expect(phoneList).toEqual(phoneBefore);
+    expect(phoneList.filter((m) => m.text === 'The hearing is on 3 December at 10:00.')).toHaveLength(1);
   });
 });

@@ -42,7 +42,7 @@ describe('Redis flushed between capture and processing', () => {
 
     await redis.client.flushall();
     expect(await redis.client.dbsize()).toBe(0);
-    const pending = await server.db.pool.query(`SELECT count(*)::int AS n FROM "Outbox" WHERE status = 'pending'`);
+    const pending = await server.db.pool.query(`SELECT count(*)::int AS n FROM "Outbox" WHERE status = 'pending' AND "jobName" = 'inbound'`);
     expect(pending.rows[0]).toEqual({ n: 40 });
 
     // A worker comes up: nothing is in Redis, yet the sweeper finds the 40 jobs in the outbox.
@@ -50,7 +50,9 @@ describe('Redis flushed between capture and processing', () => {
     running.push(worker);
     await waitFor(
       async () => {
-        const done = await server.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "ProcessedJob"`);
+        const done = await server.db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "ProcessedJob" WHERE "jobId" LIKE 'inbound-%'`,
+        );
         return done.rows[0]!.n === 40;
       },
       { what: 'all 40 messages to be processed' },
@@ -59,7 +61,16 @@ describe('Redis flushed between capture and processing', () => {
       `SELECT m.id FROM "Message" m JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id ORDER BY m.id`,
     );
     expect(processed.rows.map((row) => row.id)).toEqual([...ids].sort());
-    const stillPending = await server.db.pool.query(`SELECT count(*)::int AS n FROM "Outbox" WHERE status <> 'done'`);
-    expect(stillPending.rows[0]).toEqual({ n: 0 });
+    // The replies the processing decided on (consent requests to the 7 new numbers) went out too, once each.
+    await waitFor(
+      async () =>
+        (await server.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Outbox" WHERE status <> 'done'`)).rows[0]!.n === 0,
+      { what: 'every outbox row to be done' },
+    );
+    const requests = await server.db.pool.query(
+      `SELECT "identityId", count(*)::int AS n FROM "Message" WHERE purpose = 'consent_request' GROUP BY "identityId"`,
+    );
+    expect(requests.rows).toHaveLength(7);
+    expect(requests.rows.every((row: { n: number }) => row.n === 1)).toBe(true);
   });
 });

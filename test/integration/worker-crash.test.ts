@@ -74,17 +74,33 @@ describe('a worker killed with SIGKILL mid-run', () => {
     });
 
     const stored = await server.db.pool.query<{ messages: number; distinct: number }>(
-      `SELECT count(*)::int AS messages, count(DISTINCT "providerMessageId")::int AS distinct FROM "Message"`,
+      `SELECT count(*)::int AS messages, count(DISTINCT "providerMessageId")::int AS distinct FROM "Message" WHERE direction = 'inbound'`,
     );
     expect(stored.rows[0]).toEqual({ messages: total, distinct: total });
     const unprocessed = await server.db.pool.query(
-      `SELECT m.id FROM "Message" m LEFT JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id WHERE p."jobId" IS NULL`,
+      `SELECT m.id FROM "Message" m LEFT JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id WHERE p."jobId" IS NULL AND m.direction = 'inbound'`,
     );
     expect(unprocessed.rowCount).toBe(0);
     const outbox = await server.db.pool.query<{ status: string; n: number }>(
-      `SELECT status, count(*)::int AS n FROM "Outbox" GROUP BY status`,
+      `SELECT status, count(*)::int AS n FROM "Outbox" WHERE "jobName" = 'inbound' GROUP BY status`,
     );
     expect(outbox.rows).toEqual([{ status: 'done', n: total }]);
+
+    // Each of the 50 new numbers was asked for consent exactly once, and its phone got that one request, even though
+    // the worker died mid-run: no automated send was lost or duplicated.
+    await waitFor(
+      async () =>
+        (await server.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Outbox" WHERE status <> 'done'`)).rows[0]!.n === 0,
+      { timeoutMs: 60_000, what: 'every send to finish' },
+    );
+    const requests = await server.db.pool.query<{ n: number; phones: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT "identityId")::int AS phones FROM "Message" WHERE purpose = 'consent_request'`,
+    );
+    expect(requests.rows[0]).toEqual({ n: 50, phones: 50 });
+    const delivered = await server.db.pool.query<{ n: number; phones: number }>(
+      `SELECT count(*)::int AS n, count(DISTINCT address)::int AS phones FROM "SimulatorPhoneMessage"`,
+    );
+    expect(delivered.rows[0]).toEqual({ n: 50, phones: 50 });
 
     secondWorker.kill('SIGTERM');
     expect((await exited(secondWorker)).code).toBe(0);

@@ -1,0 +1,33 @@
+import { generateSecret, generateURI } from 'otplib';
+import type pg from 'pg';
+import { recordAudit } from '../audit/record-audit.js';
+import { AppError } from '../errors.js';
+import type { SignedInSession } from './auth-user.js';
+import { readTotpCredential, writeTotpCredential } from './totp-credential.js';
+
+export interface TotpSetup {
+  otpauthUrl: string;
+  secret: string;
+}
+
+/**
+ * Starts TOTP for the signed-in user: a new secret, kept but not yet required until enable-totp sees a code from it.
+ * Refused while TOTP is on, so a stolen session cannot swap the second factor.
+ */
+export async function setUpTotp(pool: pg.Pool, session: SignedInSession, issuer = 'Matterline'): Promise<TotpSetup> {
+  const row = await pool.query<{ totpSecret: string | null }>(`SELECT "totpSecret" FROM "User" WHERE id = $1`, [session.user.id]);
+  if (readTotpCredential(row.rows[0]?.totpSecret ?? null)?.enabled) {
+    throw new AppError('conflict', 'two-factor sign-in is already on');
+  }
+  const secret = generateSecret();
+  await pool.query(`UPDATE "User" SET "totpSecret" = $2 WHERE id = $1`, [session.user.id, writeTotpCredential({ secret, enabled: false })]);
+  await recordAudit(pool, {
+    firmId: session.user.firmId,
+    actorUserId: session.user.id,
+    actorKind: 'user',
+    action: 'auth.totp_setup_started',
+    subjectType: 'user',
+    subjectId: session.user.id,
+  });
+  return { otpauthUrl: generateURI({ issuer, label: session.user.email, secret }), secret };
+}

@@ -1,0 +1,286 @@
+import type pg from 'pg';
+import type { OutboundPurpose, SendTarget } from './capture-outbound.js';
+import { insertOutboundMessage } from './capture-outbound.js';
+import { classifyConsentKeyword } from './consent/classify-keyword.js';
+import type { ConsentState } from './consent/consent-machine.js';
+import { mayReceive, nextConsentState } from './consent/consent-machine.js';
+import { detectFreeTextRevocation } from './consent/detect-revocation.js';
+import { foldWholeMessage } from './consent/fold-text.js';
+import { guessLanguage } from './consent/guess-language.js';
+import { cancelPendingSends, recordConsentChange } from './consent/record-consent-change.js';
+import type { FirmSettings } from './firm-settings.js';
+import { readFirmSettings } from './firm-settings.js';
+import type { BusinessHoursSpec } from './hours/business-hours.js';
+import { currentClosedPeriodStart, formatOpening, isOpen, nextOpening } from './hours/business-hours.js';
+import { loadBusinessHours } from './hours/load-business-hours.js';
+import { newId } from './new-id.js';
+import type { OutboxJob } from './ports.js';
+import { loadTemplate } from './templates/load-template.js';
+import { renderTemplate } from './templates/render-template.js';
+import type { TemplateKind, TemplateLanguage } from './templates/template-kinds.js';
+
+interface InboundRow {
+  id: string;
+  firmId: string;
+  accountId: string;
+  conversationId: string;
+  identityId: string | null;
+  direction: 'inbound' | 'outbound';
+  text: string | null;
+  sentAt: Date | null;
+  capturedAt: Date;
+  backfilled: boolean;
+  accountKind: string;
+  conversationKind: 'direct' | 'group';
+  matterId: string | null;
+  firmName: string;
+  defaultLanguage: string;
+  settings: unknown;
+}
+
+interface ContactRow {
+  address: string;
+  consentState: ConsentState;
+  blocked: boolean;
+  language: string | null;
+  clientLanguage: string | null;
+  clientName: string | null;
+  revocationPendingMessageId: string | null;
+}
+
+interface Context {
+  client: pg.ClientBase;
+  message: InboundRow;
+  contact: ContactRow;
+  target: SendTarget;
+  settings: FirmSettings;
+  language: TemplateLanguage;
+  jobs: OutboxJob[];
+}
+
+/**
+ * What happens to a captured client message, decided inside its processing transaction so each effect exists exactly
+ * when the processing committed: the after-hours marker; consent keywords (STOP first of all); a free-text
+ * revocation held for a person; the consent request to a contact who has not opted in; the after-hours auto-reply
+ * (once per conversation per closed period, judged by the message's own time), the on-call notice for URGENT, and
+ * the optional "we are open again" follow-up. Backfilled messages, the firm's own messages and group chats get no
+ * automated answer. Returns the send jobs to queue after commit.
+ */
+export async function automateInbound(client: pg.ClientBase, messageId: string): Promise<OutboxJob[]> {
+  const found = await client.query<InboundRow>(
+    `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."identityId", m.direction, m.text, m."sentAt",
+            m."capturedAt", m.backfilled, a.kind AS "accountKind", c.kind AS "conversationKind", c."matterId",
+            f.name AS "firmName", f."defaultLanguage", f.settings
+       FROM "Message" m
+       JOIN "ChannelAccount" a ON a.id = m."accountId"
+       JOIN "Conversation" c ON c.id = m."conversationId"
+       JOIN "Firm" f ON f.id = m."firmId"
+      WHERE m.id = $1`,
+    [messageId],
+  );
+  const message = found.rows[0];
+  if (!message || message.direction !== 'inbound') return [];
+
+  const at = message.sentAt ?? message.capturedAt;
+  const hours = await loadBusinessHours(client, message.firmId, message.accountId);
+  const afterHours = hours !== null && !isOpen(hours, at);
+  if (afterHours) await client.query(`UPDATE "Message" SET "afterHours" = true WHERE id = $1`, [message.id]);
+  if (message.backfilled || message.conversationKind !== 'direct' || !message.identityId) return [];
+
+  // One decision at a time per contact: concurrent messages from the same number queue up here.
+  const contactFound = await client.query<ContactRow>(
+    `SELECT i.address, i."consentState", i.blocked, i.language, cl.language AS "clientLanguage", cl.name AS "clientName",
+            i."revocationPendingMessageId"
+       FROM "ContactIdentity" i LEFT JOIN "Client" cl ON cl.id = i."clientId"
+      WHERE i.id = $1 FOR UPDATE OF i`,
+    [message.identityId],
+  );
+  const contact = contactFound.rows[0];
+  if (!contact) return [];
+  const settings = readFirmSettings(message.settings);
+  const fallback: TemplateLanguage = message.defaultLanguage === 'es' ? 'es' : 'en';
+  const known = contact.language ?? contact.clientLanguage;
+  const language: TemplateLanguage =
+    known === 'es' || known === 'en' ? known : guessLanguage(message.text ?? '', fallback);
+  if (!contact.language) {
+    await client.query(`UPDATE "ContactIdentity" SET language = $2 WHERE id = $1`, [message.identityId, language]);
+  }
+  const context: Context = {
+    client,
+    message,
+    contact,
+    settings,
+    language,
+    jobs: [],
+    target: {
+      conversationId: message.conversationId,
+      identityId: message.identityId,
+      firmId: message.firmId,
+      accountId: message.accountId,
+      address: contact.address,
+    },
+  };
+
+  const keyword = message.text ? classifyConsentKeyword(message.text) : null;
+  if (keyword) {
+    await handleKeyword(context, keyword);
+    return context.jobs;
+  }
+  if (message.text && contact.consentState !== 'opted_out') {
+    const revocation = detectFreeTextRevocation(message.text);
+    if (revocation.matched) {
+      await holdForRevocationReview(context, revocation.phrase ?? message.text);
+      return context.jobs;
+    }
+  }
+  if (contact.consentState === 'unknown' || contact.consentState === 'requested') {
+    if (settings.consentRequestMode === 'automatic') await requestConsent(context);
+    return context.jobs;
+  }
+  if (contact.consentState === 'opted_in' && afterHours && hours) await answerAfterHours(context, hours, at);
+  return context.jobs;
+}
+
+async function handleKeyword(context: Context, keyword: 'opt_in' | 'opt_out' | 'help'): Promise<void> {
+  const { client, message, contact } = context;
+  const transition = nextConsentState({ state: contact.consentState, keyword });
+  if (transition.changed) {
+    if (transition.state === 'opted_out') {
+      // Before anything else goes out: held and queued sends to this contact are cancelled in this same commit.
+      await cancelPendingSends(client, message.identityId!, 'the client opted out (STOP)');
+      await client.query(`UPDATE "ContactIdentity" SET "revocationPendingMessageId" = NULL WHERE id = $1`, [message.identityId]);
+      contact.revocationPendingMessageId = null;
+    }
+    await recordConsentChange(client, {
+      identityId: message.identityId!,
+      from: contact.consentState,
+      to: transition.state,
+      source: 'keyword',
+      channel: message.accountKind,
+      messageId: message.id,
+      text: message.text,
+    });
+    contact.consentState = transition.state;
+  }
+  if (transition.reply) await sendTemplate(context, transition.reply, transition.reply);
+}
+
+async function holdForRevocationReview(context: Context, phrase: string): Promise<void> {
+  const { client, message, contact } = context;
+  if (contact.revocationPendingMessageId) return;
+  await client.query(`UPDATE "ContactIdentity" SET "revocationPendingMessageId" = $2 WHERE id = $1`, [
+    message.identityId,
+    message.id,
+  ]);
+  await recordConsentChange(client, {
+    identityId: message.identityId!,
+    from: contact.consentState,
+    to: contact.consentState,
+    source: 'free_text',
+    channel: message.accountKind,
+    messageId: message.id,
+    text: message.text,
+    note: `Reads as a revocation ("${phrase}"): every send is held until a person confirms or dismisses it.`,
+  });
+  // The matter's lawyers review it; without a matter, the firm's admins do.
+  await client.query(
+    `INSERT INTO "Notification" (id, "firmId", "userId", kind, "conversationId", "messageId")
+     SELECT gen_random_uuid()::text, $1, u.id, 'revocation_review', $2, $3
+       FROM "User" u
+      WHERE u."firmId" = $1 AND u."disabledAt" IS NULL
+        AND (u.id IN (SELECT "userId" FROM "MatterMember" WHERE "matterId" = $4)
+             OR ($4::text IS NULL AND u.role = 'admin'))
+     ON CONFLICT ("userId", kind, "messageId") DO NOTHING`,
+    [message.firmId, message.conversationId, message.id, message.matterId],
+  );
+}
+
+async function requestConsent(context: Context): Promise<void> {
+  const { client, message, contact } = context;
+  if (contact.blocked) return;
+  // At most once per 24 h per contact; the row lock taken above makes concurrent messages agree on who asks.
+  const claimed = await client.query(
+    `UPDATE "ContactIdentity" SET "consentRequestedAt" = now()
+      WHERE id = $1 AND ("consentRequestedAt" IS NULL OR "consentRequestedAt" < now() - interval '24 hours')
+      RETURNING id`,
+    [message.identityId],
+  );
+  if (claimed.rowCount === 0) return;
+  if (contact.consentState === 'unknown') {
+    await recordConsentChange(client, {
+      identityId: message.identityId!,
+      from: 'unknown',
+      to: 'requested',
+      source: 'system',
+      channel: message.accountKind,
+      messageId: message.id,
+      text: message.text,
+      note: 'First message from this contact: the consent request was sent.',
+    });
+    contact.consentState = 'requested';
+  }
+  await sendTemplate(context, 'consent_request', 'consent_request');
+}
+
+async function answerAfterHours(context: Context, hours: BusinessHoursSpec, at: Date): Promise<void> {
+  const { client, message, settings } = context;
+  if (message.text && /\burgente?\b/.test(foldWholeMessage(message.text).toLowerCase()) && settings.onCallUserId) {
+    await client.query(
+      `INSERT INTO "Notification" (id, "firmId", "userId", kind, "conversationId", "messageId")
+       SELECT $1, $2, id, 'urgent_after_hours', $4, $5 FROM "User" WHERE id = $3 AND "firmId" = $2
+       ON CONFLICT ("userId", kind, "messageId") DO NOTHING`,
+      [newId(), message.firmId, settings.onCallUserId, message.conversationId, message.id],
+    );
+  }
+  const periodStart = currentClosedPeriodStart(hours, at) ?? new Date(0);
+  // Once per conversation per closed period, moving forward only; not when a person answered moments ago.
+  const claimed = await client.query(
+    `UPDATE "Conversation" SET "afterHoursRepliedFor" = $2
+      WHERE id = $1 AND ("afterHoursRepliedFor" IS NULL OR "afterHoursRepliedFor" < $2)
+        AND ("lastLawyerReplyAt" IS NULL OR "lastLawyerReplyAt" < $3::timestamptz - make_interval(mins => $4))
+      RETURNING id`,
+    [message.conversationId, periodStart, at, settings.humanAnswerQuietMinutes],
+  );
+  if (claimed.rowCount === 0) return;
+  const opening = nextOpening(hours, at);
+  const nextText = opening ? formatOpening(opening, hours.timeZone, context.language) : '';
+  await sendTemplate(context, 'after_hours', 'after_hours', { next_opening: nextText });
+  if (settings.backOpenFollowUp && opening && opening > new Date()) {
+    await sendTemplate(context, 'back_open', 'back_open', {}, opening, `auto-back_open-${message.conversationId}-${periodStart.toISOString()}`);
+  }
+}
+
+/** Renders and records an automated message if the gate allows it; its send job joins the caller's jobs. */
+async function sendTemplate(
+  context: Context,
+  kind: TemplateKind,
+  purpose: OutboundPurpose,
+  extra: Record<string, string> = {},
+  scheduledFor?: Date,
+  idempotencyKey?: string,
+): Promise<void> {
+  const { client, message, contact } = context;
+  const permission = mayReceive({
+    state: contact.consentState,
+    blocked: contact.blocked,
+    revocationPending: contact.revocationPendingMessageId !== null,
+    purpose,
+  });
+  if (!permission.ok) return;
+  const body = await loadTemplate(client, message.firmId, kind, context.language);
+  const text = renderTemplate(body, {
+    firm: message.firmName,
+    client_name: contact.clientName ?? undefined,
+    help_contact: context.settings.helpContact,
+    ...extra,
+  });
+  const inserted = await insertOutboundMessage(client, {
+    target: context.target,
+    text,
+    purpose,
+    authorUserId: null,
+    idempotencyKey: idempotencyKey ?? `auto-${kind}-${message.id}`,
+    scheduledFor,
+  });
+  context.jobs.push(...inserted.jobs);
+}

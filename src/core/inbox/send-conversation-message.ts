@@ -1,0 +1,60 @@
+import { captureOutbound } from '../capture-outbound.js';
+import { canAccessConversation } from '../access/can-access-conversation.js';
+import type { Viewer } from '../access/viewer.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { AppError } from '../errors.js';
+import type { WorkDispatcher } from '../ports.js';
+import type { Database } from '../../db/prisma.js';
+import { consentSendGate } from './consent-send-gate.js';
+
+export interface SendConversationMessageOptions {
+  db: Database;
+  dispatcher: WorkDispatcher;
+  viewer: Viewer;
+  conversationId: string;
+  text: string;
+  /** The inbox's retry key: the same key from the same user on the same conversation stores one message. */
+  idempotencyKey?: string;
+  onDispatchError?: (error: unknown) => void;
+}
+
+export interface SentMessage {
+  messageId: string;
+  conversationId: string;
+  status: 'queued' | 'scheduled';
+  duplicate: boolean;
+}
+
+/**
+ * A lawyer's reply from the inbox: only into a conversation they may see (404 otherwise), recorded before it is sent
+ * (capture-outbound) behind the consent gate. The client's key is namespaced by user and conversation: keys are
+ * unique per channel account, and a key chosen by one user must never return another conversation's message.
+ */
+export async function sendConversationMessage(options: SendConversationMessageOptions): Promise<SentMessage> {
+  const { db, viewer, conversationId } = options;
+  if (!(await canAccessConversation(db.pool, viewer, conversationId))) {
+    throw new AppError('not_found', 'no such conversation', { conversationId });
+  }
+  const sent = await captureOutbound({
+    db,
+    dispatcher: options.dispatcher,
+    to: { conversationId },
+    text: options.text,
+    authorUserId: viewer.userId,
+    ...(options.idempotencyKey ? { idempotencyKey: `inbox:${viewer.userId}:${conversationId}:${options.idempotencyKey}` } : {}),
+    gate: consentSendGate,
+    ...(options.onDispatchError ? { onDispatchError: options.onDispatchError } : {}),
+  });
+  if (!sent.duplicate) {
+    await recordAudit(db.pool, {
+      firmId: viewer.firmId,
+      actorUserId: viewer.userId,
+      actorKind: 'user',
+      action: 'message.send_requested',
+      subjectType: 'message',
+      subjectId: sent.messageId,
+      details: { conversationId, status: sent.status },
+    });
+  }
+  return { messageId: sent.messageId, conversationId: sent.conversationId, status: sent.status, duplicate: sent.duplicate };
+}
