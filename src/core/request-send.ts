@@ -1,0 +1,59 @@
+import type { Database } from '../db/prisma.js';
+import type { CaptureOutboundResult } from './capture-outbound.js';
+import { captureOutbound } from './capture-outbound.js';
+import { AppError } from './errors.js';
+import { readFirmSettings } from './firm-settings.js';
+import { isOpen, nextOpening } from './hours/business-hours.js';
+import { loadBusinessHours } from './hours/load-business-hours.js';
+import type { WorkDispatcher } from './ports.js';
+import { consentGate } from './send-gate.js';
+
+export interface RequestSendOptions {
+  db: Database;
+  dispatcher: WorkDispatcher;
+  conversationId: string;
+  text: string;
+  authorUserId: string;
+  idempotencyKey?: string;
+  /** What to do while the office is closed; absent: the firm's policy. */
+  whenClosed?: 'send_now' | 'hold';
+  now?: Date;
+  onDispatchError?: (error: unknown) => void;
+}
+
+export interface RequestSendResult extends CaptureOutboundResult {
+  /** Set when the message is held until the office opens. */
+  heldUntil: Date | null;
+}
+
+/**
+ * A lawyer's message from the inbox: refused unless the client opted in (409 consent_required with the state), held
+ * until the next opening when the office is closed and the lawyer or the firm's policy says so, else queued now.
+ */
+export async function requestSend(options: RequestSendOptions): Promise<RequestSendResult> {
+  const now = options.now ?? new Date();
+  const found = await options.db.pool.query<{ firmId: string; accountId: string; settings: unknown }>(
+    `SELECT c."firmId", c."accountId", f.settings FROM "Conversation" c JOIN "Firm" f ON f.id = c."firmId" WHERE c.id = $1`,
+    [options.conversationId],
+  );
+  const conversation = found.rows[0];
+  if (!conversation) throw new AppError('not_found', 'no such conversation', { conversationId: options.conversationId });
+  const policy = options.whenClosed ?? readFirmSettings(conversation.settings).outOfHoursSends;
+  let heldUntil: Date | null = null;
+  if (policy === 'hold') {
+    const hours = await loadBusinessHours(options.db.pool, conversation.firmId, conversation.accountId);
+    if (hours && !isOpen(hours, now)) heldUntil = nextOpening(hours, now);
+  }
+  const result = await captureOutbound({
+    db: options.db,
+    dispatcher: options.dispatcher,
+    to: { conversationId: options.conversationId },
+    text: options.text,
+    authorUserId: options.authorUserId,
+    idempotencyKey: options.idempotencyKey,
+    scheduledFor: heldUntil ?? undefined,
+    gate: consentGate,
+    onDispatchError: options.onDispatchError,
+  });
+  return { ...result, heldUntil: result.status === 'scheduled' ? heldUntil : null };
+}
