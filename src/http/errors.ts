@@ -27,6 +27,8 @@ export interface ErrorBody {
   error: AppErrorCode;
   message: string;
   details?: Record<string, unknown>;
+  /** The contact's consent state, on consent_required (409). */
+  state?: string;
 }
 
 /** Turns zod issues into a 400 that names each bad field. */
@@ -81,5 +83,6 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   if (status >= 500 && appError) req.log?.error({ err: error }, final.message);
   const body: ErrorBody = { error: final.code, message: final.message };
   if (final.details) body.details = final.details;
+  if (typeof final.details?.state === 'string') body.state = final.details.state;
   if (!res.headersSent) res.status(status).json(body);
 };
