@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../errors.js';
 
 // Keyset cursors: the sort key of the last item of a page, opaque to clients (base64url JSON). An offset would skip
