@@ -1,8 +1,32 @@
 import type { RequestHandler } from 'express';
 import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
+import { adminUserRoutes } from '../http/api/admin-user-routes.js';
+import { clientMatterRoutes } from '../http/api/client-matter-routes.js';
+import { conversationRoutes } from '../http/api/conversation-routes.js';
+import { authRoutes } from '../http/auth/auth-routes.js';
+import { sessionMiddleware } from '../http/auth/session-middleware.js';
+import { totpRoutes } from '../http/auth/totp-routes.js';
+import { openApiRoutes } from '../http/openapi.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
-/** The JSON API and the simulator, mounted after the strict JSON body parser. */
+/**
+ * The JSON API and the simulator, mounted after the strict JSON body parser. The session middleware comes first:
+ * it finds the signed-in user and enforces CSRF for every state-changing /api request (the simulator excepted).
+ */
 export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
-  return [simulatorRoutes({ registry: dependencies.registry, pool: dependencies.db.pool })];
+  const { db, logger } = dependencies;
+  return [
+    sessionMiddleware(db.pool),
+    simulatorRoutes({ registry: dependencies.registry, pool: db.pool }),
+    openApiRoutes(),
+    authRoutes({ pool: db.pool }),
+    totpRoutes({ pool: db.pool }),
+    conversationRoutes({
+      db,
+      dispatcher: dependencies.dispatcher,
+      onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
+    }),
+    clientMatterRoutes({ pool: db.pool }),
+    adminUserRoutes({ pool: db.pool }),
+  ];
 }

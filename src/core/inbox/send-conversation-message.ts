@@ -1,11 +1,10 @@
-import { captureOutbound } from '../capture-outbound.js';
 import { canAccessConversation } from '../access/can-access-conversation.js';
 import type { Viewer } from '../access/viewer.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors.js';
 import type { WorkDispatcher } from '../ports.js';
+import { requestSend } from '../request-send.js';
 import type { Database } from '../../db/prisma.js';
-import { consentSendGate } from './consent-send-gate.js';
 
 export interface SendConversationMessageOptions {
   db: Database;
@@ -15,6 +14,8 @@ export interface SendConversationMessageOptions {
   text: string;
   /** The inbox's retry key: the same key from the same user on the same conversation stores one message. */
   idempotencyKey?: string;
+  /** While the office is closed: send now or hold until it opens; absent, the firm's policy decides. */
+  whenClosed?: 'send_now' | 'hold';
   onDispatchError?: (error: unknown) => void;
 }
 
@@ -22,27 +23,28 @@ export interface SentMessage {
   messageId: string;
   conversationId: string;
   status: 'queued' | 'scheduled';
+  heldUntil: Date | null;
   duplicate: boolean;
 }
 
 /**
- * A lawyer's reply from the inbox: only into a conversation they may see (404 otherwise), recorded before it is sent
- * (capture-outbound) behind the consent gate. The client's key is namespaced by user and conversation: keys are
- * unique per channel account, and a key chosen by one user must never return another conversation's message.
+ * A lawyer's reply from the inbox: only into a conversation they may see (404 otherwise), then core's request-send
+ * (consent gate, office hours, stored before it is sent). The client's key is namespaced by user and conversation:
+ * keys are unique per channel account, and a key chosen by one user must never return another conversation's message.
  */
 export async function sendConversationMessage(options: SendConversationMessageOptions): Promise<SentMessage> {
   const { db, viewer, conversationId } = options;
   if (!(await canAccessConversation(db.pool, viewer, conversationId))) {
     throw new AppError('not_found', 'no such conversation', { conversationId });
   }
-  const sent = await captureOutbound({
+  const sent = await requestSend({
     db,
     dispatcher: options.dispatcher,
-    to: { conversationId },
+    conversationId,
     text: options.text,
     authorUserId: viewer.userId,
     ...(options.idempotencyKey ? { idempotencyKey: `inbox:${viewer.userId}:${conversationId}:${options.idempotencyKey}` } : {}),
-    gate: consentSendGate,
+    ...(options.whenClosed ? { whenClosed: options.whenClosed } : {}),
     ...(options.onDispatchError ? { onDispatchError: options.onDispatchError } : {}),
   });
   if (!sent.duplicate) {
@@ -53,8 +55,14 @@ export async function sendConversationMessage(options: SendConversationMessageOp
       action: 'message.send_requested',
       subjectType: 'message',
       subjectId: sent.messageId,
-      details: { conversationId, status: sent.status },
+      details: { conversationId, status: sent.status, heldUntil: sent.heldUntil?.toISOString() ?? null },
     });
   }
-  return { messageId: sent.messageId, conversationId: sent.conversationId, status: sent.status, duplicate: sent.duplicate };
+  return {
+    messageId: sent.messageId,
+    conversationId: sent.conversationId,
+    status: sent.status,
+    heldUntil: sent.heldUntil,
+    duplicate: sent.duplicate,
+  };
 }

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+// The API's input schemas, shared by the routes (validation) and openapi.ts (the published document).
+
+export const idSchema = z.string().min(1).max(100).regex(/^[\w-]+$/, 'an id');
+export const idParamsSchema = z.object({ id: idSchema }).strict();
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const limit = z.coerce.number().int().min(1).max(200).default(50);
+const cursor = z.string().min(1).max(500);
+
+export const loginSchema = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) }).strict();
+export type LoginInput = z.infer<typeof loginSchema>;
+
+export const totpCodeSchema = z.object({ code: z.string().regex(/^\d{6}$/, 'the 6-digit code from the authenticator app') }).strict();
+
+export const passwordResetSchema = z
+  .object({ token: z.string().min(20).max(200), password: z.string().min(12, 'at least 12 characters').max(1024) })
+  .strict();
+
+export const listConversationsQuerySchema = z
+  .object({ matterId: idSchema.optional(), triage: flag.optional(), unread: flag.optional(), limit, cursor: cursor.optional() })
+  .strict();
+
+export const listMessagesQuerySchema = z.object({ limit, cursor: cursor.optional() }).strict();
+
+export const sendMessageSchema = z
+  .object({
+    text: z.string().trim().min(1, 'a message cannot be empty').max(4096, 'at most 4096 characters'),
+    idempotencyKey: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits and . _ : -').optional(),
+    whenClosed: z.enum(['send_now', 'hold']).optional(),
+  })
+  .strict();
+
+export const assignConversationSchema = z.object({ clientId: idSchema, matterId: idSchema }).strict();
+
+export const createClientSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag like en or es').optional(),
+    email: z.email().max(320).optional(),
+    notes: z.string().max(10_000).optional(),
+    tags: z.array(z.string().min(1).max(50)).max(50).optional(),
+  })
+  .strict();
+
+export const listMattersQuerySchema = z.object({ clientId: idSchema.optional() }).strict();
+
+export const createMatterSchema = z
+  .object({
+    clientId: idSchema,
+    number: z.string().trim().min(1).max(50),
+    title: z.string().trim().min(1).max(300),
+    practiceArea: z.string().max(100).optional(),
+    billingType: z.enum(['hourly', 'flat_fee', 'contingency', 'pro_bono']).optional(),
+    members: z.array(z.object({ userId: idSchema, role: z.enum(['responsible', 'member']) }).strict()).max(50).optional(),
+  })
+  .strict();
+
+export const inviteUserSchema = z
+  .object({
+    email: z.email().max(320),
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(['admin', 'supervisor', 'lawyer', 'staff']),
+  })
+  .strict();
+
+export const emptyBodySchema = z.object({}).strict();

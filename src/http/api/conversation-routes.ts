@@ -1,0 +1,91 @@
+import { Router } from 'express';
+import type { Database } from '../../db/prisma.js';
+import type { WorkDispatcher } from '../../core/ports.js';
+import { assignConversation } from '../../core/inbox/assign-conversation.js';
+import { getConversation } from '../../core/inbox/get-conversation.js';
+import { listConversations } from '../../core/inbox/list-conversations.js';
+import { listMessages } from '../../core/inbox/list-messages.js';
+import { markConversationRead } from '../../core/inbox/mark-conversation-read.js';
+import { sendConversationMessage } from '../../core/inbox/send-conversation-message.js';
+import { AppError } from '../../core/errors.js';
+import { requireViewer } from '../auth/request-session.js';
+import {
+  assignConversationSchema,
+  emptyBodySchema,
+  idParamsSchema,
+  listConversationsQuerySchema,
+  listMessagesQuerySchema,
+  sendMessageSchema,
+} from './api-schemas.js';
+import { parseBody, parseParams, parseQuery } from './parse-input.js';
+
+export interface ConversationRoutesOptions {
+  db: Database;
+  dispatcher: WorkDispatcher;
+  onDispatchError?: (error: unknown) => void;
+}
+
+/** The inbox: conversations the signed-in user may see, their threads, replies, read marks and triage. */
+export function conversationRoutes(options: ConversationRoutesOptions): Router {
+  const { db } = options;
+  const pool = db.pool;
+  const router = Router();
+
+  router.get('/api/conversations', async (req, res) => {
+    const viewer = requireViewer(req);
+    const query = parseQuery(req, listConversationsQuerySchema);
+    res.json(await listConversations({ pool, viewer, ...query }));
+  });
+
+  router.get('/api/conversations/:id', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    res.json(await getConversation(pool, viewer, id));
+  });
+
+  router.get('/api/conversations/:id/messages', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const query = parseQuery(req, listMessagesQuerySchema);
+    res.json(await listMessages({ pool, viewer, conversationId: id, ...query }));
+  });
+
+  router.post('/api/conversations/:id/messages', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const body = parseBody(req, sendMessageSchema);
+    const sent = await sendConversationMessage({
+      db,
+      dispatcher: options.dispatcher,
+      viewer,
+      conversationId: id,
+      text: body.text,
+      ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
+      ...(body.whenClosed ? { whenClosed: body.whenClosed } : {}),
+      ...(options.onDispatchError ? { onDispatchError: options.onDispatchError } : {}),
+    });
+    // The stored message as the thread shows it; it is in a conversation the viewer was just allowed into.
+    const message = await db.prisma.message.findFirst({
+      where: { id: sent.messageId, conversationId: id },
+      select: { id: true, conversationId: true, direction: true, text: true, status: true, authorUserId: true, capturedAt: true, scheduledFor: true },
+    });
+    if (!message) throw new AppError('internal', 'the message was stored but cannot be read back');
+    res.status(202).json({ ...message, heldUntil: sent.heldUntil, duplicate: sent.duplicate });
+  });
+
+  router.post('/api/conversations/:id/read', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    res.json(await markConversationRead(pool, viewer, id));
+  });
+
+  router.post('/api/conversations/:id/assign', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const body = parseBody(req, assignConversationSchema);
+    res.json(await assignConversation({ pool, viewer, conversationId: id, ...body }));
+  });
+
+  return router;
+}

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import type pg from 'pg';
+import { publicUser } from '../../core/auth/auth-user.js';
+import { enableTotp } from '../../core/auth/enable-totp.js';
+import { setUpTotp } from '../../core/auth/set-up-totp.js';
+import { verifyTotpSignIn } from '../../core/auth/verify-totp-sign-in.js';
+import { AppError } from '../../core/errors.js';
+import { emptyBodySchema, totpCodeSchema } from '../api/api-schemas.js';
+import { parseBody } from '../api/parse-input.js';
+import { clientOf } from './auth-routes.js';
+import { requireSession, sessionOf } from './request-session.js';
+import { setSessionCookie } from './session-cookie.js';
+import { signInLimiter } from './sign-in-limiter.js';
+
+export interface TotpRoutesOptions {
+  pool: pg.Pool;
+  issuer?: string;
+  signInLimitPerMinute?: number;
+}
+
+/** Optional second factor: set up, turn on, and the code step of signing in. */
+export function totpRoutes(options: TotpRoutesOptions): Router {
+  const { pool } = options;
+  const router = Router();
+
+  router.post('/api/auth/totp/setup', async (req, res) => {
+    parseBody(req, emptyBodySchema);
+    const setup = await setUpTotp(pool, requireSession(req), options.issuer);
+    res.json(setup);
+  });
+
+  router.post('/api/auth/totp/enable', async (req, res) => {
+    const { code } = parseBody(req, totpCodeSchema);
+    await enableTotp(pool, requireSession(req), code);
+    res.json({ totpEnabled: true });
+  });
+
+  router.post('/api/auth/totp/verify', signInLimiter({ limit: options.signInLimitPerMinute }), async (req, res) => {
+    const { code } = parseBody(req, totpCodeSchema);
+    const pending = sessionOf(req);
+    if (!pending) throw new AppError('unauthenticated', 'sign in with your password first');
+    const session = await verifyTotpSignIn({ pool, pending, code, ...clientOf(req) });
+    setSessionCookie(req, res, session.token);
+    res.json({ user: publicUser(pending.user), csrfToken: session.csrfToken });
+  });
+
+  return router;
+}
