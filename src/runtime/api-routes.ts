@@ -1,11 +1,13 @@
 import type { RequestHandler } from 'express';
 import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
+import { firmAdminRoutes } from '../http/admin/firm-admin-routes.js';
 import { adminUserRoutes } from '../http/api/admin-user-routes.js';
 import { clientMatterRoutes } from '../http/api/client-matter-routes.js';
 import { conversationRoutes } from '../http/api/conversation-routes.js';
 import { authRoutes } from '../http/auth/auth-routes.js';
 import { sessionMiddleware } from '../http/auth/session-middleware.js';
 import { totpRoutes } from '../http/auth/totp-routes.js';
+import { consentRoutes } from '../http/consent/consent-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
@@ -28,5 +30,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     }),
     clientMatterRoutes({ pool: db.pool }),
     adminUserRoutes({ pool: db.pool }),
+    firmAdminRoutes({ db }),
+    consentRoutes({ db, dispatcher: dependencies.dispatcher }),
   ];
 }

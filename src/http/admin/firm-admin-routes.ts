@@ -1,0 +1,98 @@
+import { Router } from 'express';
+import type pg from 'pg';
+import { z } from 'zod';
+import { recordAudit } from '../../core/audit/record-audit.js';
+import { AppError } from '../../core/errors.js';
+import { firmSettingsSchema, readFirmSettings } from '../../core/firm-settings.js';
+import { saveBusinessHours } from '../../core/hours/save-business-hours.js';
+import { defaultTemplate } from '../../core/templates/default-templates.js';
+import { saveTemplate } from '../../core/templates/save-template.js';
+import { templateKinds, templateLanguages, templateVariablesByKind } from '../../core/templates/template-kinds.js';
+import type { Database } from '../../db/prisma.js';
+import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
+import { requireViewer } from '../auth/request-session.js';
+import { requireRole } from '../require-role.js';
+
+const templateParamsSchema = z.object({ kind: z.enum(templateKinds), language: z.enum(templateLanguages) }).strict();
+const templateBodySchema = z.object({ body: z.string() }).strict();
+const hoursQuerySchema = z.object({ accountId: z.string().min(1).max(100).optional() }).strict();
+const settingsPatchSchema = firmSettingsSchema.partial().strict();
+
+const audit = (pool: pg.Pool, firmId: string, userId: string, action: string, details: Record<string, unknown>) =>
+  recordAudit(pool, { firmId, actorUserId: userId, actorKind: 'user', action, subjectType: 'firm', subjectId: firmId, details });
+
+/** The firm's admin: client-facing templates, office hours, and the firm's policies. */
+export function firmAdminRoutes(options: { db: Database }): Router {
+  const router = Router();
+  const { db } = options;
+
+  router.get('/api/admin/templates', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const custom = await db.prisma.template.findMany({ where: { firmId: viewer.firmId } });
+    res.json(
+      templateKinds.flatMap((kind) =>
+        templateLanguages.map((language) => {
+          const own = custom.find((t) => t.kind === kind && t.language === language);
+          return { kind, language, body: own?.body ?? defaultTemplate(kind, language), custom: Boolean(own), variables: templateVariablesByKind[kind] };
+        }),
+      ),
+    );
+  });
+
+  router.put('/api/admin/templates/:kind/:language', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { kind, language } = parseParams(req, templateParamsSchema);
+    const { body } = parseBody(req, templateBodySchema);
+    const saved = await saveTemplate({ db, firmId: viewer.firmId, userId: viewer.userId, input: { kind, language, body } });
+    await audit(db.pool, viewer.firmId, viewer.userId, 'template.saved', { kind, language });
+    res.json(saved);
+  });
+
+  router.get('/api/admin/business-hours', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin', 'supervisor']);
+    const { accountId } = parseQuery(req, hoursQuerySchema);
+    const hours = await db.prisma.businessHours.findFirst({ where: { firmId: viewer.firmId, accountId: accountId ?? null } });
+    if (!hours) throw new AppError('not_found', accountId ? 'this account uses the firm\'s hours' : 'no office hours are set');
+    res.json({ accountId: hours.accountId, timeZone: hours.timeZone, weekly: hours.weekly, closures: hours.closures });
+  });
+
+  router.put('/api/admin/business-hours', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { accountId } = parseQuery(req, hoursQuerySchema);
+    if (accountId) {
+      const account = await db.prisma.channelAccount.findFirst({ where: { id: accountId, firmId: viewer.firmId } });
+      if (!account) throw new AppError('not_found', 'no such channel account', { accountId });
+    }
+    const spec = await saveBusinessHours({ db, firmId: viewer.firmId, accountId, input: req.body });
+    await audit(db.pool, viewer.firmId, viewer.userId, 'business_hours.saved', { accountId: accountId ?? null });
+    res.json(spec);
+  });
+
+  router.get('/api/admin/settings', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin', 'supervisor']);
+    const firm = await db.prisma.firm.findUniqueOrThrow({ where: { id: viewer.firmId } });
+    res.json(readFirmSettings(firm.settings));
+  });
+
+  router.patch('/api/admin/settings', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const patch = parseBody(req, settingsPatchSchema);
+    if (patch.onCallUserId) {
+      const user = await db.prisma.user.findFirst({ where: { id: patch.onCallUserId, firmId: viewer.firmId, disabledAt: null } });
+      if (!user) throw new AppError('bad_request', 'body.onCallUserId: not an active user of this firm');
+    }
+    const firm = await db.prisma.firm.findUniqueOrThrow({ where: { id: viewer.firmId } });
+    const settings = { ...readFirmSettings(firm.settings), ...patch };
+    await db.prisma.firm.update({ where: { id: viewer.firmId }, data: { settings } });
+    await audit(db.pool, viewer.firmId, viewer.userId, 'settings.saved', { changed: Object.keys(patch) });
+    res.json(settings);
+  });
+
+  return router;
+}
