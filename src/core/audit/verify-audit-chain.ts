@@ -19,6 +19,7 @@ interface AuditRow {
   hash: string;
 }
 
+// Ordered by the bigint column itself: the text alias of the id would sort '10' before '2'.
 const pageSize = 1000;
 
 /**
@@ -32,9 +33,9 @@ export async function verifyAuditChain(pool: pg.Pool): Promise<AuditChainVerdict
   let count = 0;
   for (;;) {
     const page = await pool.query<AuditRow>(
-      `SELECT id::text AS id, "firmId", "actorUserId", "actorKind", action, "subjectType", "subjectId", details,
+      `SELECT a.id::text AS id, "firmId", "actorUserId", "actorKind", action, "subjectType", "subjectId", details,
               "createdAt", "prevHash", hash
-         FROM "AuditEvent" WHERE id > $1::bigint ORDER BY id LIMIT ${pageSize}`,
+         FROM "AuditEvent" a WHERE a.id > $1::bigint ORDER BY a.id LIMIT ${pageSize}`,
       [afterId],
     );
     for (const row of page.rows) {
