@@ -98,6 +98,14 @@ describe('consent and hours through the API', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ error: 'consent_required', state: 'opted_out' });
     expect(await phone('+15550100001')).toEqual(before);
+    // The record shows how consent changed, with its evidence.
+    const consent = await lawyer.get<{ state: string; events: { to: string; source: string; text: string | null }[] }>(
+      `/api/conversations/${conversation.id}/consent`,
+    );
+    expect(consent.body.state).toBe('opted_out');
+    expect(consent.body.events.at(-1)).toMatchObject({ to: 'opted_out', source: 'keyword', text: 'STOP' });
+    const walled = await supervisor.get(`/api/conversations/${(await app.db.prisma.conversation.findFirstOrThrow({ where: { externalId: '+15550100002' } })).id}/consent`);
+    expect(walled.status).toBe(404);
     const stored = await app.db.prisma.message.count({ where: { conversationId: conversation.id, text: 'Are you there?' } });
     expect(stored).toBe(0);
   });

@@ -201,6 +201,32 @@ describe('consent and business hours', () => {
     }
   });
 
+  it('schedules the "we are open again" note for opening, and drops it when a lawyer answers first', async () => {
+    const firm = await app.db.prisma.firm.findFirstOrThrow();
+    const today = DateTime.now().setZone('America/New_York').weekday;
+    await app.db.prisma.businessHours.updateMany({ where: { firmId: firm.id }, data: { weekly: { [String((today % 7) + 1)]: [['09:00', '17:00']] } } });
+    await app.db.prisma.firm.updateMany({ data: { settings: { backOpenFollowUp: true } } });
+    try {
+      const from = '+15557770004';
+      await app.db.prisma.contactIdentity.create({ data: { firmId: firm.id, accountId: 'demo', address: from, consentState: 'opted_in' } });
+      const { conversationId } = await text(from, 'Are you there?', { sentAt: new Date().toISOString() });
+      await settle();
+      const followUp = await app.db.prisma.message.findFirstOrThrow({ where: { conversationId, purpose: 'back_open' } });
+      expect(followUp.status).toBe('scheduled');
+      expect(followUp.scheduledFor!.getTime()).toBeGreaterThan(Date.now());
+      expect(await phone(from)).toEqual([expect.stringMatching(/^Our office is closed/)]);
+
+      await send(conversationId, 'I am here after all: what do you need?', 'send_now');
+      expect((await app.db.prisma.message.findUniqueOrThrow({ where: { id: followUp.id } })).status).toBe('cancelled');
+    } finally {
+      await app.db.prisma.firm.updateMany({ data: { settings: {} } });
+      await app.db.prisma.businessHours.updateMany({
+        where: { firmId: firm.id },
+        data: { weekly: Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['09:00', '17:30']]])) },
+      });
+    }
+  });
+
   it('holds every send after a free-text revocation until a person reviews it', async () => {
     const from = '+34600100003';
     const conversation = await app.db.prisma.conversation.findFirstOrThrow({ where: { externalId: from } });

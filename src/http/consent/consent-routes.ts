@@ -30,6 +30,34 @@ export function consentRoutes(options: { db: Database; dispatcher: WorkDispatche
     return db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } });
   };
 
+  router.get('/api/conversations/:id/consent', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const conversation = await visibleConversation(viewer, id);
+    if (!conversation.identityId) throw new AppError('conflict', 'this conversation has no single contact');
+    const contact = await db.prisma.contactIdentity.findUniqueOrThrow({
+      where: { id: conversation.identityId },
+      include: { consentEvents: { orderBy: { createdAt: 'asc' } } },
+    });
+    res.json({
+      state: contact.blocked ? 'blocked' : contact.consentState,
+      consentState: contact.consentState,
+      blocked: contact.blocked,
+      revocationPendingMessageId: contact.revocationPendingMessageId,
+      events: contact.consentEvents.map((event) => ({
+        at: event.createdAt,
+        from: event.fromState,
+        to: event.toState,
+        source: event.source,
+        channel: event.channel,
+        messageId: event.messageId,
+        text: event.text,
+        actorUserId: event.actorUserId,
+        note: event.note,
+      })),
+    });
+  });
+
   router.post('/api/conversations/:id/consent-request', async (req, res) => {
     const viewer = requireViewer(req);
     const { id } = parseParams(req, idParamsSchema);
