@@ -15,8 +15,8 @@ import { signInLimiter } from './sign-in-limiter.js';
 
 export interface AuthRoutesOptions {
   pool: pg.Pool;
-  /** Per-IP attempts per minute on sign-in, TOTP and reset endpoints. */
-  signInLimitPerMinute?: number;
+  /** Failed sign-in, TOTP and reset attempts allowed per IP address in 15 minutes. */
+  failedAttemptsPerIp?: number;
 }
 
 export const clientOf = (req: Request) => ({ ip: req.ip, userAgent: req.get('user-agent') });
@@ -25,7 +25,7 @@ export const clientOf = (req: Request) => ({ ip: req.ip, userAgent: req.get('use
 export function authRoutes(options: AuthRoutesOptions): Router {
   const { pool } = options;
   const router = Router();
-  const limiter = signInLimiter({ limit: options.signInLimitPerMinute });
+  const limiter = signInLimiter({ limit: options.failedAttemptsPerIp });
 
   router.post('/api/auth/login', limiter, async (req, res) => {
     const input = parseBody(req, loginSchema);

@@ -15,7 +15,7 @@ import { signInLimiter } from './sign-in-limiter.js';
 export interface TotpRoutesOptions {
   pool: pg.Pool;
   issuer?: string;
-  signInLimitPerMinute?: number;
+  failedAttemptsPerIp?: number;
 }
 
 /** Optional second factor: set up, turn on, and the code step of signing in. */
@@ -35,7 +35,7 @@ export function totpRoutes(options: TotpRoutesOptions): Router {
     res.json({ totpEnabled: true });
   });
 
-  router.post('/api/auth/totp/verify', signInLimiter({ limit: options.signInLimitPerMinute }), async (req, res) => {
+  router.post('/api/auth/totp/verify', signInLimiter({ limit: options.failedAttemptsPerIp }), async (req, res) => {
     const { code } = parseBody(req, totpCodeSchema);
     const pending = sessionOf(req);
     if (!pending) throw new AppError('unauthenticated', 'sign in with your password first');

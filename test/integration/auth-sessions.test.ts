@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/core/audit/verify-audit-chain.js';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { demoPassword, startTestMatterline } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { ApiClient, signedIn } from './auth-test-client.js';
+
+// Signing in, staying signed in, and signing out, as a browser does it.
+describe('sessions, CSRF, lockout and user administration', () => {
+  let database: TestDatabase;
+  let app: RunningMatterline;
+  let url: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    url = app.url!;
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.drop();
+  });
+
+  const auditActions = async (userEmail: string) =>
+    (
+      await app.db.pool.query<{ action: string }>(
+        `SELECT a.action FROM "AuditEvent" a LEFT JOIN "User" u ON u.id = a."subjectId" OR u.id = a."actorUserId"
+          WHERE u.email = $1 OR a.details->>'email' = $1 ORDER BY a.id`,
+        [userEmail],
+      )
+    ).rows.map((row) => row.action);
+
+  it('signs in with the demo password and sets an httpOnly, SameSite=Lax session cookie without Secure over plain HTTP', async () => {
+    const response = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'lawyer@demo.test', password: demoPassword }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { user: Record<string, unknown>; csrfToken: string };
+    expect(body.user).toEqual({ id: expect.any(String), email: 'lawyer@demo.test', name: 'Laura Lawyer', role: 'lawyer' });
+    expect(body.csrfToken).toMatch(/^[\w-]{40,}$/);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('ml_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/i);
+    // The record keeps the token's SHA-256, never the token.
+    const token = cookie.split(';')[0]!.slice('ml_session='.length);
+    const stored = await app.db.pool.query(`SELECT id FROM "Session" WHERE id = encode(sha256($1::bytea), 'hex')`, [token]);
+    expect(stored.rowCount).toBe(1);
+    expect((await app.db.pool.query(`SELECT 1 FROM "Session" WHERE id = $1`, [token])).rowCount).toBe(0);
+  });
+
+  it('marks the cookie Secure when the request came over TLS through the local proxy', async () => {
+    const client = new ApiClient(url);
+    const response = await client.request('POST', '/api/auth/login', {
+      body: { email: 'lawyer@demo.test', password: demoPassword },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie().find((c) => c.startsWith('ml_session='))).toMatch(/Secure/);
+  });
+
+  it('answers the session with the user and CSRF token, and 401 JSON without one', async () => {
+    const lawyer = await signedIn(url, 'lawyer@demo.test');
+    const session = await lawyer.get<{ user: { email: string }; csrfToken: string }>('/api/auth/session');
+    expect(session.status).toBe(200);
+    expect(session.body.user.email).toBe('lawyer@demo.test');
+    expect(session.body.csrfToken).toBe(lawyer.csrfToken);
+    const anonymous = await new ApiClient(url).get('/api/auth/session');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toEqual({ error: 'unauthenticated', message: expect.any(String) });
+    expect((await new ApiClient(url).get('/api/conversations')).status).toBe(401);
+  });
+
+  it('refuses a wrong password and an unknown email alike, and audits both', async () => {
+    const wrong = await new ApiClient(url).login('staff@demo.test', 'not the password');
+    const unknown = await new ApiClient(url).login('nobody@demo.test', 'not the password');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(await auditActions('staff@demo.test')).toContain('auth.login_failed');
+    expect(await auditActions('nobody@demo.test')).toEqual(['auth.login_failed']);
+  });
+
+  it('demands the session CSRF token on every state-changing request, except sign-in and the simulator', async () => {
+    const lawyer = await signedIn(url, 'lawyer@demo.test');
+    const conversations = await lawyer.get<{ items: { id: string }[] }>('/api/conversations');
+    const id = conversations.body.items[0]!.id;
+    const missing = await lawyer.post(`/api/conversations/${id}/read`, undefined, { csrf: false });
+    expect(missing.status).toBe(403);
+    expect(missing.body).toMatchObject({ error: 'csrf_failed' });
+    const forged = await lawyer.post(`/api/conversations/${id}/read`, undefined, { csrf: 'x'.repeat(43) });
+    expect(forged.status).toBe(403);
+    // Another session's token is no good either.
+    const other = await signedIn(url, 'lawyer@demo.test');
+    expect((await lawyer.post(`/api/conversations/${id}/read`, undefined, { csrf: other.csrfToken! })).status).toBe(403);
+    expect((await lawyer.post(`/api/conversations/${id}/read`)).status).toBe(200);
+    // Without any session a state-changing request is 401: there is nothing to forge.
+    expect((await new ApiClient(url).post(`/api/conversations/${id}/read`)).status).toBe(401);
+    // The simulator plays a client's phone, not a user.
+    const phone = await new ApiClient(url).post('/api/simulator/demo/inbound', { from: '+15550100001', text: 'Hello from the phone' });
+    expect(phone.status).toBe(202);
+  });
+
+  it('signs out: the session is revoked on the server, so the old cookie is worthless', async () => {
+    const lawyer = await signedIn(url, 'lawyer@demo.test');
+    const cookie = lawyer.cookie;
+    const logout = await lawyer.post('/api/auth/logout');
+    expect(logout.status).toBe(204);
+    const replay = new ApiClient(url);
+    replay.cookie = cookie;
+    expect((await replay.get('/api/auth/session')).status).toBe(401);
+    expect(await auditActions('lawyer@demo.test')).toEqual(expect.arrayContaining(['auth.login', 'auth.logout']));
+  });
+
+  it('ends a session idle for 12 hours and one 7 days old, whatever its use', async () => {
+    const idle = await signedIn(url, 'lawyer@demo.test');
+    const old = await signedIn(url, 'lawyer@demo.test');
+    const idOf = (client: ApiClient) => client.cookie!.slice('ml_session='.length);
+    await app.db.pool.query(`UPDATE "Session" SET "lastSeenAt" = now() - interval '12 hours 1 minute' WHERE id = encode(sha256($1::bytea), 'hex')`, [idOf(idle)]);
+    await app.db.pool.query(`UPDATE "Session" SET "expiresAt" = now() - interval '1 second' WHERE id = encode(sha256($1::bytea), 'hex')`, [idOf(old)]);
+    expect((await idle.get('/api/auth/session')).status).toBe(401);
+    expect((await old.get('/api/auth/session')).status).toBe(401);
+    const fresh = await signedIn(url, 'lawyer@demo.test');
+    await app.db.pool.query(`UPDATE "Session" SET "lastSeenAt" = now() - interval '11 hours' WHERE id = encode(sha256($1::bytea), 'hex')`, [idOf(fresh)]);
+    expect((await fresh.get('/api/auth/session')).status).toBe(200);
+    // Using it restarted the idle clock.
+    const seen = await app.db.pool.query<{ idle: number }>(
+      `SELECT extract(epoch FROM now() - "lastSeenAt")::int AS idle FROM "Session" WHERE id = encode(sha256($1::bytea), 'hex')`,
+      [idOf(fresh)],
+    );
+    expect(seen.rows[0]!.idle).toBeLessThan(60);
+  });
+
+  it('locks an account on the fifth failed sign-in for 15 minutes, even against the right password, then lets it in', async () => {
+    const email = 'lawyer2@demo.test';
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) statuses.push((await new ApiClient(url).login(email, `wrong-${attempt}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const locked = await new ApiClient(url).login(email);
+    expect(locked.status).toBe(429);
+    expect(locked.body).toMatchObject({ error: 'rate_limited', details: { lockedUntil: expect.any(String) } });
+    const row = await app.db.pool.query<{ failedLogins: number; minutes: number }>(
+      `SELECT "failedLogins", round(extract(epoch FROM "lockedUntil" - now()) / 60)::int AS minutes FROM "User" WHERE email = $1`,
+      [email],
+    );
+    expect(row.rows[0]).toEqual({ failedLogins: 5, minutes: 15 });
+    expect(await auditActions(email)).toEqual(expect.arrayContaining(['auth.login_failed', 'auth.account_locked', 'auth.login_refused']));
+
+    await app.db.pool.query(`UPDATE "User" SET "lockedUntil" = now() - interval '1 second' WHERE email = $1`, [email]);
+    expect((await new ApiClient(url).login(email)).status).toBe(200);
+    const reset = await app.db.pool.query(`SELECT "failedLogins", "lockedUntil" FROM "User" WHERE email = $1`, [email]);
+    expect(reset.rows[0]).toEqual({ failedLogins: 0, lockedUntil: null });
+  });
+
+  it('lets an admin invite a user, who sets a password once with the token and signs in', async () => {
+    const admin = await signedIn(url, 'admin@demo.test');
+    const invited = await admin.post<{ user: { id: string; email: string; role: string }; resetToken: string }>('/api/admin/users', {
+      email: 'New.Associate@demo.test',
+      name: 'Nina New',
+      role: 'lawyer',
+    });
+    expect(invited.status).toBe(201);
+    expect(invited.body.user).toMatchObject({ email: 'new.associate@demo.test', role: 'lawyer' });
+    // No password works before the token is used.
+    expect((await new ApiClient(url).login('new.associate@demo.test', invited.body.resetToken)).status).toBe(401);
+    const anonymous = new ApiClient(url);
+    const set = await anonymous.post('/api/auth/password-reset', { token: invited.body.resetToken, password: 'a long new password' });
+    expect(set.status).toBe(204);
+    expect((await anonymous.post('/api/auth/password-reset', { token: invited.body.resetToken, password: 'another long password' })).status).toBe(400);
+    expect((await new ApiClient(url).login('new.associate@demo.test', 'a long new password')).status).toBe(200);
+    expect((await admin.post('/api/admin/users', { email: 'new.associate@demo.test', name: 'Again', role: 'staff' })).status).toBe(409);
+    const users = await admin.get<{ items: { email: string }[] }>('/api/admin/users');
+    expect(users.body.items.map((u) => u.email)).toContain('new.associate@demo.test');
+    expect(JSON.stringify(users.body)).not.toMatch(/argon2|reset:/);
+  });
+
+  it('lets an admin reset a password: the old one and every session stop working at once', async () => {
+    const admin = await signedIn(url, 'admin@demo.test');
+    const staff = await signedIn(url, 'staff@demo.test');
+    const staffId = (await staff.get<{ user: { id: string } }>('/api/auth/session')).body.user.id;
+    const reset = await admin.post<{ resetToken: string }>(`/api/admin/users/${staffId}/reset-password`);
+    expect(reset.status).toBe(200);
+    expect((await staff.get('/api/auth/session')).status).toBe(401);
+    expect((await new ApiClient(url).login('staff@demo.test')).status).toBe(401);
+    expect((await new ApiClient(url).post('/api/auth/password-reset', { token: reset.body.resetToken, password: demoPassword })).status).toBe(204);
+    expect((await new ApiClient(url).login('staff@demo.test')).status).toBe(200);
+    expect(await auditActions('staff@demo.test')).toEqual(expect.arrayContaining(['admin.password_reset', 'auth.password_set']));
+  });
+
+  it('lets an admin disable a user: their sessions end and they cannot sign in; only admins administer', async () => {
+    const admin = await signedIn(url, 'admin@demo.test');
+    const invited = await admin.post<{ user: { id: string }; resetToken: string }>('/api/admin/users', { email: 'leaver@demo.test', name: 'Lee Leaver', role: 'staff' });
+    await new ApiClient(url).post('/api/auth/password-reset', { token: invited.body.resetToken, password: 'leaver password 1' });
+    const leaver = new ApiClient(url);
+    expect((await leaver.login('leaver@demo.test', 'leaver password 1')).status).toBe(200);
+
+    const supervisor = await signedIn(url, 'supervisor@demo.test');
+    expect((await supervisor.post(`/api/admin/users/${invited.body.user.id}/disable`)).status).toBe(403);
+    expect((await supervisor.get('/api/admin/users')).status).toBe(403);
+
+    const disabled = await admin.post<{ revokedSessions: number }>(`/api/admin/users/${invited.body.user.id}/disable`);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.revokedSessions).toBe(1);
+    expect((await leaver.get('/api/auth/session')).status).toBe(401);
+    const again = await new ApiClient(url).login('leaver@demo.test', 'leaver password 1');
+    expect(again.status).toBe(403);
+    expect((await admin.post('/api/admin/users/no-such-user/disable')).status).toBe(404);
+  });
+
+  it('keeps the audit chain intact through all of the above', async () => {
+    const verdict = await verifyAuditChain(app.db.pool);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.count).toBeGreaterThan(20);
+  });
+});
