@@ -15,4 +15,6 @@ export type BridgeConstructor = (context: BridgeContext, dependencies: BridgeDep
 export const bridgeFactories: Partial<Record<ChannelKindName, BridgeConstructor>> = {
   simulator: (context, dependencies) =>
     new SimulatorBridge(context, { pool: dependencies.pool, receiptMs: dependencies.simulatorReceiptMs }),
+  whatsapp_cloud: (await import('./whatsapp-cloud/whatsapp-cloud-bridge.js')).createWhatsAppCloudBridge,
+  twilio: (await import('./twilio/twilio-bridge.js')).createTwilioBridge,
 };

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { hasSealedValues } from '../../core/crypto/seal-account-config.js';
+import { AppError } from '../../core/errors.js';
+import { asAccountId } from '../../core/ids.js';
+import type { Bridge, BridgeContext, OutboundMessage } from '../bridge.js';
+import type { TwilioConfig } from './twilio-config.js';
+import { defaultTwilioApiBaseUrl, statusCallbackUrl, twilioConfigSchema } from './twilio-config.js';
+import { verifyTwilioSignature } from './twilio-signature.js';
+
+const sendResponseSchema = z.looseObject({ sid: z.string().min(1).max(64) });
+const errorResponseSchema = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
+const requestTimeoutMs = 15_000;
+
+/**
+ * Twilio Programmable Messaging (SMS, MMS): a webhook channel. Inbound messages and status callbacks arrive at the
+ * routes in twilio-routes.ts, which verify them with this bridge and record their events.
+ */
+export class TwilioBridge implements Bridge {
+  readonly kind = 'twilio' as const;
+  // Twilio's Messages API takes no idempotency key: a send repeated after a crash would reach the client twice.
+  readonly capabilities = { media: true, receipts: true, idempotentSends: false, edits: false };
+  private readonly parsed: ReturnType<typeof twilioConfigSchema.safeParse>;
+
+  constructor(private readonly context: BridgeContext) {
+    this.parsed = twilioConfigSchema.safeParse(context.config);
+  }
+
+  async start(): Promise<void> {
+    const accountId = asAccountId(this.context.accountId);
+    if (!this.parsed.success) {
+      const reason = hasSealedValues(this.context.config)
+        ? 'its secrets are still encrypted: this process was not given the key to open them'
+        : this.parsed.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`).join('; ');
+      await this.context.emit({ kind: 'state', accountId, state: 'needs_attention', reason });
+      throw new AppError('bad_request', `the Twilio account cannot work: ${reason}`, { accountId });
+    }
+    await this.context.emit({ kind: 'state', accountId, state: 'connected' });
+  }
+
+  async stop(): Promise<void> {}
+
+  /**
+   * Whether a webhook request carries Twilio's signature. The signed URL is the configured publicUrl (plus /status
+   * for status callbacks) when there is one, else the URL as this server saw the request.
+   */
+  verifySignature(options: {
+    seenUrl: string;
+    route: 'inbound' | 'status';
+    params: readonly (readonly [string, string])[];
+    signature: string | undefined;
+  }): boolean {
+    const config = this.config();
+    const url = config.publicUrl
+      ? options.route === 'status'
+        ? statusCallbackUrl(config.publicUrl)
+        : config.publicUrl
+      : options.seenUrl;
+    return verifyTwilioSignature({ authToken: config.authToken, url, params: options.params, signature: options.signature });
+  }
+
+  async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
+    if (!message.text) throw new AppError('bad_request', 'an SMS needs text');
+    const config = this.config();
+    const base = (config.apiBaseUrl ?? defaultTwilioApiBaseUrl).replace(/\/+$/, '');
+    const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
+    const form = new URLSearchParams({ To: message.to, From: config.phoneNumber, Body: message.text });
+    // Without a public URL Twilio cannot reach us; receipts then come only if the number has one set in the Console.
+    if (config.publicUrl) form.set('StatusCallback', statusCallbackUrl(config.publicUrl));
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: form.toString(),
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+    } catch (error) {
+      throw new AppError('unavailable', `Twilio could not be reached: ${(error as Error).message}`, {}, { cause: error });
+    }
+    const json = await response.json().catch(() => undefined);
+    if (response.ok) {
+      const parsed = sendResponseSchema.safeParse(json);
+      // Accepted without a sid: the message may be on its way, so it is failed for a person to check, not resent.
+      if (!parsed.success) throw new AppError('bad_request', 'Twilio accepted the message but returned no sid');
+      return { providerMessageId: parsed.data.sid };
+    }
+    const error = errorResponseSchema.safeParse(json).data;
+    const description = `${error?.message ?? response.statusText} (HTTP ${response.status}${error?.code !== undefined ? `, code ${error.code}` : ''})`;
+    if (response.status === 429) {
+      throw new AppError('rate_limited', `Twilio throttled the send: ${description}`, { status: response.status });
+    }
+    if (response.status >= 400 && response.status < 500 && response.status !== 408) {
+      throw new AppError('bad_request', `Twilio refused the message: ${description}`, { status: response.status, code: error?.code });
+    }
+    throw new AppError('unavailable', `Twilio failed: ${description}`, { status: response.status });
+  }
+
+  private config(): TwilioConfig {
+    if (!this.parsed.success) throw new AppError('unavailable', 'the Twilio account is not configured correctly');
+    return this.parsed.data;
+  }
+}
+
+/** The entry for bridges/bridge-factories.ts. */
+export const createTwilioBridge = (context: BridgeContext): TwilioBridge => new TwilioBridge(context);

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** ChannelAccount.config of kind twilio, secrets opened (see core/crypto/seal-account-config.ts). */
+export const twilioConfigSchema = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'the Account SID from the Twilio Console (AC + 32 hex digits)'),
+  authToken: z.string().min(1),
+  /** The firm's number (E.164), or `whatsapp:+…` for WhatsApp through Twilio. */
+  phoneNumber: z.string().min(3).max(64),
+  /**
+   * The inbound webhook URL exactly as entered in the Twilio Console (Twilio signs the URL it calls, which behind a
+   * proxy is not the one this server sees). The status callback is this URL with `/status` appended to its path;
+   * Matterline passes it with every send, so only the inbound URL has to be entered in the Console.
+   */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type TwilioConfig = z.infer<typeof twilioConfigSchema>;
+
+export const defaultTwilioApiBaseUrl = 'https://api.twilio.com';
+
+/** The status callback URL that belongs to an inbound webhook URL: `/status` appended to the path, query kept. */
+export function statusCallbackUrl(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/status`;
+  return url.toString();
+}

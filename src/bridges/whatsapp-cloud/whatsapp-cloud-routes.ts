@@ -1,0 +1,111 @@
+import express, { Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { BridgeEvent, RecordedEvent } from '../../core/bridge-events.js';
+import { findUnstorableText } from '../../core/channel-rules/unstorable-text.js';
+import { AppError } from '../../core/errors.js';
+import type { BridgeRegistry } from '../bridge-registry.js';
+import { WhatsAppCloudBridge } from './whatsapp-cloud-bridge.js';
+import { webhookPayloadSchema } from './whatsapp-cloud-payload.js';
+
+// Meta's webhook for one WhatsApp Cloud account. Meta retries anything but a 200 for up to 7 days, so a 200 is
+// given only once every event of the payload is in the record, and any failure to record is a 5xx. Replays are
+// harmless: capture is idempotent by the provider's message id.
+
+export interface WhatsAppCloudRoutesOptions {
+  registry: BridgeRegistry;
+  /** Records one event, resolving once it is committed. */
+  record(event: BridgeEvent): Promise<RecordedEvent>;
+  logger: Logger;
+}
+
+const paramsSchema = z.object({ accountId: z.string().min(1).max(200) });
+const subscriptionSchema = z.object({
+  'hub.mode': z.string().max(100),
+  'hub.verify_token': z.string().max(1000),
+  // Meta sends a number; anything else is not echoed back into a response.
+  'hub.challenge': z.string().regex(/^[\w.-]{1,200}$/),
+});
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+/** Meta's payloads are small; a megabyte leaves room for a batch while refusing floods early. */
+const bodyLimit = '1mb';
+
+export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router {
+  const router = Router();
+
+  const bridgeFor = async (accountId: string): Promise<WhatsAppCloudBridge> => {
+    const bridge = await options.registry.get(accountId).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'not_found') throw error;
+      // A misconfigured or unavailable account: Meta should retry once the firm has fixed it.
+      throw new AppError('unavailable', `account "${accountId}" cannot take webhooks now`, { accountId }, { cause: error });
+    });
+    if (!(bridge instanceof WhatsAppCloudBridge)) {
+      throw new AppError('not_found', `no WhatsApp Cloud account "${accountId}"`, { accountId });
+    }
+    return bridge;
+  };
+
+  router.get('/webhooks/whatsapp-cloud/:accountId', async (req, res) => {
+    const { accountId } = paramsSchema.parse(req.params);
+    const bridge = await bridgeFor(accountId);
+    const query = subscriptionSchema.safeParse(req.query);
+    if (!query.success || !bridge.verifySubscription(query.data['hub.mode'], query.data['hub.verify_token'])) {
+      throw new AppError('forbidden', 'the verify token does not match this account');
+    }
+    res.status(200).type('text/plain').setHeader('x-content-type-options', 'nosniff').send(query.data['hub.challenge']);
+  });
+
+  router.post('/webhooks/whatsapp-cloud/:accountId', express.raw({ type: () => true, limit: bodyLimit }), async (req, res) => {
+    const { accountId } = paramsSchema.parse(req.params);
+    const bridge = await bridgeFor(accountId);
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    // The signature is checked on the bytes as they arrived, before anything is parsed.
+    if (!bridge.verifySignature(raw, req.get('x-hub-signature-256'))) {
+      throw new AppError('bad_signature', 'X-Hub-Signature-256 is missing or does not match the app secret');
+    }
+    const payload = parsePayload(raw);
+    const normalized = bridge.normalize(payload);
+    if (!normalized.ok) throw new AppError('bad_request', `the webhook payload is malformed: ${normalized.problem}`);
+    for (const skipped of normalized.skipped) options.logger.info({ accountId, ...skipped }, 'webhook part not for the record');
+
+    let unmatched = 0;
+    // In payload order: a chat's messages are recorded in the order Meta listed them.
+    for (const event of normalized.events) {
+      const recorded = await options.record(event).catch((error: unknown) => {
+        throw new AppError('unavailable', 'the event could not be recorded; deliver it again', { accountId }, { cause: error });
+      });
+      // A status for a message this account does not know (sent by another app on the same number, or before its
+      // provider id was committed) cannot be placed. It is not an error: a 5xx would make Meta retry for days.
+      if (recorded.kind === 'receipt' && !recorded.matched) unmatched++;
+    }
+    if (unmatched > 0) options.logger.info({ accountId, unmatched }, 'statuses for messages not in the record');
+    res.status(200).json({ recorded: normalized.events.length, unmatched });
+  });
+
+  return router;
+}
+
+function parsePayload(raw: Buffer) {
+  if (raw.length === 0) throw new AppError('bad_request', 'the webhook body is empty');
+  let text: string;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch {
+    throw new AppError('invalid_utf8', 'the webhook body is not valid UTF-8');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AppError('invalid_json', `the webhook body is not valid JSON: ${(error as Error).message}`);
+  }
+  const unstorable = findUnstorableText(json);
+  if (unstorable) throw new AppError('bad_request', `the webhook payload holds what PostgreSQL cannot store (NUL, an unpaired surrogate, nesting over 200 deep) at ${unstorable}`);
+  const parsed = webhookPayloadSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('bad_request', `the webhook payload is malformed: ${issue?.path.join('.') || 'body'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

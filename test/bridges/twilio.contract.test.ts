@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { captureOutbound } from '../../src/core/capture-outbound.js';
+import { createJobDispatcher } from '../../src/jobs/job-dispatcher.js';
+import { waitFor } from '../support/matterline.js';
+import { runBridgeContract } from './support/bridge-contract.js';
+import type { FakeProvider } from './support/fake-provider.js';
+import { startFakeProvider } from './support/fake-provider.js';
+import { accountSid, authToken, firmNumber, messagesApi, readForm, twilioHarness } from './support/twilio-harness.js';
+
+const harness = twilioHarness();
+
+runBridgeContract(harness, () => {
+  describe('Twilio specifics', () => {
+    const freshSms = () => {
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const params = readForm('twilio_inbound_sms.form').filter(([name]) => !['MessageSid', 'SmsSid', 'SmsMessageSid'].includes(name));
+      return { sid, params: [...params, ['MessageSid', sid], ['SmsSid', sid]] as [string, string][] };
+    };
+    let second: FakeProvider | undefined;
+    afterAll(async () => second?.stop());
+
+    it('answers an inbound message with empty TwiML, and a status callback with 204', async () => {
+      const { params } = freshSms();
+      const inbound = await harness.post(`/webhooks/twilio/${harness.accountId()}`, params, harness.publicUrl());
+      expect(inbound.status).toBe(200);
+      expect(inbound.headers.get('content-type')).toMatch(/^text\/xml/);
+      expect(await inbound.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+      const status = await harness.post(
+        `/webhooks/twilio/${harness.accountId()}/status`,
+        [['MessageSid', `SM${randomBytes(16).toString('hex')}`], ['MessageStatus', 'delivered']],
+        `${harness.publicUrl()}/status`,
+      );
+      expect(status.status).toBe(204);
+    });
+
+    it('accepts a signature over the public URL with the default port written out, as Twilio’s libraries do', async () => {
+      const { sid, params } = freshSms();
+      const withPort = harness.publicUrl().replace('.com/', '.com:443/');
+      const response = await harness.post(`/webhooks/twilio/${harness.accountId()}`, params, withPort);
+      expect(response.status).toBe(200);
+      expect(await harness.app().db.prisma.message.count({ where: { providerMessageId: sid } })).toBe(1);
+    });
+
+    it('without a public URL, verifies against the URL this server sees and sends without a StatusCallback', async () => {
+      const app = harness.app();
+      second = await startFakeProvider(messagesApi({ accountSid, authToken, from: firmNumber }));
+      const accountId = `twilio-direct-${randomBytes(3).toString('hex')}`;
+      const firm = await app.db.prisma.firm.findFirstOrThrow();
+      await app.db.prisma.channelAccount.create({
+        data: { id: accountId, firmId: firm.id, kind: 'twilio', name: 'Direct SMS', config: { accountSid, authToken, phoneNumber: firmNumber, apiBaseUrl: second.url } },
+      });
+      const { sid, params } = freshSms();
+      const seen = `${app.url}/webhooks/twilio/${accountId}?via=console`;
+      const response = await harness.post(`/webhooks/twilio/${accountId}?via=console`, params, seen);
+      expect(response.status).toBe(200);
+      const stored = await app.db.prisma.message.findFirstOrThrow({ where: { accountId, providerMessageId: sid } });
+      expect(stored.text).toBe('Hi there from Twilio');
+      const wrongQuery = await harness.post(`/webhooks/twilio/${accountId}?via=other`, freshSms().params, seen);
+      expect(wrongQuery.status).toBe(401);
+
+      const identity = await app.db.prisma.contactIdentity.findFirstOrThrow({ where: { accountId } });
+      await app.db.prisma.contactIdentity.update({ where: { id: identity.id }, data: { consentState: 'opted_in' } });
+      const queued = await captureOutbound({
+        db: app.db,
+        dispatcher: createJobDispatcher({ backend: app.backend }),
+        to: { accountId, address: identity.address },
+        text: 'Sent without a status callback',
+      });
+      const message = await waitFor(
+        async () => {
+          const row = await app.db.prisma.message.findUniqueOrThrow({ where: { id: queued.messageId } });
+          return row.status === 'sent' ? row : null;
+        },
+        { what: 'the send' },
+      );
+      const received = second.received.find((r) => new URLSearchParams(r.request.body.toString('utf8')).get('Body') === 'Sent without a status callback');
+      expect(received?.answer.status).toBe(201);
+      expect(new URLSearchParams(received!.request.body.toString('utf8')).has('StatusCallback')).toBe(false);
+      expect(message.providerMessageId).toBe((received!.answer.json as { sid: string }).sid);
+    });
+  });
+});
