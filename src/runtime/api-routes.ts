@@ -8,6 +8,7 @@ import { authRoutes } from '../http/auth/auth-routes.js';
 import { sessionMiddleware } from '../http/auth/session-middleware.js';
 import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
+import { liveRoutes } from '../http/live/live-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
@@ -32,5 +33,6 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     adminUserRoutes({ pool: db.pool }),
     firmAdminRoutes({ db }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
+    liveRoutes({ pool: db.pool, source: dependencies.live }),
   ];
 }

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { BridgeRegistry } from '../bridges/bridge-registry.js';
 import type { Config } from '../config.js';
 import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
-import type { LivePublisher, WorkDispatcher } from '../core/ports.js';
+import type { WorkDispatcher } from '../core/ports.js';
 import type { Database } from '../db/prisma.js';
+import type { LiveBus } from './live/live-bus.js';
 
 /** What HTTP routes are built from. */
 export interface RouteDependencies {
@@ -14,5 +15,6 @@ export interface RouteDependencies {
   registry: BridgeRegistry;
   /** Records a bridge event (capture-first); webhook handlers answer 2xx only after it resolves. */
   record(event: BridgeEvent): Promise<RecordedEvent>;
-  live?: LivePublisher;
+  /** Live updates across processes: publish, and subscribe for SSE. */
+  live: LiveBus;
 }

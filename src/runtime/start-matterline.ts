@@ -21,6 +21,7 @@ import type { Workers } from '../jobs/workers.js';
 import { startWorkers } from '../jobs/workers.js';
 import { apiRoutes } from './api-routes.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { createLiveBus } from './live/live-bus.js';
 import type { RouteDependencies } from './route-dependencies.js';
 import { webhookRoutes } from './webhook-routes.js';
 
@@ -86,9 +87,11 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     cleanups.push(() => backend.close());
     logger.info({ queue: choice.kind }, `queues on ${choice.kind === 'redis' ? 'Redis' : 'PostgreSQL'}`);
 
+    const live = createLiveBus({ kind: choice.kind, prefix: config.queuePrefix, redisUrl: choice.redisUrl, databaseUrl, logger });
+    cleanups.push(() => live.close());
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
-    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, event, onDispatchError });
+    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError });
     const registry = new BridgeRegistry({ db, logger, simulatorReceiptMs: config.simulatorReceiptMs, record });
     cleanups.push(() => registry.stop());
 
@@ -102,7 +105,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     let workers: Workers | undefined;
     let sweeper: OutboxSweeper | undefined;
     if (config.role !== 'server') {
-      workers = startWorkers({ db, backend, transport: registry, logger, concurrency: config.workerConcurrency });
+      workers = startWorkers({ db, backend, transport: registry, logger, concurrency: config.workerConcurrency, live });
       sweeper = new OutboxSweeper({ db, backend, logger, intervalMs: config.sweepIntervalMs });
       await sweeper.start();
       // Stopped before the queue and database close (cleanups run in reverse).
@@ -115,7 +118,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
 
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, registry, record };
+      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, registry, record, live };
       const app = createApp({
         logger,
         readiness: [

@@ -17,9 +17,9 @@ describe('consent and hours through the API', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
-    [admin, lawyer, supervisor] = await Promise.all(
-      ['admin@demo.test', 'lawyer@demo.test', 'supervisor@demo.test'].map((email) => signedIn(app.url!, email)),
-    );
+    admin = await signedIn(app.url!, 'admin@demo.test');
+    lawyer = await signedIn(app.url!, 'lawyer@demo.test');
+    supervisor = await signedIn(app.url!, 'supervisor@demo.test');
   });
   afterAll(async () => {
     await app?.stop();
