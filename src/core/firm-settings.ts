@@ -15,6 +15,24 @@ export const firmSettingsSchema = z.object({
   helpContact: z.string().max(200).default('the office'),
   /** No after-hours reply when a person answered the conversation this recently. */
   humanAnswerQuietMinutes: z.number().int().min(0).max(240).default(5),
+  /** Billable time (core/time): the least a sent message counts for, whatever the inbox measured. */
+  timeSentFloorSeconds: z.number().int().min(0).max(3600).default(60),
+  /** The most a sent message counts for: a reply left open over lunch is not an hour of work (never below the floor). */
+  timeSentCapSeconds: z.number().int().min(60).max(14_400).default(1800),
+  /** Reading one client message. */
+  timeReadSecondsPerMessage: z.number().int().min(0).max(600).default(20),
+  /** A document opened or sent. */
+  timeDocumentSeconds: z.number().int().min(0).max(3600).default(120),
+  /** One person's activities on one matter no further apart than this are one session. */
+  timeSessionGapMinutes: z.number().int().min(1).max(480).default(15),
+  /** One draft entry per session, or per person, matter and day in the firm's time zone. */
+  timeGrouping: z.enum(['session', 'day']).default('session'),
+  /** Drafts are rounded up, once, to this many hours; multiples of a tenth, as entries are kept in tenths. */
+  timeRoundingIncrementHours: z.union([z.literal(0.1), z.literal(0.2), z.literal(0.3), z.literal(0.5), z.literal(1)]).default(0.1),
+  /** UTBMS task code of drafted entries on matters without their own (Matter.taskCode). */
+  timeDefaultTaskCode: z.string().regex(/^[A-Z][A-Z0-9]{1,19}$/, 'a UTBMS code like L120').nullable().default('L120'),
+  /** LAW_FIRM_ID in LEDES files (the firm's tax id); unset, the firm's slug. */
+  ledesLawFirmId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ./-]{0,19}$/, 'up to 20 letters, digits, spaces and . / -').nullable().default(null),
 });
 export type FirmSettings = z.infer<typeof firmSettingsSchema>;
 
