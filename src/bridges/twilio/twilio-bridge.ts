@@ -3,6 +3,8 @@ import { hasSealedValues } from '../../core/crypto/seal-account-config.js';
 import { AppError } from '../../core/errors.js';
 import { asAccountId } from '../../core/ids.js';
 import type { Bridge, BridgeContext, OutboundMessage } from '../bridge.js';
+import type { FetchedMedia } from '../media/fetch-media.js';
+import { fetchMedia } from '../media/fetch-media.js';
 import type { TwilioConfig } from './twilio-config.js';
 import { defaultTwilioApiBaseUrl, statusCallbackUrl, twilioConfigSchema } from './twilio-config.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
@@ -97,6 +99,28 @@ export class TwilioBridge implements Bridge {
       throw new AppError('bad_request', `Twilio refused the message: ${description}`, { status: response.status, code: error?.code });
     }
     throw new AppError('unavailable', `Twilio failed: ${description}`, { status: response.status });
+  }
+
+  /**
+   * The bytes of a received MMS item (Attachment.sourceUrl). Only URLs on the account's own API host are fetched,
+   * with the account's credentials (needed when the firm turned on HTTP auth for media): a URL elsewhere is refused
+   * rather than sent the credentials.
+   */
+  async downloadMedia(url: string): Promise<FetchedMedia> {
+    const config = this.config();
+    const api = new URL(config.apiBaseUrl ?? defaultTwilioApiBaseUrl);
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw new AppError('bad_request', 'the media URL is not a URL');
+    }
+    if (target.origin !== api.origin || !target.pathname.startsWith(`/2010-04-01/Accounts/${config.accountSid}/`)) {
+      throw new AppError('bad_request', `media outside this Twilio account is not fetched (${target.origin})`);
+    }
+    const basic = Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64');
+    // Twilio caps MMS media at 5 MB; a little room for providers that round up.
+    return fetchMedia({ url: target.toString(), headers: { authorization: `Basic ${basic}` }, maxBytes: 10 * 1024 * 1024 });
   }
 
   private config(): TwilioConfig {

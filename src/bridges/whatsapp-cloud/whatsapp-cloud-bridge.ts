@@ -4,6 +4,8 @@ import { hasSealedValues } from '../../core/crypto/seal-account-config.js';
 import { AppError } from '../../core/errors.js';
 import { asAccountId } from '../../core/ids.js';
 import type { Bridge, BridgeContext, OutboundMessage } from '../bridge.js';
+import type { FetchedMedia } from '../media/fetch-media.js';
+import { fetchMedia } from '../media/fetch-media.js';
 import type { NormalizedWebhook } from './normalize-whatsapp-cloud.js';
 import { normalizeWhatsAppCloud } from './normalize-whatsapp-cloud.js';
 import type { WhatsAppCloudConfig } from './whatsapp-cloud-config.js';
@@ -30,6 +32,7 @@ export interface DocumentMessage {
 }
 
 const sendResponseSchema = z.looseObject({ messages: z.array(z.looseObject({ id: z.string().min(1).max(512) })).min(1) });
+const mediaObjectSchema = z.looseObject({ url: z.url(), sha256: z.string().optional(), file_size: z.number().optional() });
 const errorResponseSchema = z.looseObject({
   error: z.looseObject({ message: z.string().optional(), code: z.number().optional() }).optional(),
 });
@@ -120,6 +123,30 @@ export class WhatsAppCloudBridge implements Bridge {
       },
       message.clientMessageId,
     );
+  }
+
+  /**
+   * The bytes of a received media item (Attachment.providerMediaId). The Graph API first gives a short-lived URL,
+   * which also needs the access token; Meta keeps the media for 30 days.
+   */
+  async downloadMedia(providerMediaId: string): Promise<FetchedMedia> {
+    const config = this.config();
+    const base = (config.graphBaseUrl ?? defaultGraphBaseUrl).replace(/\/+$/, '');
+    const headers = { authorization: `Bearer ${config.accessToken}` };
+    let response: Response;
+    try {
+      response = await fetch(`${base}/${encodeURIComponent(providerMediaId)}`, { headers, signal: AbortSignal.timeout(requestTimeoutMs) });
+    } catch (error) {
+      throw new AppError('unavailable', `the WhatsApp Cloud API could not be reached: ${(error as Error).message}`, {}, { cause: error });
+    }
+    const json = safeJson(await response.text().catch(() => ''));
+    if (!response.ok) {
+      const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+      throw new AppError(permanent ? 'bad_request' : 'unavailable', `WhatsApp Cloud API has no media ${providerMediaId} (HTTP ${response.status})`);
+    }
+    const media = mediaObjectSchema.safeParse(json);
+    if (!media.success) throw new AppError('unavailable', 'the WhatsApp Cloud API answered without a media URL');
+    return fetchMedia({ url: media.data.url, headers, expectedSha256: media.data.sha256 });
   }
 
   private config(): WhatsAppCloudConfig {

@@ -13,7 +13,9 @@ export interface ReceivedRequest {
 
 export interface ProviderAnswer {
   status: number;
-  json: unknown;
+  json?: unknown;
+  /** Bytes to answer with instead of JSON (media downloads). */
+  raw?: { body: Buffer; contentType: string; headers?: Record<string, string> };
 }
 
 export interface FakeProvider {
@@ -37,7 +39,11 @@ export async function startFakeProvider(answer: (request: ReceivedRequest) => Pr
         reply = { status: 500, json: { error: String(error) } };
       }
       received.push({ request, answer: reply });
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+      if (reply.raw) {
+        res.writeHead(reply.status, { 'content-type': reply.raw.contentType, ...reply.raw.headers }).end(reply.raw.body);
+      } else {
+        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.json));
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
