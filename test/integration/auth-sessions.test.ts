@@ -104,6 +104,17 @@ describe('sessions, CSRF, lockout and user administration', () => {
     expect(phone.status).toBe(202);
   });
 
+  it('replaces the session a browser had when it signs in again', async () => {
+    const lawyer = await signedIn(url, 'lawyer@demo.test');
+    const first = lawyer.cookie;
+    expect((await lawyer.login('lawyer@demo.test')).status).toBe(200);
+    expect(lawyer.cookie).not.toBe(first);
+    const stale = new ApiClient(url);
+    stale.cookie = first;
+    expect((await stale.get('/api/auth/session')).status).toBe(401);
+    expect((await lawyer.get('/api/auth/session')).status).toBe(200);
+  });
+
   it('signs out: the session is revoked on the server, so the old cookie is worthless', async () => {
     const lawyer = await signedIn(url, 'lawyer@demo.test');
     const cookie = lawyer.cookie;

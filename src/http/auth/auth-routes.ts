@@ -30,6 +30,9 @@ export function authRoutes(options: AuthRoutesOptions): Router {
   router.post('/api/auth/login', limiter, async (req, res) => {
     const input = parseBody(req, loginSchema);
     const result = await signInWithPassword({ pool, email: input.email, password: input.password, ...clientOf(req) });
+    // A browser signing in again drops the session it had: one cookie, one live session.
+    const previous = sessionOf(req);
+    if (previous) await revokeSession(pool, previous.sessionId);
     setSessionCookie(req, res, result.session.token);
     if (result.mfaRequired) {
       res.json({ mfaRequired: true, csrfToken: result.session.csrfToken });
