@@ -33,6 +33,13 @@ export const firmSettingsSchema = z.object({
   timeDefaultTaskCode: z.string().regex(/^[A-Z][A-Z0-9]{1,19}$/, 'a UTBMS code like L120').nullable().default('L120'),
   /** LAW_FIRM_ID in LEDES files (the firm's tax id); unset, the firm's slug. */
   ledesLawFirmId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ./-]{0,19}$/, 'up to 20 letters, digits, spaces and . / -').nullable().default(null),
+  /** The reply time the firm promises its clients; the file review report measures first responses against it. */
+  promisedReplyMinutes: z.number().int().min(1).max(10_080).default(240),
+  /**
+   * How long a closed matter's messages and media are kept, counted from the matter's closure; null keeps them for
+   * ever. Seven years by default, a common period for client files. Matters on legal hold are never purged.
+   */
+  retentionDays: z.number().int().min(1).max(36_500).nullable().default(2557),
 });
 export type FirmSettings = z.infer<typeof firmSettingsSchema>;
 
