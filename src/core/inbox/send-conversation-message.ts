@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors.js';
 import type { WorkDispatcher } from '../ports.js';
 import { requestSend } from '../request-send.js';
+import { recordActivity } from '../time/record-activity.js';
 import type { Database } from '../../db/prisma.js';
 
 export interface SendConversationMessageOptions {
@@ -17,6 +18,10 @@ export interface SendConversationMessageOptions {
   /** While the office is closed: send now or hold until it opens; absent, the firm's policy decides. */
   whenClosed?: 'send_now' | 'hold';
   onDispatchError?: (error: unknown) => void;
+  /** Milliseconds from the first keystroke to send, as the inbox measured them: the evidence for billable time. */
+  compositionMs?: number;
+  /** Billable time could not be recorded; the message is stored and queued all the same. */
+  onTimeCaptureError?: (error: unknown) => void;
 }
 
 export interface SentMessage {
@@ -58,6 +63,14 @@ export async function sendConversationMessage(options: SendConversationMessageOp
       details: { conversationId, status: sent.status, heldUntil: sent.heldUntil?.toISOString() ?? null },
     });
   }
+  // Also on a duplicate (idempotent): a retry then records time a failed first attempt missed. A failure is only
+  // reported: the message is stored and queued, and an error now would make the inbox send it again.
+  await recordActivity({
+    pool: db.pool,
+    viewer,
+    conversationId,
+    evidence: { kind: 'sent', messageId: sent.messageId, compositionMs: options.compositionMs ?? null },
+  }).catch((error: unknown) => options.onTimeCaptureError?.(error));
   return {
     messageId: sent.messageId,
     conversationId: sent.conversationId,

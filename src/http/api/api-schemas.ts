@@ -29,6 +29,8 @@ export const sendMessageSchema = z
     text: z.string().trim().min(1, 'a message cannot be empty').max(4096, 'at most 4096 characters'),
     idempotencyKey: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits and . _ : -').optional(),
     whenClosed: z.enum(['send_now', 'hold']).optional(),
+    // Billable time: milliseconds from the first keystroke to send, measured by the inbox (at most a day).
+    compositionMs: z.number().int().min(0).max(86_400_000).optional(),
   })
   .strict();
 

@@ -63,6 +63,8 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
       ...(body.idempotencyKey ? { idempotencyKey: body.idempotencyKey } : {}),
       ...(body.whenClosed ? { whenClosed: body.whenClosed } : {}),
       ...(options.onDispatchError ? { onDispatchError: options.onDispatchError } : {}),
+      ...(body.compositionMs !== undefined ? { compositionMs: body.compositionMs } : {}),
+      onTimeCaptureError: (error) => req.log?.error({ err: error }, 'billable time of a sent message was not recorded'),
     });
     // The stored message as the thread shows it; it is in a conversation the viewer was just allowed into.
     const message = await db.prisma.message.findFirst({
