@@ -44,6 +44,7 @@ export const configSchema = z.object({
     .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lower-case letters, digits and _, starting with a letter')
     .default('matterline'),
   MATTERLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+  MATTERLINE_ACCOUNT_SUPERVISOR_MS: z.coerce.number().int().min(100).default(5000),
   MATTERLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   // Which parts this process runs: all (the single-machine default), server only, or workers only.
   MATTERLINE_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
@@ -69,6 +70,7 @@ export interface Config {
   queuePrefix: string;
   sweepIntervalMs: number;
   workerConcurrency: number;
+  accountSupervisorMs: number;
   role: RawConfig['MATTERLINE_ROLE'];
   simulatorReceiptMs: number;
 }
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: raw.MATTERLINE_QUEUE_PREFIX,
     sweepIntervalMs: raw.MATTERLINE_SWEEP_INTERVAL_MS,
     workerConcurrency: raw.MATTERLINE_WORKER_CONCURRENCY,
+    accountSupervisorMs: raw.MATTERLINE_ACCOUNT_SUPERVISOR_MS,
     role: raw.MATTERLINE_ROLE,
     simulatorReceiptMs: raw.MATTERLINE_SIMULATOR_RECEIPT_MS,
   };

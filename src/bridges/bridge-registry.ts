@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma.js';
 import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
+import { openAccountConfig } from '../core/crypto/seal-account-config.js';
+import type { Keyring } from '../core/crypto/secret-box.js';
 import { AppError } from '../core/errors.js';
 import type { OutboundRequest, OutboundTransport } from '../core/ports.js';
 import type { Bridge, BridgeContext } from './bridge.js';
@@ -12,6 +14,8 @@ export interface BridgeRegistryOptions {
   logger: Logger;
   record(event: BridgeEvent): Promise<RecordedEvent>;
   simulatorReceiptMs: number;
+  /** Opens the sealed secrets of account configs; absent, only plain configs can run. */
+  keyring?: Keyring;
 }
 
 interface AccountRow {
@@ -26,10 +30,48 @@ interface AccountRow {
  * The bridges this process runs, one per account, created on first use and started once. It is also the send
  * transport the send job uses.
  */
+/** Channels whose account is one live connection (a linked phone, a Signal daemon): one process at a time. */
+export const exclusiveKinds: readonly string[] = ['baileys', 'whatsapp_web', 'signal'];
+
+export const isExclusiveAccount = (account: { kind: string; config: Record<string, unknown> }): boolean =>
+  exclusiveKinds.includes(account.kind) || account.config.exclusive === true;
+
 export class BridgeRegistry implements OutboundTransport {
   private readonly bridges = new Map<string, Promise<Bridge>>();
+  /** Exclusive accounts whose lease this process holds (set by the account supervisor). */
+  private readonly claimed = new Set<string>();
+  private readonly exclusive = new Map<string, boolean>();
 
   constructor(private readonly options: BridgeRegistryOptions) {}
+
+  /** The account supervisor took this account's lease: its bridge may run here now. */
+  claim(accountId: string): void {
+    this.claimed.add(accountId);
+  }
+
+  /** The lease is gone: stop the account's bridge here at once. */
+  async release(accountId: string): Promise<void> {
+    this.claimed.delete(accountId);
+    const bridge = this.bridges.get(accountId);
+    this.bridges.delete(accountId);
+    await (await bridge?.catch(() => null))?.stop();
+  }
+
+  /** Whether this process may send for the account: any process for webhook channels, only the holder otherwise. */
+  async canSendHere(accountId: string): Promise<boolean> {
+    let exclusive = this.exclusive.get(accountId);
+    if (exclusive === undefined) {
+      const found = await this.options.db.pool.query<{ kind: string; config: Record<string, unknown> }>(
+        `SELECT kind, config FROM "ChannelAccount" WHERE id = $1`,
+        [accountId],
+      );
+      const account = found.rows[0];
+      if (!account) return true;
+      exclusive = isExclusiveAccount(account);
+      this.exclusive.set(accountId, exclusive);
+    }
+    return !exclusive || this.claimed.has(accountId);
+  }
 
   /** The running bridge of an account; rejects with not_found for an unknown or removed account. */
   get(accountId: string): Promise<Bridge> {
@@ -82,9 +124,13 @@ export class BridgeRegistry implements OutboundTransport {
     );
     const account = found.rows[0];
     if (!account || account.removedAt) throw new AppError('not_found', `no channel account "${accountId}"`, { accountId });
+    if (isExclusiveAccount(account) && !this.claimed.has(accountId)) {
+      // Never a second connection: only the process holding the account's lease connects it.
+      throw new AppError('unavailable', `account ${accountId} is connected by another process`, { accountId });
+    }
     const context: BridgeContext = {
       accountId,
-      config: account.config,
+      config: openAccountConfig(account.kind, account.config, this.options.keyring),
       logger: this.options.logger.child({ accountId, channel: account.kind }),
       emit: (event) => this.options.record(event),
     };
@@ -92,6 +138,7 @@ export class BridgeRegistry implements OutboundTransport {
     if (!factory) throw new AppError('unavailable', `the ${account.kind} bridge is not available in this build`, { accountId });
     const bridge = factory(context, { pool: this.options.db.pool, simulatorReceiptMs: this.options.simulatorReceiptMs });
     await bridge.start();
+    this.options.logger.info({ accountId, kind: account.kind }, 'bridge started');
     return bridge;
   }
 }

@@ -6,7 +6,7 @@ import { readFirmSettings } from './firm-settings.js';
 import { isOpen, nextOpening } from './hours/business-hours.js';
 import { loadBusinessHours } from './hours/load-business-hours.js';
 import type { WorkDispatcher } from './ports.js';
-import { consentGate } from './send-gate.js';
+import { sendGate } from './send-gate.js';
 
 export interface RequestSendOptions {
   db: Database;
@@ -52,7 +52,7 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
     authorUserId: options.authorUserId,
     idempotencyKey: options.idempotencyKey,
     scheduledFor: heldUntil ?? undefined,
-    gate: consentGate,
+    gate: sendGate,
     onDispatchError: options.onDispatchError,
   });
   return { ...result, heldUntil: result.status === 'scheduled' ? heldUntil : null };

@@ -2,6 +2,8 @@ import type pg from 'pg';
 import type { OutboundPurpose, SendGate, SendTarget } from './capture-outbound.js';
 import type { ConsentState } from './consent/consent-machine.js';
 import { mayReceive } from './consent/consent-machine.js';
+import type { ChannelKindName } from './bridge-events.js';
+import { freeTextAllowed } from './channel-rules/whatsapp-window.js';
 import { AppError } from './errors.js';
 
 interface ContactConsent {
@@ -46,4 +48,28 @@ export const consentGate: SendGate = async (client: pg.ClientBase, target: SendT
       reason: permission.reason,
     });
   }
+};
+
+/**
+ * The WhatsApp Business 24-hour customer-service window: outside it free text is refused (`window_closed`) and the
+ * lawyer must pick an approved template. Other channels have no window.
+ */
+export const windowGate: SendGate = async (client, target, purpose) => {
+  const found = await client.query<{ kind: ChannelKindName; lastInboundAt: Date | null }>(
+    `SELECT a.kind, c."lastInboundAt" FROM "Conversation" c JOIN "ChannelAccount" a ON a.id = c."accountId" WHERE c.id = $1`,
+    [target.conversationId],
+  );
+  const row = found.rows[0];
+  if (row && !freeTextAllowed({ kind: row.kind, lastInboundAt: row.lastInboundAt, now: new Date() })) {
+    throw new AppError('window_closed', 'the WhatsApp 24-hour window is closed: only an approved template can be sent now', {
+      purpose,
+      lastInboundAt: row.lastInboundAt?.toISOString() ?? null,
+    });
+  }
+};
+
+/** Every rule a lawyer's message must pass before it is recorded: consent first, then the channel's window. */
+export const sendGate: SendGate = async (client, target, purpose) => {
+  await consentGate(client, target, purpose);
+  await windowGate(client, target, purpose);
 };

@@ -1,9 +1,9 @@
-import type { Job } from 'bullmq';
+import type { Job, Processor } from 'bullmq';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/prisma.js';
 import { jobIdFor } from '../core/outbox.js';
-import type { LivePublisher, OutboundTransport } from '../core/ports.js';
+import type { JobName, LivePublisher, OutboundTransport } from '../core/ports.js';
 import { processInbound } from '../core/process-inbound.js';
 import { recordJobFailure } from '../core/run-job-once.js';
 import { sendQueuedMessage } from '../core/send-queued-message.js';
@@ -13,10 +13,15 @@ import type { QueueBackend, WorkerHandle } from './queue-backend.js';
 export const messageJobSchema = z.object({ messageId: z.string().min(1) });
 export type MessageJob = z.infer<typeof messageJobSchema>;
 
+/** The send transport as the workers see it: it also knows whether this process may send for an account. */
+export interface SendTransport extends OutboundTransport {
+  canSendHere(accountId: string): Promise<boolean>;
+}
+
 export interface StartWorkersOptions {
   db: Database;
   backend: QueueBackend;
-  transport: OutboundTransport;
+  transport: SendTransport;
   logger: Logger;
   concurrency: number;
   live?: LivePublisher;
@@ -28,10 +33,49 @@ export interface Workers {
 
 const maxAttempts = 20;
 
+/** The queue of one exclusive account's sends, consumed only by the process holding its lease (in order). */
+export const accountSendQueue = (accountId: string) => `send-account-${accountId}`;
+
+/**
+ * The send job. An account that is one live connection (a linked phone) can only send from the process holding its
+ * lease; elsewhere the job is handed on to that account's own queue, which only the holder consumes.
+ */
+export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>): Processor {
+  const { db, transport } = options;
+  return async (job: Job) => {
+    const { messageId } = messageJobSchema.parse(job.data);
+    const found = await db.pool.query<{ accountId: string }>(`SELECT "accountId" FROM "Message" WHERE id = $1`, [messageId]);
+    const accountId = found.rows[0]?.accountId;
+    if (accountId && !(await transport.canSendHere(accountId))) {
+      await options.backend.queue(accountSendQueue(accountId)).add('send', { messageId }, {
+        jobId: jobIdFor('send', messageId),
+        attempts: 1,
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+      return { forwardedTo: accountId };
+    }
+    return sendQueuedMessage({ db, transport, messageId, live: options.live });
+  };
+}
+
+/** A failed attempt is recorded on the outbox row, whose sweeper retries it with backoff. */
+export function recordFailures(worker: WorkerHandle, name: JobName, db: Database, logger: Logger): void {
+  worker.on('failed', (job, error) => {
+    const parsed = messageJobSchema.safeParse(job?.data);
+    if (!parsed.success) return;
+    const jobId = jobIdFor(name, parsed.data.messageId);
+    logger.warn({ jobId, err: error }, 'job failed; the outbox will retry it');
+    recordJobFailure(db.pool, jobId, error.message, { maxAttempts }).catch((failure: unknown) =>
+      logger.error({ jobId, err: failure }, 'could not record a job failure'),
+    );
+  });
+  worker.on('error', (error) => logger.warn({ err: error, worker: name }, 'worker error'));
+}
+
 /** Starts the inbound and send workers. Each handler is thin: parse the payload, call the core. */
 export function startWorkers(options: StartWorkersOptions): Workers {
   const { db, backend, logger } = options;
-  const workers: WorkerHandle[] = [];
   const dispatcher = createJobDispatcher({ backend });
   const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
 
@@ -43,34 +87,15 @@ export function startWorkers(options: StartWorkersOptions): Workers {
     },
     { concurrency: options.concurrency },
   );
-  const send = backend.worker(
-    'send',
-    async (job: Job) => {
-      const { messageId } = messageJobSchema.parse(job.data);
-      return sendQueuedMessage({ db, transport: options.transport, messageId, live: options.live });
-    },
-    { concurrency: options.concurrency },
-  );
-  workers.push(inbound, send);
-
-  for (const [name, worker] of [['inbound', inbound], ['send', send]] as const) {
-    worker.on('failed', (job, error) => {
-      const parsed = messageJobSchema.safeParse(job?.data);
-      if (!parsed.success) return;
-      const jobId = jobIdFor(name, parsed.data.messageId);
-      logger.warn({ jobId, err: error }, 'job failed; the outbox will retry it');
-      recordJobFailure(db.pool, jobId, error.message, { maxAttempts }).catch(
-        (failure: unknown) => logger.error({ jobId, err: failure }, 'could not record a job failure'),
-      );
-    });
-    worker.on('error', (error) => logger.warn({ err: error, worker: name }, 'worker error'));
-  }
+  const send = backend.worker('send', sendProcessor(options), { concurrency: options.concurrency });
+  recordFailures(inbound, 'inbound', db, logger);
+  recordFailures(send, 'send', db, logger);
 
   let stopping: Promise<void> | undefined;
   return {
     stop() {
       // close() lets running jobs finish: a drained worker leaves nothing half done.
-      stopping ??= Promise.all(workers.map((worker) => worker.close())).then(() => undefined);
+      stopping ??= Promise.all([inbound.close(), send.close()]).then(() => undefined);
       return stopping;
     },
   };

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { BridgeRegistry } from '../bridges/bridge-registry.js';
 import type { Config } from '../config.js';
 import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
+import type { Keyring } from '../core/crypto/secret-box.js';
 import type { WorkDispatcher } from '../core/ports.js';
 import type { Database } from '../db/prisma.js';
 import type { LiveBus } from './live/live-bus.js';
@@ -17,4 +18,6 @@ export interface RouteDependencies {
   record(event: BridgeEvent): Promise<RecordedEvent>;
   /** Live updates across processes: publish, and subscribe for SSE. */
   live: LiveBus;
+  /** Seals account secrets before they are stored. */
+  keyring: Keyring;
 }

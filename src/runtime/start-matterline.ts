@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { BridgeRegistry } from '../bridges/bridge-registry.js';
 import type { Config } from '../config.js';
 import type { BridgeEvent } from '../core/bridge-events.js';
+import { createKeyring } from '../core/crypto/secret-box.js';
 import { recordBridgeEvent } from '../core/record-bridge-event.js';
 import { seedDemoFirm } from '../core/seed-demo-firm.js';
 import { applyMigrations } from '../db/migrate.js';
@@ -19,7 +20,9 @@ import type { QueueBackend, QueueBackendKind } from '../jobs/queue-backend.js';
 import { createQueueBackend, redisAnswers } from '../jobs/queue-backend.js';
 import type { Workers } from '../jobs/workers.js';
 import { startWorkers } from '../jobs/workers.js';
+import { AccountSupervisor } from './account-supervisor.js';
 import { apiRoutes } from './api-routes.js';
+import { postgresAccountLeases, redisAccountLeases } from './leases/account-leases.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { createLiveBus } from './live/live-bus.js';
 import type { RouteDependencies } from './route-dependencies.js';
@@ -45,6 +48,23 @@ async function chooseQueueBackend(config: Config): Promise<{ kind: QueueBackendK
   if (config.redisUrl) return { kind: 'redis', redisUrl: config.redisUrl };
   if (config.queueBackend === 'redis') return { kind: 'redis', redisUrl: localRedis };
   return (await redisAnswers(localRedis)) ? { kind: 'redis', redisUrl: localRedis } : { kind: 'postgres' };
+}
+
+/**
+ * The key that encrypts channel credentials at rest: MATTERLINE_SECRET_KEY, else (the single-machine default) one
+ * generated on first start and kept beside the embedded database in the data folder.
+ */
+async function secretKey(config: Config, logger: Logger): Promise<Buffer> {
+  if (config.secretKey) return config.secretKey;
+  const file = path.join(config.dataDir, 'secret-key');
+  if (existsSync(file)) return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
+  const generated = randomBytes(32);
+  await mkdir(config.dataDir, { recursive: true });
+  await writeFile(file, `${generated.toString('hex')}\n`, { mode: 0o600 });
+  if (config.databaseUrl) {
+    logger.warn({ file }, 'MATTERLINE_SECRET_KEY is not set: generated a key in the data folder; set it in production so every process shares it');
+  }
+  return generated;
 }
 
 /** The demo password: the configured one, else one generated on first start and kept in the data folder. */
@@ -91,8 +111,9 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     cleanups.push(() => live.close());
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
+    const keyring = createKeyring(await secretKey(config, logger));
     const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError });
-    const registry = new BridgeRegistry({ db, logger, simulatorReceiptMs: config.simulatorReceiptMs, record });
+    const registry = new BridgeRegistry({ db, logger, simulatorReceiptMs: config.simulatorReceiptMs, record, keyring });
     cleanups.push(() => registry.stop());
 
     let demo: RunningMatterline['demo'];
@@ -114,11 +135,19 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
         await started.sweeper.stop();
         await started.workers.stop();
       });
+      const leases =
+        choice.kind === 'redis'
+          ? redisAccountLeases({ url: choice.redisUrl ?? localRedis, prefix: config.queuePrefix })
+          : postgresAccountLeases({ databaseUrl });
+      const supervisor = new AccountSupervisor({ db, leases, registry, backend, logger, live, intervalMs: config.accountSupervisorMs });
+      await supervisor.start();
+      // Runs before the workers stop (cleanups run in reverse): connections close, then the queues drain.
+      cleanups.push(() => supervisor.stop());
     }
 
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, registry, record, live };
+      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, registry, record, live, keyring };
       const app = createApp({
         logger,
         readiness: [

@@ -20,6 +20,7 @@ export interface TestMatterlineOptions {
   role?: 'all' | 'server' | 'worker';
   sweepIntervalMs?: number;
   receiptMs?: number;
+  supervisorMs?: number;
 }
 
 export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
@@ -39,6 +40,7 @@ export function testEnv(options: TestMatterlineOptions): Record<string, string> 
     MATTERLINE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'matterline-test-')),
     MATTERLINE_SWEEP_INTERVAL_MS: String(options.sweepIntervalMs ?? 500),
     MATTERLINE_SIMULATOR_RECEIPT_MS: String(options.receiptMs ?? 50),
+    MATTERLINE_ACCOUNT_SUPERVISOR_MS: String(options.supervisorMs ?? 1000),
   };
 }
 
