@@ -10,6 +10,7 @@ import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
 import { liveRoutes } from '../http/live/live-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
+import { supervisionRoutes } from '../http/supervision/supervision-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
 /**
@@ -33,6 +34,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     adminUserRoutes({ pool: db.pool }),
     firmAdminRoutes({ db }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
+    supervisionRoutes({ db }),
     liveRoutes({ pool: db.pool, source: dependencies.live }),
   ];
 }

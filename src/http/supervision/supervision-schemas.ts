@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { channelKinds } from '../../core/search/search-filters.js';
+import { idSchema } from '../api/api-schemas.js';
+
+// The supervisor's inputs: search, the matter file, exports, the file review report and legal holds.
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$|^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/, 'YYYY-MM-DD or an ISO 8601 time');
+const cursor = z.string().min(1).max(500);
+
+export const searchQuerySchema = z
+  .object({
+    q: z.string().trim().min(2, 'search for at least 2 characters').max(200),
+    matter: z.string().trim().min(1).max(100).optional(),
+    lawyer: idSchema.optional(),
+    client: idSchema.optional(),
+    channel: z.enum(channelKinds).optional(),
+    direction: z.enum(['inbound', 'outbound']).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: cursor.optional(),
+  })
+  .strict();
+
+export const matterFileQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(2000).default(500), cursor: cursor.optional() })
+  .strict();
+
+export const emptyQuerySchema = z.object({}).strict();
+
+export const reviewQuerySchema = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+    matter: idSchema.optional(),
+    lawyer: idSchema.optional(),
+  })
+  .strict();
+
+export const legalHoldSchema = z.object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1000) }).strict();
