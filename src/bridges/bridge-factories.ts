@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ChannelKindName } from '../core/bridge-events.js';
+import type { CredentialStoreFactory } from '../core/credentials/credential-store.js';
 import type { Bridge, BridgeContext } from './bridge.js';
 import { SimulatorBridge } from './simulator/simulator-bridge.js';
 
@@ -7,6 +8,11 @@ import { SimulatorBridge } from './simulator/simulator-bridge.js';
 export interface BridgeDependencies {
   pool: pg.Pool;
   simulatorReceiptMs: number;
+  /**
+   * Where socket bridges (Baileys, whatsapp-web.js) keep their session, encrypted; absent when this process has no
+   * secret key, and those bridges then report the account needs attention instead of keeping keys in the clear.
+   */
+  credentials?: CredentialStoreFactory;
 }
 
 export type BridgeConstructor = (context: BridgeContext, dependencies: BridgeDependencies) => Bridge;
@@ -17,4 +23,5 @@ export const bridgeFactories: Partial<Record<ChannelKindName, BridgeConstructor>
     new SimulatorBridge(context, { pool: dependencies.pool, receiptMs: dependencies.simulatorReceiptMs }),
   whatsapp_cloud: (await import('./whatsapp-cloud/whatsapp-cloud-bridge.js')).createWhatsAppCloudBridge,
   twilio: (await import('./twilio/twilio-bridge.js')).createTwilioBridge,
+  signal: (await import('./signal/signal-bridge.js')).createSignalBridge,
 };
