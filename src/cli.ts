@@ -1,0 +1,108 @@
+import { Command, CommanderError } from 'commander';
+import pg from 'pg';
+import type { Config } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { verifyAuditChain } from './core/audit/verify-audit-chain.js';
+import { createLogger } from './logger.js';
+import { startEmbeddedPostgres } from './runtime/embedded-postgres.js';
+
+// The admin CLI, `npx matterline <group> <command>`. Each group is a function returning its commander Command, added
+// in buildCli; commands return their exit code instead of calling process.exit, so they can be tested in-process
+// and the database is always closed.
+
+/** Where a command writes; the real streams, or a test's. */
+export interface CliOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** What every command may use: the parsed configuration and a way to reach the database it names. */
+export interface CliContext {
+  output: CliOutput;
+  config(): Config;
+  /** Runs `use` with a pool on Matterline's database (the embedded one when DATABASE_URL is unset), then closes it. */
+  withDatabase<T>(use: (pool: pg.Pool) => Promise<T>): Promise<T>;
+}
+
+/** Exit codes: 0 all well, 1 the check failed (e.g. a broken audit chain), 2 the command could not run. */
+export const exitCodes = { ok: 0, failed: 1, error: 2 } as const;
+
+export function cliContext(output: CliOutput, env?: Record<string, string | undefined>): CliContext {
+  let config: Config | undefined;
+  const context: CliContext = {
+    output,
+    config() {
+      config ??= loadConfig(env);
+      return config;
+    },
+    async withDatabase(use) {
+      const settings = context.config();
+      let url = settings.databaseUrl;
+      let stopEmbedded: (() => Promise<void>) | undefined;
+      if (!url) {
+        // The zero-configuration database of `npm start`: reused when Matterline is running, started otherwise.
+        const embedded = await startEmbeddedPostgres({ dataDir: settings.dataDir, port: settings.embeddedPgPort, logger: createLogger({ logLevel: 'silent' }) });
+        url = embedded.url;
+        stopEmbedded = embedded.stop;
+      }
+      const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'matterline-cli' });
+      pool.on('error', () => undefined);
+      try {
+        return await use(pool);
+      } finally {
+        await pool.end();
+        await stopEmbedded?.();
+      }
+    },
+  };
+  return context;
+}
+
+/** `matterline audit ...`: the hash-chained audit log. */
+export function auditCommand(context: CliContext, setExitCode: (code: number) => void): Command {
+  const audit = new Command('audit').description('the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('recompute every link of the audit chain; exits 1 and names the first broken event when one is')
+    .option('--json', 'print the verdict as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const verdict = await context.withDatabase((pool) => verifyAuditChain(pool));
+      if (options.json) context.output.out(JSON.stringify(verdict));
+      else if (verdict.ok) context.output.out(`audit chain intact: ${verdict.count} events verified`);
+      else context.output.err(`audit chain broken at event ${verdict.brokenAtId}: ${verdict.reason} (${verdict.count} events checked)`);
+      setExitCode(verdict.ok ? exitCodes.ok : exitCodes.failed);
+    });
+  return audit;
+}
+
+export function buildCli(context: CliContext, setExitCode: (code: number) => void): Command {
+  const program = new Command('matterline')
+    .description("Matterline's admin commands (set DATABASE_URL, or run beside `npm start`'s embedded database)")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => context.output.out(text.trimEnd()), writeErr: (text) => context.output.err(text.trimEnd()) });
+  program.addCommand(auditCommand(context, setExitCode));
+  return program;
+}
+
+/** Parses argv (node, script, ...args), runs the command and returns the process's exit code. */
+export async function runCli(argv: readonly string[], output: CliOutput = standardOutput): Promise<number> {
+  let exitCode: number = exitCodes.ok;
+  const program = buildCli(cliContext(output), (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return exitCode;
+  } catch (error) {
+    // --help and --version end in a CommanderError with exit code 0; a bad command line with 1, made 2 here.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.error;
+    if (error instanceof ConfigError) output.err(error.message);
+    else output.err(`matterline: ${error instanceof Error ? error.message : String(error)}`);
+    return exitCodes.error;
+  }
+}
+
+const standardOutput: CliOutput = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
