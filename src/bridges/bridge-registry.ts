@@ -84,16 +84,38 @@ export class BridgeRegistry implements OutboundTransport {
     return bridge;
   }
 
-  /** The simulator bridge of an account, or null when the account is not a simulator account. */
+  /**
+   * The simulator bridge of an account, or null when the account is not a simulator account. A simulator account
+   * playing a linked phone (exclusive) held by another process is played here without connecting it: a client's text
+   * only needs capture, and the pretend phone's inbox is a table.
+   */
   async simulator(accountId: string): Promise<SimulatorBridge | null> {
-    const bridge = await this.get(accountId).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'not_found') return null;
-      throw error;
-    });
+    const found = await this.options.db.pool.query<AccountRow>(
+      `SELECT id, kind, config, "removedAt", paused FROM "ChannelAccount" WHERE id = $1`,
+      [accountId],
+    );
+    const account = found.rows[0];
+    if (!account || account.removedAt || account.kind !== 'simulator') return null;
+    if (isExclusiveAccount(account) && !this.claimed.has(accountId)) {
+      return new SimulatorBridge(this.contextFor(account), { pool: this.options.db.pool, receiptMs: 0 });
+    }
+    const bridge = await this.get(accountId);
     return bridge instanceof SimulatorBridge ? bridge : null;
   }
 
+  private contextFor(account: AccountRow): BridgeContext {
+    return {
+      accountId: account.id,
+      config: openAccountConfig(account.kind, account.config, this.options.keyring),
+      logger: this.options.logger.child({ accountId: account.id, channel: account.kind }),
+      emit: (event) => this.options.record(event),
+    };
+  }
+
   async send(request: OutboundRequest): Promise<{ providerMessageId: string }> {
+    // A paused account still captures what arrives, but sends nothing until resumed (the send is retried).
+    const paused = await this.options.db.pool.query(`SELECT 1 FROM "ChannelAccount" WHERE id = $1 AND paused`, [request.accountId]);
+    if (paused.rowCount) throw new AppError('unavailable', `account ${request.accountId} is paused`, { accountId: request.accountId });
     const bridge = await this.get(request.accountId);
     return bridge.send({ clientMessageId: request.clientMessageId, to: request.to, text: request.text });
   }
@@ -128,12 +150,7 @@ export class BridgeRegistry implements OutboundTransport {
       // Never a second connection: only the process holding the account's lease connects it.
       throw new AppError('unavailable', `account ${accountId} is connected by another process`, { accountId });
     }
-    const context: BridgeContext = {
-      accountId,
-      config: openAccountConfig(account.kind, account.config, this.options.keyring),
-      logger: this.options.logger.child({ accountId, channel: account.kind }),
-      emit: (event) => this.options.record(event),
-    };
+    const context = this.contextFor(account);
     const factory = bridgeFactories[account.kind as keyof typeof bridgeFactories];
     if (!factory) throw new AppError('unavailable', `the ${account.kind} bridge is not available in this build`, { accountId });
     const bridge = factory(context, { pool: this.options.db.pool, simulatorReceiptMs: this.options.simulatorReceiptMs });

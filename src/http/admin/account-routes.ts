@@ -1,0 +1,158 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { BridgeRegistry } from '../../bridges/bridge-registry.js';
+import { signalConfigSchema } from '../../bridges/signal/signal-config.js';
+import { twilioConfigSchema } from '../../bridges/twilio/twilio-config.js';
+import { whatsappCloudConfigSchema } from '../../bridges/whatsapp-cloud/whatsapp-cloud-config.js';
+import { recordAudit } from '../../core/audit/record-audit.js';
+import { sealAccountConfig } from '../../core/crypto/seal-account-config.js';
+import type { Keyring } from '../../core/crypto/secret-box.js';
+import { AppError } from '../../core/errors.js';
+import type { Database } from '../../db/prisma.js';
+import type { ChannelKind } from '../../generated/prisma/enums.js';
+import { idParamsSchema } from '../api/api-schemas.js';
+import { parseBody, parseParams } from '../api/parse-input.js';
+import { requireViewer } from '../auth/request-session.js';
+import { requireRole } from '../require-role.js';
+
+// The public names of the channels (ARCHITECTURE.md "The public surface") and their stored form.
+const kindNames = {
+  simulator: 'simulator',
+  baileys: 'baileys',
+  'whatsapp-web': 'whatsapp_web',
+  signal: 'signal',
+  'whatsapp-cloud': 'whatsapp_cloud',
+  twilio: 'twilio',
+} as const satisfies Record<string, ChannelKind>;
+type PublicKind = keyof typeof kindNames;
+const publicKindOf = Object.fromEntries(Object.entries(kindNames).map(([name, kind]) => [kind, name])) as Record<ChannelKind, PublicKind>;
+
+// What each channel needs; the linked-phone channels need nothing up front (they link by QR code).
+const configSchemas: Record<PublicKind, z.ZodType<Record<string, unknown>>> = {
+  simulator: z.object({ exclusive: z.boolean().optional() }).strict(),
+  baileys: z.object({ silentAfterMs: z.number().int().min(0).optional() }).strict(),
+  'whatsapp-web': z.object({ silentAfterMs: z.number().int().min(0).optional() }).strict(),
+  signal: signalConfigSchema,
+  'whatsapp-cloud': whatsappCloudConfigSchema.strict(),
+  twilio: twilioConfigSchema.strict(),
+};
+
+const createAccountSchema = z
+  .object({
+    kind: z.enum(Object.keys(kindNames) as [PublicKind, ...PublicKind[]]),
+    name: z.string().trim().min(1).max(120),
+    config: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+
+/** The firm's channel accounts, for its admin: add, see state, last error and QR code, pause, resume, remove. */
+export function accountRoutes(options: { db: Database; registry: BridgeRegistry; keyring: Keyring }): Router {
+  const router = Router();
+  const { db } = options;
+
+  const view = (account: {
+    id: string;
+    kind: ChannelKind;
+    name: string;
+    address: string | null;
+    state: string;
+    stateReason: string | null;
+    lastError: string | null;
+    qrCode: string | null;
+    paused: boolean;
+    lastEventAt: Date | null;
+    leaseHolder: string | null;
+    createdAt: Date;
+  }) => ({
+    id: account.id,
+    kind: publicKindOf[account.kind],
+    name: account.name,
+    address: account.address,
+    state: account.paused ? 'paused' : account.state,
+    stateReason: account.stateReason,
+    lastError: account.lastError,
+    qrCode: account.qrCode,
+    lastEventAt: account.lastEventAt,
+    connectedBy: account.leaseHolder,
+    createdAt: account.createdAt,
+  });
+
+  const audit = (firmId: string, userId: string, action: string, accountId: string, details: Record<string, unknown> = {}) =>
+    recordAudit(db.pool, { firmId, actorUserId: userId, actorKind: 'user', action, subjectType: 'channel_account', subjectId: accountId, details });
+
+  const ownAccount = async (firmId: string, id: string) => {
+    const account = await db.prisma.channelAccount.findFirst({ where: { id, firmId, removedAt: null } });
+    if (!account) throw new AppError('not_found', 'no such channel account', { accountId: id });
+    return account;
+  };
+
+  router.get('/api/admin/accounts', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const accounts = await db.prisma.channelAccount.findMany({ where: { firmId: viewer.firmId, removedAt: null }, orderBy: { createdAt: 'asc' } });
+    res.json(accounts.map(view));
+  });
+
+  router.get('/api/admin/accounts/:id', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { id } = parseParams(req, idParamsSchema);
+    res.json(view(await ownAccount(viewer.firmId, id)));
+  });
+
+  router.post('/api/admin/accounts', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const body = parseBody(req, createAccountSchema);
+    const parsed = configSchemas[body.kind].safeParse(body.config);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => ({ path: ['body', 'config', ...issue.path.map(String)].join('.'), message: issue.message }));
+      throw new AppError('bad_request', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+    }
+    const kind = kindNames[body.kind];
+    const account = await db.prisma.channelAccount.create({
+      data: {
+        firmId: viewer.firmId,
+        kind,
+        name: body.name,
+        // Secrets are sealed (AES-256-GCM) before they reach the database.
+        config: sealAccountConfig(kind, parsed.data, options.keyring) as object,
+        state: kind === 'baileys' || kind === 'whatsapp_web' ? 'linking' : 'connecting',
+        address: typeof parsed.data.number === 'string' ? parsed.data.number : typeof parsed.data.phoneNumber === 'string' ? parsed.data.phoneNumber : null,
+      },
+    });
+    await audit(viewer.firmId, viewer.userId, 'account.added', account.id, { kind: body.kind, name: body.name });
+    res.status(201).json({ id: account.id });
+  });
+
+  for (const [path, paused] of [['pause', true], ['resume', false]] as const) {
+    router.post(`/api/admin/accounts/:id/${path}`, async (req, res) => {
+      const viewer = requireViewer(req);
+      requireRole(viewer, ['admin']);
+      const { id } = parseParams(req, idParamsSchema);
+      const { reason } = parseBody(req, reasonSchema);
+      await ownAccount(viewer.firmId, id);
+      const account = await db.prisma.channelAccount.update({ where: { id }, data: { paused } });
+      // This process lets go at once; the account supervisors of the others see the flag on their next pass.
+      if (paused) await options.registry.release(id);
+      await audit(viewer.firmId, viewer.userId, paused ? 'account.paused' : 'account.resumed', id, { reason: reason ?? null });
+      res.json(view(account));
+    });
+  }
+
+  router.delete('/api/admin/accounts/:id', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { id } = parseParams(req, idParamsSchema);
+    const { reason } = parseBody(req, reasonSchema);
+    await ownAccount(viewer.firmId, id);
+    // The record stays: an account is marked removed, never deleted with its messages.
+    await db.prisma.channelAccount.update({ where: { id }, data: { removedAt: new Date(), paused: true } });
+    await options.registry.release(id);
+    await audit(viewer.firmId, viewer.userId, 'account.removed', id, { reason: reason ?? null });
+    res.status(204).end();
+  });
+
+  return router;
+}
