@@ -4,7 +4,8 @@ import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
 import { openAccountConfig } from '../core/crypto/seal-account-config.js';
 import type { Keyring } from '../core/crypto/secret-box.js';
 import { AppError } from '../core/errors.js';
-import type { OutboundRequest, OutboundTransport } from '../core/ports.js';
+import type { MediaFetcher, MediaLocation, OutboundRequest, OutboundTransport } from '../core/ports.js';
+import { fetchMedia } from './media/fetch-media.js';
 import type { Bridge, BridgeContext } from './bridge.js';
 import { bridgeFactories } from './bridge-factories.js';
 import { SimulatorBridge } from './simulator/simulator-bridge.js';
@@ -36,7 +37,7 @@ export const exclusiveKinds: readonly string[] = ['baileys', 'whatsapp_web', 'si
 export const isExclusiveAccount = (account: { kind: string; config: Record<string, unknown> }): boolean =>
   exclusiveKinds.includes(account.kind) || account.config.exclusive === true;
 
-export class BridgeRegistry implements OutboundTransport {
+export class BridgeRegistry implements OutboundTransport, MediaFetcher {
   private readonly bridges = new Map<string, Promise<Bridge>>();
   /** Exclusive accounts whose lease this process holds (set by the account supervisor). */
   private readonly claimed = new Set<string>();
@@ -118,6 +119,21 @@ export class BridgeRegistry implements OutboundTransport {
     if (paused.rowCount) throw new AppError('unavailable', `account ${request.accountId} is paused`, { accountId: request.accountId });
     const bridge = await this.get(request.accountId);
     return bridge.send({ clientMessageId: request.clientMessageId, to: request.to, text: request.text });
+  }
+
+  /**
+   * Fetches media through the account's channel: provider media ids and authenticated URLs need the channel's own
+   * credentials; a plain URL (the simulator's) is fetched as it is, size-capped.
+   */
+  async downloadMedia(accountId: string, location: MediaLocation): Promise<{ data: Buffer; mimeType: string }> {
+    const bridge = (await this.get(accountId)) as Bridge & { downloadMedia?: (reference: string) => Promise<{ data: Buffer; mimeType: string }> };
+    if (bridge.downloadMedia) {
+      const reference = bridge.kind === 'whatsapp_cloud' ? location.providerMediaId : (location.url ?? location.providerMediaId);
+      if (!reference) throw new AppError('bad_request', 'the channel gave no reference for this media');
+      return bridge.downloadMedia(reference);
+    }
+    if (location.url && /^https?:\/\//.test(location.url)) return fetchMedia({ url: location.url, maxBytes: 25 * 1024 * 1024 });
+    throw new AppError('bad_request', `the ${bridge.kind} channel cannot fetch this media`);
   }
 
   async idempotentSends(accountId: string): Promise<boolean> {

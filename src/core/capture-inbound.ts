@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import type { Database } from '../db/prisma.js';
+import { storeBlob } from './blobs/blob-store.js';
+import type { Keyring } from './crypto/secret-box.js';
 import { AppError } from './errors.js';
 import type { MessageEvent } from './events.js';
 import type { MessageId } from './ids.js';
 import { asMessageId } from './ids.js';
 import { newId } from './new-id.js';
-import { insertOutbox, outboxJob } from './outbox.js';
+import { insertOutbox, mediaJob, outboxJob } from './outbox.js';
 import type { OutboxJob, WorkDispatcher } from './ports.js';
 import { withTransaction } from './transaction.js';
 
@@ -15,6 +17,8 @@ export interface CaptureInboundOptions {
   event: MessageEvent;
   /** Told when queueing after commit failed; the sweeper will queue the job later. */
   onDispatchError?: (error: unknown) => void;
+  /** Encrypts media bytes handed over with the event; without it they are fetched later like any other media. */
+  keyring?: Keyring;
 }
 
 export type CaptureResult =
@@ -74,7 +78,7 @@ export async function captureInbound(options: CaptureInboundOptions): Promise<Ca
       throw new DuplicateRace();
     }
     await applyRelatedEffects(client, event, related.relatesToId);
-    await insertAttachments(client, messageId, event);
+    const mediaJobs = await insertAttachments(client, messageId, event, options.keyring);
     await client.query(
       `UPDATE "Conversation"
          SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", $2), $2),
@@ -82,7 +86,7 @@ export async function captureInbound(options: CaptureInboundOptions): Promise<Ca
        WHERE id = $1`,
       [conversationId, event.sentAt, event.direction === 'inbound'],
     );
-    const jobs = [outboxJob('inbound', messageId)];
+    const jobs = [outboxJob('inbound', messageId), ...mediaJobs];
     await insertOutbox(client, jobs);
     return {
       duplicate: false as const,
@@ -216,21 +220,42 @@ async function applyRelatedEffects(client: pg.ClientBase, event: MessageEvent, t
   }
 }
 
-async function insertAttachments(client: pg.ClientBase, messageId: string, event: MessageEvent): Promise<void> {
+/**
+ * Records the message's media. Bytes handed over with the event are encrypted into the blob store in this same
+ * transaction; media the provider only points at gets a fetch job, so the record keeps its own copy before the
+ * provider's link expires.
+ */
+async function insertAttachments(
+  client: pg.ClientBase,
+  messageId: string,
+  event: MessageEvent,
+  keyring: Keyring | undefined,
+): Promise<OutboxJob[]> {
+  const jobs: OutboxJob[] = [];
   for (const media of event.media ?? []) {
+    const id = newId();
+    const stored = media.data && keyring ? await storeBlob(client, keyring, media.data) : null;
+    const fetchable = !stored && (media.url !== undefined || media.providerMediaId !== undefined);
     await client.query(
-      `INSERT INTO "Attachment" (id, "messageId", "fileName", "mimeType", size, sha256, "providerMediaId", "sourceUrl")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO "Attachment" (id, "messageId", "fileName", "mimeType", size, sha256, "providerMediaId", "sourceUrl",
+         "blobKey", "keyId", state, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
-        newId(),
+        id,
         messageId,
         media.fileName ?? null,
         media.mimeType,
-        media.size ?? media.data?.length ?? null,
-        media.sha256 ?? null,
+        stored?.size ?? media.size ?? media.data?.length ?? null,
+        stored?.sha256 ?? media.sha256 ?? null,
         media.providerMediaId ?? null,
         media.url ?? null,
+        stored?.sha256 ?? null,
+        stored?.keyId ?? null,
+        stored ? 'stored' : fetchable ? 'pending' : 'failed',
+        stored || fetchable ? null : 'the channel gave no way to fetch this media',
       ],
     );
+    if (fetchable) jobs.push(mediaJob(id));
   }
+  return jobs;
 }

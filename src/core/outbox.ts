@@ -7,6 +7,11 @@ export function outboxJob(jobName: JobName, messageId: string, runAfter?: Date):
   return { jobName, jobId: jobIdFor(jobName, messageId), payload: { messageId }, ...(runAfter ? { runAfter } : {}) };
 }
 
+/** The job that fetches one attachment's bytes into the blob store. */
+export function mediaJob(attachmentId: string): OutboxJob {
+  return { jobName: 'media', jobId: `media-${attachmentId}`, payload: { attachmentId } };
+}
+
 /** Records the jobs in the outbox inside the caller's transaction; a job id already recorded is left as it is. */
 export async function insertOutbox(client: pg.ClientBase, jobs: readonly OutboxJob[]): Promise<void> {
   for (const job of jobs) {

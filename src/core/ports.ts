@@ -5,12 +5,13 @@
 export interface OutboxJob {
   jobName: JobName;
   jobId: string;
-  payload: { messageId: string };
+  /** What the job works on: { messageId } for message jobs, { attachmentId } for media. */
+  payload: Record<string, string>;
   /** Not before this instant (held sends); absent means now. */
   runAfter?: Date;
 }
 
-export type JobName = 'inbound' | 'send';
+export type JobName = 'inbound' | 'send' | 'media';
 
 export interface WorkDispatcher {
   /**
@@ -38,6 +39,18 @@ export interface OutboundTransport {
   send(request: OutboundRequest): Promise<{ providerMessageId: string }>;
   /** True when sending the same clientMessageId twice delivers once. */
   idempotentSends(accountId: string): Promise<boolean>;
+}
+
+/** Where a media item's bytes are, as the provider described them. */
+export interface MediaLocation {
+  url?: string;
+  providerMediaId?: string;
+  mimeType?: string;
+}
+
+/** Fetches media through the account's channel (provider ids and authenticated URLs need the channel's credentials). */
+export interface MediaFetcher {
+  downloadMedia(accountId: string, location: MediaLocation): Promise<{ data: Buffer; mimeType: string }>;
 }
 
 export interface OutboundRequest {

@@ -3,6 +3,7 @@ import type { RecordedEvent } from './bridge-events.js';
 import { captureInbound } from './capture-inbound.js';
 import { captureReceipt } from './capture-receipt.js';
 import type { BridgeEvent } from './events.js';
+import type { Keyring } from './crypto/secret-box.js';
 import type { LivePublisher, WorkDispatcher } from './ports.js';
 
 export interface RecordBridgeEventOptions {
@@ -11,6 +12,7 @@ export interface RecordBridgeEventOptions {
   live?: LivePublisher;
   event: BridgeEvent;
   onDispatchError?: (error: unknown) => void;
+  keyring?: Keyring;
 }
 
 /** The one entry point for everything a bridge reports: messages, receipts and account state. */
@@ -23,6 +25,7 @@ export async function recordBridgeEvent(options: RecordBridgeEventOptions): Prom
         dispatcher: options.dispatcher,
         event,
         onDispatchError: options.onDispatchError,
+        keyring: options.keyring,
       });
       return { kind: 'message', messageId: result.messageId, conversationId: result.conversationId, duplicate: result.duplicate };
     }

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Database } from '../db/prisma.js';
 import { jobIdFor } from '../core/outbox.js';
-import type { JobName, LivePublisher, OutboundTransport } from '../core/ports.js';
+import type { JobName, LivePublisher, MediaFetcher, OutboundTransport } from '../core/ports.js';
+import type { Keyring } from '../core/crypto/secret-box.js';
+import { fetchAttachment } from '../core/fetch-attachment.js';
 import { processInbound } from '../core/process-inbound.js';
 import { recordJobFailure } from '../core/run-job-once.js';
 import { sendQueuedMessage } from '../core/send-queued-message.js';
@@ -11,10 +13,11 @@ import { createJobDispatcher } from './job-dispatcher.js';
 import type { QueueBackend, WorkerHandle } from './queue-backend.js';
 
 export const messageJobSchema = z.object({ messageId: z.string().min(1) });
+export const mediaJobSchema = z.object({ attachmentId: z.string().min(1) });
 export type MessageJob = z.infer<typeof messageJobSchema>;
 
 /** The send transport as the workers see it: it also knows whether this process may send for an account. */
-export interface SendTransport extends OutboundTransport {
+export interface SendTransport extends OutboundTransport, MediaFetcher {
   canSendHere(accountId: string): Promise<boolean>;
 }
 
@@ -25,6 +28,7 @@ export interface StartWorkersOptions {
   logger: Logger;
   concurrency: number;
   live?: LivePublisher;
+  keyring?: Keyring;
 }
 
 export interface Workers {
@@ -62,9 +66,10 @@ export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>)
 /** A failed attempt is recorded on the outbox row, whose sweeper retries it with backoff. */
 export function recordFailures(worker: WorkerHandle, name: JobName, db: Database, logger: Logger): void {
   worker.on('failed', (job, error) => {
-    const parsed = messageJobSchema.safeParse(job?.data);
-    if (!parsed.success) return;
-    const jobId = jobIdFor(name, parsed.data.messageId);
+    const message = messageJobSchema.safeParse(job?.data);
+    const media = mediaJobSchema.safeParse(job?.data);
+    const jobId = message.success ? jobIdFor(name, message.data.messageId) : media.success ? `media-${media.data.attachmentId}` : null;
+    if (!jobId) return;
     logger.warn({ jobId, err: error }, 'job failed; the outbox will retry it');
     recordJobFailure(db.pool, jobId, error.message, { maxAttempts }).catch((failure: unknown) =>
       logger.error({ jobId, err: failure }, 'could not record a job failure'),
@@ -90,12 +95,23 @@ export function startWorkers(options: StartWorkersOptions): Workers {
   const send = backend.worker('send', sendProcessor(options), { concurrency: options.concurrency });
   recordFailures(inbound, 'inbound', db, logger);
   recordFailures(send, 'send', db, logger);
+  const workers = [inbound, send];
+  if (options.keyring) {
+    const keyring = options.keyring;
+    const media = backend.worker(
+      'media',
+      async (job: Job) => fetchAttachment({ db, fetcher: options.transport, keyring, attachmentId: mediaJobSchema.parse(job.data).attachmentId }),
+      { concurrency: Math.max(2, Math.floor(options.concurrency / 4)) },
+    );
+    recordFailures(media, 'media', db, logger);
+    workers.push(media);
+  }
 
   let stopping: Promise<void> | undefined;
   return {
     stop() {
       // close() lets running jobs finish: a drained worker leaves nothing half done.
-      stopping ??= Promise.all([inbound.close(), send.close()]).then(() => undefined);
+      stopping ??= Promise.all(workers.map((worker) => worker.close())).then(() => undefined);
       return stopping;
     },
   };

@@ -112,7 +112,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
     const keyring = createKeyring(await secretKey(config, logger));
-    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError });
+    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError, keyring });
     const registry = new BridgeRegistry({ db, logger, simulatorReceiptMs: config.simulatorReceiptMs, record, keyring });
     cleanups.push(() => registry.stop());
 
@@ -126,7 +126,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     let workers: Workers | undefined;
     let sweeper: OutboxSweeper | undefined;
     if (config.role !== 'server') {
-      workers = startWorkers({ db, backend, transport: registry, logger, concurrency: config.workerConcurrency, live });
+      workers = startWorkers({ db, backend, transport: registry, logger, concurrency: config.workerConcurrency, live, keyring });
       sweeper = new OutboxSweeper({ db, backend, logger, intervalMs: config.sweepIntervalMs });
       await sweeper.start();
       // Stopped before the queue and database close (cleanups run in reverse).

@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { canAccessConversation } from '../../core/access/can-access-conversation.js';
+import { recordAudit } from '../../core/audit/record-audit.js';
+import { readBlob } from '../../core/blobs/blob-store.js';
+import type { Keyring } from '../../core/crypto/secret-box.js';
+import { AppError } from '../../core/errors.js';
+import type { Database } from '../../db/prisma.js';
+import { idParamsSchema } from '../api/api-schemas.js';
+import { parseParams } from '../api/parse-input.js';
+import { requireViewer } from '../auth/request-session.js';
+
+/**
+ * `GET /api/attachments/:id`: a media file of the record, decrypted for someone who may see its conversation (404
+ * otherwise, as for anything they may not know exists). Every opening is audited.
+ */
+export function attachmentRoutes(options: { db: Database; keyring: Keyring }): Router {
+  const router = Router();
+  router.get('/api/attachments/:id', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const attachment = await options.db.prisma.attachment.findUnique({ where: { id }, include: { message: true } });
+    if (!attachment || !(await canAccessConversation(options.db.pool, viewer, attachment.message.conversationId))) {
+      throw new AppError('not_found', 'no such attachment');
+    }
+    if (attachment.state !== 'stored' || !attachment.blobKey) {
+      throw new AppError('conflict', attachment.state === 'pending' ? 'the file is still being fetched' : `the file could not be kept: ${attachment.error ?? 'unknown reason'}`, {
+        state: attachment.state,
+      });
+    }
+    const data = await readBlob(options.db.pool, options.keyring, attachment.blobKey);
+    await recordAudit(options.db.pool, {
+      firmId: viewer.firmId,
+      actorUserId: viewer.userId,
+      actorKind: 'user',
+      action: 'attachment.opened',
+      subjectType: 'attachment',
+      subjectId: id,
+      details: { messageId: attachment.messageId, sha256: attachment.sha256 },
+    });
+    const fileName = (attachment.fileName ?? `attachment-${id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200);
+    res.setHeader('content-type', attachment.mimeType);
+    res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'private, no-store');
+    res.end(data);
+  });
+  return router;
+}

@@ -1,0 +1,94 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { startTestMatterline, waitFor } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { signedIn } from './auth-test-client.js';
+
+// A client sends a photo: the record keeps its own encrypted copy (provider links expire), and the lawyer opens it.
+describe('media kept in the record', () => {
+  let database: TestDatabase;
+  let app: RunningMatterline;
+  let media: Server;
+  let mediaUrl: string;
+  const photo = randomBytes(48 * 1024);
+  let requests = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    media = createServer((req, res) => {
+      requests++;
+      if (req.url === '/gone.jpg') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo);
+    });
+    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
+    const address = media.address();
+    mediaUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    await app?.stop();
+    media?.close();
+    await database?.drop();
+  });
+
+  const send = async (body: unknown) => {
+    const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(202);
+    return (await response.json()) as { id: string };
+  };
+
+  it('fetches the photo once, keeps it encrypted, and lets its lawyer (only) open it', async () => {
+    const { id } = await send({ from: '+15550100001', text: 'Photo of the damage', media: [{ url: `${mediaUrl}/damage.jpg`, mimeType: 'image/jpeg', fileName: 'damage.jpg' }] });
+    const attachment = await waitFor(
+      async () => {
+        const row = await app.db.prisma.attachment.findFirst({ where: { messageId: id } });
+        return row?.state === 'stored' ? row : null;
+      },
+      { what: 'the photo to be stored' },
+    );
+    const sha256 = createHash('sha256').update(photo).digest('hex');
+    expect(attachment).toMatchObject({ sha256, size: photo.length, fileName: 'damage.jpg', blobKey: sha256 });
+    expect(await app.db.prisma.message.findUniqueOrThrow({ where: { id } })).toMatchObject({ kind: 'image' });
+
+    // At rest the bytes are not the photo's.
+    const blob = await app.db.pool.query<{ data: Buffer }>(`SELECT data FROM "Blob" WHERE id = $1`, [sha256]);
+    expect(blob.rows[0]!.data.includes(photo.subarray(0, 64))).toBe(false);
+
+    const lawyer = await signedIn(app.url!, 'lawyer@demo.test');
+    const opened = await fetch(`${app.url}/api/attachments/${attachment.id}`, { headers: { cookie: lawyer.cookie! } });
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await opened.arrayBuffer()).equals(photo)).toBe(true);
+    expect(await app.db.prisma.auditEvent.count({ where: { action: 'attachment.opened', subjectId: attachment.id } })).toBe(1);
+
+    const other = await signedIn(app.url!, 'lawyer2@demo.test');
+    expect((await fetch(`${app.url}/api/attachments/${attachment.id}`, { headers: { cookie: other.cookie! } })).status).toBe(404);
+    expect((await fetch(`${app.url}/api/attachments/${attachment.id}`)).status).toBe(401);
+  });
+
+  it('marks a file the provider no longer has as failed, with the reason, and does not retry it forever', async () => {
+    const before = requests;
+    const { id } = await send({ from: '+15550100001', text: 'old pic', media: [{ url: `${mediaUrl}/gone.jpg`, mimeType: 'image/jpeg' }] });
+    const attachment = await waitFor(
+      async () => {
+        const row = await app.db.prisma.attachment.findFirst({ where: { messageId: id } });
+        return row?.state === 'failed' ? row : null;
+      },
+      { what: 'the attachment to be marked failed' },
+    );
+    expect(attachment.error).toMatch(/404|no longer|not/i);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(requests - before).toBe(1);
+  });
+});
