@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { withTransaction } from '../transaction.js';
 import { auditHash, genesisHash } from './audit-hash.js';
 
 export type AuditActorKind = 'user' | 'system' | 'bridge' | 'cli';
@@ -29,24 +30,7 @@ const chainLockKey = 7_242_031_900_117n;
  * concurrent appends can never both link to the same previous row.
  */
 export async function recordAudit(db: pg.Pool | pg.ClientBase, event: AuditEventInput): Promise<RecordedAudit> {
-  if (db instanceof pg.Pool) {
-    const client = await db.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const recorded = await append(client, event);
-      await client.query('COMMIT');
-      return recorded;
-    } catch (error) {
-      broken = await client.query('ROLLBACK').then(
-        () => false,
-        () => true,
-      );
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
+  if (db instanceof pg.Pool) return withTransaction(db, (client) => append(client, event));
   await db.query('SAVEPOINT record_audit');
   try {
     const recorded = await append(db, event);
