@@ -20,6 +20,22 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
+    ignores: ['src/web/**'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    // The inbox's pages: ES modules that run in the browser.
+    files: ['src/web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window', 'document', 'location', 'history', 'navigator', 'console', 'fetch', 'EventSource', 'URL',
+          'URLSearchParams', 'Intl', 'crypto', 'CSS', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval',
+          'Node', 'Element', 'HTMLElement', 'HTMLAnchorElement', 'HTMLInputElement', 'HTMLSelectElement',
+          'HTMLTextAreaElement', 'HTMLFormElement', 'Event', 'MessageEvent', 'SubmitEvent', 'EventListener',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
 import { accountRoutes } from '../http/admin/account-routes.js';
-import { attachmentRoutes } from '../http/attachments/attachment-routes.js';
 import { firmAdminRoutes } from '../http/admin/firm-admin-routes.js';
 import { adminUserRoutes } from '../http/api/admin-user-routes.js';
 import { clientMatterRoutes } from '../http/api/client-matter-routes.js';
@@ -12,6 +11,7 @@ import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
 import { liveRoutes } from '../http/live/live-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
+import { webRoutes } from '../http/web-routes.js';
 import { supervisionRoutes } from '../http/supervision/supervision-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
@@ -36,9 +36,10 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     adminUserRoutes({ pool: db.pool }),
     firmAdminRoutes({ db }),
     accountRoutes({ db, registry: dependencies.registry, keyring: dependencies.keyring }),
-    attachmentRoutes({ db, keyring: dependencies.keyring }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
     supervisionRoutes({ db }),
     liveRoutes({ pool: db.pool, source: dependencies.live }),
+    // Last: the inbox's pages and files (src/web), and its composer and QR reads.
+    webRoutes({ db }),
   ];
 }

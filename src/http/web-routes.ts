@@ -1,0 +1,194 @@
+import path from 'node:path';
+import express, { Router } from 'express';
+import type { RequestHandler } from 'express';
+import QRCode from 'qrcode';
+import { canAccessConversation } from '../core/access/can-access-conversation.js';
+import type { ChannelKindName } from '../core/bridge-events.js';
+import { freeTextAllowed, isWindowed, windowClosesAt } from '../core/channel-rules/whatsapp-window.js';
+import type { ConsentState } from '../core/consent/consent-machine.js';
+import { mayReceive } from '../core/consent/consent-machine.js';
+import { AppError } from '../core/errors.js';
+import { readFirmSettings } from '../core/firm-settings.js';
+import { isOpen, nextOpening } from '../core/hours/business-hours.js';
+import { loadBusinessHours } from '../core/hours/load-business-hours.js';
+import type { Database } from '../db/prisma.js';
+import { idParamsSchema } from './api/api-schemas.js';
+import { parseParams } from './api/parse-input.js';
+import { requireViewer } from './auth/request-session.js';
+import { requireRole } from './require-role.js';
+
+export const webRoot = path.resolve(import.meta.dirname, '../web/static');
+
+/*
+ * The inbox's pages are plain files: scripts only from this origin (no inline script, no eval), styles only from
+ * files, no frames, no plugins, and fetch/EventSource only to this origin.
+ */
+export const contentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+const pageHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('content-security-policy', contentSecurityPolicy);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+  next();
+};
+
+/** The client-side routes of the inbox: each answers the same page, which reads the address itself. */
+const pagePaths = ['/', '/sign-in', '/conversations/:id', '/triage', '/admin', '/admin/:section'];
+
+export interface ComposerState {
+  consent: {
+    /** The contact's state; null for a conversation without one contact (a group). */
+    state: ConsentState | null;
+    blocked: boolean;
+    revocationPending: boolean;
+    /** Whether an ordinary message may go out; when not, why (the send gate's reasons). */
+    mayReceive: boolean;
+    reason: 'consent_required' | 'blocked' | 'opted_out' | 'revocation_pending' | 'no_contact' | null;
+  };
+  office: {
+    /** False when the firm set no office hours: then it is always open. */
+    hoursSet: boolean;
+    open: boolean;
+    nextOpening: Date | null;
+    timeZone: string | null;
+    /** What a send does while closed when the lawyer does not choose (the firm's setting). */
+    defaultWhenClosed: 'send_now' | 'hold';
+  };
+  window: {
+    /** The channel has a customer-service window (WhatsApp Cloud API). */
+    applies: boolean;
+    open: boolean;
+    closesAt: Date | null;
+  };
+  templates: {
+    /** Sending an approved template from the inbox: not offered by the API yet. */
+    sendable: boolean;
+  };
+}
+
+interface ConversationRow {
+  firmId: string;
+  accountId: string;
+  accountKind: ChannelKindName;
+  lastInboundAt: Date | null;
+  settings: unknown;
+  consentState: ConsentState | null;
+  blocked: boolean | null;
+  revocationPendingMessageId: string | null;
+}
+
+/**
+ * What the composer must show before anything is typed: the consent gate, the office hours (open, or closed until
+ * the next opening) and the WhatsApp window, computed with the same rules the send path applies.
+ */
+export async function composerState(db: Database, conversationId: string, now = new Date()): Promise<ComposerState> {
+  const found = await db.pool.query<ConversationRow>(
+    `SELECT c."firmId", c."accountId", a.kind AS "accountKind", c."lastInboundAt", f.settings,
+            i."consentState", i.blocked, i."revocationPendingMessageId"
+       FROM "Conversation" c
+       JOIN "ChannelAccount" a ON a.id = c."accountId"
+       JOIN "Firm" f ON f.id = c."firmId"
+       LEFT JOIN "ContactIdentity" i ON i.id = c."identityId"
+      WHERE c.id = $1`,
+    [conversationId],
+  );
+  const row = found.rows[0];
+  if (!row) throw new AppError('not_found', 'no such conversation', { conversationId });
+  const hours = await loadBusinessHours(db.pool, row.firmId, row.accountId);
+  const open = hours ? isOpen(hours, now) : true;
+  const permission = row.consentState
+    ? mayReceive({
+        state: row.consentState,
+        blocked: row.blocked ?? false,
+        revocationPending: row.revocationPendingMessageId !== null,
+        purpose: 'conversation',
+      })
+    : null;
+  const closesAt = windowClosesAt({ kind: row.accountKind, lastInboundAt: row.lastInboundAt });
+  return {
+    consent: {
+      state: row.consentState,
+      blocked: row.blocked ?? false,
+      revocationPending: row.revocationPendingMessageId !== null,
+      mayReceive: permission?.ok ?? false,
+      reason: permission === null ? 'no_contact' : permission.ok ? null : permission.reason,
+    },
+    office: {
+      hoursSet: hours !== null,
+      open,
+      nextOpening: hours && !open ? nextOpening(hours, now) : null,
+      timeZone: hours?.timeZone ?? null,
+      defaultWhenClosed: readFirmSettings(row.settings).outOfHoursSends,
+    },
+    window: {
+      applies: isWindowed(row.accountKind),
+      open: freeTextAllowed({ kind: row.accountKind, lastInboundAt: row.lastInboundAt, now }),
+      closesAt,
+    },
+    templates: { sendable: false },
+  };
+}
+
+/**
+ * The web inbox (src/web/static): its pages and files, plus the two reads only the pages need: the composer's gates
+ * for a conversation, and an account's linking QR code drawn as SVG. Mount after the session middleware.
+ */
+export function webRoutes(options: { db: Database }): Router {
+  const { db } = options;
+  const router = Router();
+
+  router.get('/api/conversations/:id/composer', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    if (!(await canAccessConversation(db.pool, viewer, id))) throw new AppError('not_found', 'no such conversation');
+    res.setHeader('cache-control', 'no-store');
+    res.json(await composerState(db, id));
+  });
+
+  router.get('/api/admin/accounts/:id/qr.svg', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { id } = parseParams(req, idParamsSchema);
+    const account = await db.prisma.channelAccount.findFirst({ where: { id, firmId: viewer.firmId, removedAt: null }, select: { qrCode: true } });
+    if (!account) throw new AppError('not_found', 'no such channel account', { accountId: id });
+    if (!account.qrCode) throw new AppError('not_found', 'this account is not waiting for a QR code scan');
+    const svg = await QRCode.toString(account.qrCode, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    // A linking code grants the phone's session: never cached, never framed.
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('content-security-policy', "default-src 'none'");
+    res.type('image/svg+xml').send(svg);
+  });
+
+  // Unhashed file names, so every load revalidates (ETag, 304) instead of trusting a stale copy after a deploy.
+  const files = express.static(webRoot, {
+    index: false,
+    etag: true,
+    lastModified: true,
+    dotfiles: 'ignore',
+    setHeaders: (res) => res.setHeader('cache-control', 'no-cache'),
+  });
+  router.use((req, res, next) => {
+    if (req.path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    pageHeaders(req, res, () => files(req, res, next));
+  });
+  router.get(pagePaths, pageHeaders, (_req, res) => {
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(path.join(webRoot, 'index.html'));
+  });
+
+  return router;
+}

@@ -1,0 +1,243 @@
+// The composer shows the send gates before anything is typed, as GET /api/conversations/:id/composer reports them:
+// consent first (offer the consent request instead of a text box), then the WhatsApp window (templates only), then
+// the office hours (send now, or hold until the next opening).
+import { ApiError, describeError, get, post } from './api.js';
+import { announce, h, replace } from './dom.js';
+import { dateTime } from './format.js';
+
+/**
+ * @typedef {{consent: {state: string|null, blocked: boolean, revocationPending: boolean, mayReceive: boolean, reason: string|null},
+ *   office: {hoursSet: boolean, open: boolean, nextOpening: string|null, timeZone: string|null, defaultWhenClosed: 'send_now'|'hold'},
+ *   window: {applies: boolean, open: boolean, closesAt: string|null}, templates: {sendable: boolean}}} ComposerState
+ */
+
+const maxCompositionMs = 86_400_000;
+
+/**
+ * @param {HTMLElement} host
+ * @param {{conversationId: string, contactName: () => string, onSent: () => void, onConsentChanged: () => void}} options
+ */
+export function createComposer(host, options) {
+  const base = `/api/conversations/${encodeURIComponent(options.conversationId)}`;
+  const textarea = /** @type {HTMLTextAreaElement} */ (
+    h('textarea', { id: 'reply-text', name: 'text', rows: '3', maxlength: '4096', 'aria-describedby': 'composer-notice composer-error' })
+  );
+  let idempotencyKey = crypto.randomUUID();
+  /** @type {number | null} */
+  let firstKeyAt = null;
+  let sending = false;
+  let destroyed = false;
+  textarea.addEventListener('input', () => {
+    firstKeyAt ??= Date.now();
+  });
+  const error = h('p', { class: 'form-error', id: 'composer-error', role: 'alert' });
+
+  /** @param {string} heading @param {...unknown} children */
+  const gate = (heading, ...children) =>
+    h('div', { class: 'composer gate', role: 'region', 'aria-labelledby': 'composer-title' }, h('h3', { id: 'composer-title' }, heading), ...children, error);
+
+  /** @param {'send_now'|'hold'|undefined} whenClosed @param {HTMLElement[]} buttons */
+  async function send(whenClosed, buttons) {
+    const text = textarea.value.trim();
+    if (!text) {
+      error.textContent = 'Write a message first.';
+      textarea.focus();
+      return;
+    }
+    if (sending) return;
+    sending = true;
+    error.textContent = '';
+    for (const button of buttons) button.setAttribute('disabled', '');
+    try {
+      const body = /** @type {Record<string, unknown>} */ ({ text, idempotencyKey });
+      if (whenClosed) body.whenClosed = whenClosed;
+      if (firstKeyAt !== null) body.compositionMs = Math.min(maxCompositionMs, Math.max(0, Date.now() - firstKeyAt));
+      const sent = await post(`${base}/messages`, body);
+      textarea.value = '';
+      firstKeyAt = null;
+      idempotencyKey = crypto.randomUUID();
+      announce(sent.heldUntil ? `Message held until ${dateTime(sent.heldUntil)}.` : 'Message sent.');
+      options.onSent();
+    } catch (caught) {
+      error.textContent = describeError(caught);
+      // The gates moved under us (a STOP, the window closing): show them as they are now. The draft stays.
+      if (caught instanceof ApiError && caught.status === 409) await refresh();
+    } finally {
+      sending = false;
+      for (const button of buttons) button.removeAttribute('disabled');
+    }
+  }
+
+  async function requestConsent(/** @type {HTMLElement} */ button) {
+    button.setAttribute('disabled', '');
+    error.textContent = '';
+    try {
+      await post(`${base}/consent-request`);
+      announce('Consent request sent.');
+      options.onSent();
+      options.onConsentChanged();
+    } catch (caught) {
+      error.textContent = describeError(caught);
+      button.removeAttribute('disabled');
+    }
+  }
+
+  async function reviewRevocation(/** @type {'confirm'|'dismiss'} */ decision) {
+    error.textContent = '';
+    try {
+      await post(`${base}/revocation`, { decision });
+      announce(decision === 'confirm' ? 'Recorded as opted out.' : 'Kept as opted in.');
+      options.onConsentChanged();
+    } catch (caught) {
+      error.textContent = describeError(caught);
+    }
+  }
+
+  /** @param {ComposerState} state */
+  function draw(state) {
+    const name = options.contactName();
+    const { consent, office } = state;
+    if (!consent.mayReceive) {
+      switch (consent.reason) {
+        case 'no_contact':
+          replace(host, gate('Replies are not available', h('p', null, 'This conversation has no single contact to reply to.')));
+          return;
+        case 'blocked':
+          replace(host, gate('Contact blocked', h('p', null, `The firm blocked ${name}. Nothing is sent to this contact.`)));
+          return;
+        case 'opted_out':
+          replace(host, gate('Opted out', h('p', null, `${name} opted out (STOP). Nothing may be sent until they opt in again by replying START.`)));
+          return;
+        case 'revocation_pending': {
+          replace(
+            host,
+            gate(
+              'Did the client ask us to stop?',
+              h('p', null, `${name} may have asked to stop receiving messages. A person must decide before anything is sent.`),
+              h(
+                'div',
+                { class: 'actions' },
+                h('button', { type: 'button', class: 'danger', onclick: () => void reviewRevocation('confirm') }, 'Yes: record as opted out'),
+                h('button', { type: 'button', class: 'secondary', onclick: () => void reviewRevocation('dismiss') }, 'No: keep consent'),
+              ),
+            ),
+          );
+          return;
+        }
+        default: {
+          const requested = consent.state === 'requested';
+          const button = h(
+            'button',
+            { type: 'button', class: 'primary', id: 'send-consent-request', onclick: () => void requestConsent(button) },
+            requested ? 'Send the consent request again' : 'Send consent request',
+          );
+          replace(
+            host,
+            gate(
+              'Consent needed before replying',
+              h(
+                'p',
+                { id: 'composer-notice' },
+                requested
+                  ? `A consent request was sent to ${name}. Replies are possible once they answer YES.`
+                  : `${name} has not agreed to be messaged here. Only the consent request may be sent.`,
+              ),
+              button,
+            ),
+          );
+          return;
+        }
+      }
+    }
+
+    if (state.window.applies && !state.window.open) {
+      textarea.setAttribute('disabled', '');
+      replace(
+        host,
+        gate(
+          'WhatsApp window closed: template only',
+          h(
+            'p',
+            { id: 'composer-notice' },
+            state.window.closesAt
+              ? `The 24-hour window closed ${dateTime(state.window.closesAt)}, one day after ${name}'s last message. Only an approved template can be sent now.`
+              : `${name} has not written on WhatsApp yet, so only an approved template can be sent.`,
+          ),
+          h('label', { for: 'template-pick' }, 'Template'),
+          h(
+            'select',
+            { id: 'template-pick', disabled: !state.templates.sendable },
+            h('option', null, state.templates.sendable ? 'Pick a template' : 'No templates can be sent from the inbox yet'),
+          ),
+          h('label', { for: 'reply-text' }, 'Free text (not allowed now)'),
+          textarea,
+          h('p', { class: 'hint' }, 'Sending approved WhatsApp templates from the inbox is not available yet. Call the client or wait for them to write.'),
+        ),
+      );
+      return;
+    }
+
+    textarea.removeAttribute('disabled');
+    const closed = !office.open;
+    const opening = office.nextOpening ? dateTime(office.nextOpening, office.timeZone ?? undefined) : null;
+    /** @type {HTMLElement[]} */
+    const buttons = [];
+    if (closed) {
+      const now = h('button', { type: 'submit', class: office.defaultWhenClosed === 'send_now' ? 'primary' : 'secondary', dataset: { when: 'send_now' } }, 'Send now');
+      const hold = opening
+        ? h('button', { type: 'submit', class: office.defaultWhenClosed === 'hold' ? 'primary' : 'secondary', dataset: { when: 'hold' } }, `Hold until ${opening}`)
+        : null;
+      buttons.push(now, ...(hold ? [hold] : []));
+    } else {
+      buttons.push(h('button', { type: 'submit', class: 'primary' }, 'Send'));
+    }
+    const form = h(
+      'form',
+      { class: 'composer', 'aria-label': 'Reply' },
+      h('label', { for: 'reply-text', class: 'composer-label' }, `Reply to ${name}`),
+      closed
+        ? h(
+            'p',
+            { class: 'office-closed', id: 'composer-notice', role: 'status' },
+            opening ? `The office is closed. It opens ${opening}. Send now, or hold the message until then.` : 'The office is closed.',
+          )
+        : h('p', { id: 'composer-notice', class: 'visually-hidden' }, 'Ctrl+Enter sends.'),
+      textarea,
+      error,
+      h('div', { class: 'actions' }, ...buttons),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const submitter = /** @type {SubmitEvent} */ (event).submitter;
+      const when = submitter instanceof HTMLElement ? submitter.dataset.when : undefined;
+      void send(closed ? (when === 'hold' ? 'hold' : 'send_now') : undefined, buttons);
+    });
+    textarea.onkeydown = (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        // Ctrl+Enter does what the highlighted button does (while closed: the firm's default).
+        const primary = buttons.find((b) => b.classList.contains('primary')) ?? buttons[0];
+        primary?.click();
+      }
+    };
+    const focused = document.activeElement === textarea;
+    replace(host, form);
+    if (focused) textarea.focus();
+  }
+
+  async function refresh() {
+    try {
+      const state = await get(`${base}/composer`);
+      if (!destroyed) draw(state);
+    } catch (caught) {
+      if (!destroyed) replace(host, gate('The composer cannot be shown', h('p', null, describeError(caught))));
+    }
+  }
+
+  return {
+    refresh,
+    destroy() {
+      destroyed = true;
+    },
+  };
+}
