@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
 import { accountRoutes } from '../http/admin/account-routes.js';
+import { attachmentRoutes } from '../http/attachments/attachment-routes.js';
 import { firmAdminRoutes } from '../http/admin/firm-admin-routes.js';
 import { adminUserRoutes } from '../http/api/admin-user-routes.js';
 import { clientMatterRoutes } from '../http/api/client-matter-routes.js';
@@ -36,6 +37,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     adminUserRoutes({ pool: db.pool }),
     firmAdminRoutes({ db }),
     accountRoutes({ db, registry: dependencies.registry, keyring: dependencies.keyring }),
+    attachmentRoutes({ db, keyring: dependencies.keyring }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
     supervisionRoutes({ db }),
     liveRoutes({ pool: db.pool, source: dependencies.live }),
