@@ -14,6 +14,7 @@ import { liveRoutes } from '../http/live/live-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import { webRoutes } from '../http/web-routes.js';
 import { supervisionRoutes } from '../http/supervision/supervision-routes.js';
+import { timeRoutes } from '../http/time/time-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
 /**
@@ -40,6 +41,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     attachmentRoutes({ db, keyring: dependencies.keyring }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
     supervisionRoutes({ db }),
+    timeRoutes({ pool: db.pool }),
     liveRoutes({ pool: db.pool, source: dependencies.live }),
     // Last: the inbox's pages and files (src/web), and its composer and QR reads.
     webRoutes({ db }),

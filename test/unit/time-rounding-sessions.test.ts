@@ -95,13 +95,13 @@ describe('sessions: one person, one matter, activities within the gap', () => {
     {
       what: 'grouped by day, the same work splits at the firm\'s midnight',
       activities: [at('2026-01-15T04:50:00Z', 300), at('2026-01-15T05:05:00Z', 120)],
-      options: { ...ny, grouping: 'day' },
+      options: { ...ny, grouping: 'day' as const },
       sessions: [{ date: '2026-01-14', seconds: 300, hours: '0.1' }, { date: '2026-01-15', seconds: 120, hours: '0.1' }],
     },
     {
       what: 'grouped by day, bursts hours apart on one day are one entry',
       activities: [at('2026-03-10T13:00:00Z', 60), at('2026-03-10T20:00:00Z', 60)],
-      options: { ...ny, grouping: 'day' },
+      options: { ...ny, grouping: 'day' as const },
       sessions: [{ date: '2026-03-10', seconds: 120, hours: '0.1' }],
     },
     {
