@@ -24,4 +24,5 @@ export const bridgeFactories: Partial<Record<ChannelKindName, BridgeConstructor>
   whatsapp_cloud: (await import('./whatsapp-cloud/whatsapp-cloud-bridge.js')).createWhatsAppCloudBridge,
   twilio: (await import('./twilio/twilio-bridge.js')).createTwilioBridge,
   signal: (await import('./signal/signal-bridge.js')).createSignalBridge,
+  baileys: (await import('./baileys/create-baileys-bridge.js')).createBaileysBridge,
 };

@@ -24,6 +24,7 @@ export interface SocketHarness {
   failNext(count: number): void;
   /** Messages of the account with this provider id (more than one would break idempotency). */
   stored(providerMessageId: string): Promise<StoredMessage[]>;
+  /** Inbound messages of the account (the worker's own consent requests and replies are outbound). */
   messageCount(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -79,7 +80,7 @@ export async function startSocketHarness(kind: 'signal' | 'baileys' | 'whatsapp_
       failures = count;
     },
     stored: (providerMessageId) => findStored(app, account.id, providerMessageId),
-    messageCount: () => app.db.prisma.message.count({ where: { accountId: account.id } }),
+    messageCount: () => app.db.prisma.message.count({ where: { accountId: account.id, direction: 'inbound' } }),
     async stop() {
       await app.stop();
       await database.drop();

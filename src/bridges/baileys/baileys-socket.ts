@@ -1,0 +1,41 @@
+import type {
+  AnyMessageContent,
+  AuthenticationState,
+  BaileysEventEmitter,
+  BaileysEventMap,
+  MiscMessageGenerationOptions,
+  WAMessage,
+} from '@whiskeysockets/baileys';
+import type { Logger } from 'pino';
+import type { BaileysConfig } from './baileys-config.js';
+
+/**
+ * The part of Baileys' WASocket the bridge uses: its buffered event emitter (process() hands over batches that
+ * Baileys consolidated), sendMessage, and end. Tests give the bridge an object with Baileys' real event buffer.
+ */
+export interface BaileysSocketLike {
+  ev: BaileysEventEmitter & {
+    process(handler: (events: Partial<BaileysEventMap>) => void | Promise<void>): () => void;
+  };
+  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
+  end(error: Error | undefined): void;
+}
+
+/** Opens one WhatsApp Web connection with the given auth state; called again for every reconnect. */
+export type BaileysSocketMaker = (options: { auth: AuthenticationState; logger: Logger; config: BaileysConfig }) => Promise<BaileysSocketLike>;
+
+/** The real thing: Baileys' makeWASocket, loaded only when an account of this kind starts. */
+export const makeBaileysSocket: BaileysSocketMaker = async ({ auth, logger, config }) => {
+  const baileys = await import('@whiskeysockets/baileys');
+  const socket = baileys.makeWASocket({
+    auth: { creds: auth.creds, keys: baileys.makeCacheableSignalKeyStore(auth.keys, logger) },
+    logger,
+    browser: baileys.Browsers.ubuntu('Matterline'),
+    // Messages Matterline sends are recorded by the send job; echoing them back as upserts would record them twice.
+    emitOwnEvents: false,
+    // Staying "offline" keeps the firm's phone getting notifications as usual.
+    markOnlineOnConnect: false,
+    syncFullHistory: config.syncFullHistory ?? false,
+  });
+  return socket;
+};

@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BaileysBridge } from '../../../src/bridges/baileys/baileys-bridge.js';
+import { createPostgresCredentialStore } from '../../../src/core/credentials/postgres-credential-store.js';
+import type { CredentialStore } from '../../../src/core/credentials/credential-store.js';
+import { createKeyring } from '../../../src/core/crypto/secret-box.js';
+import { proto } from '@whiskeysockets/baileys';
+import { waitFor } from '../../support/matterline.js';
+import * as fixtures from '../../fixtures/baileys/messages.js';
+import { fakeSocketMaker } from './support/fake-baileys-socket.js';
+import type { SocketHarness } from './support/socket-harness.js';
+import { startSocketHarness } from './support/socket-harness.js';
+
+// Baileys 7 driven through its own event buffer with payloads typed by its own proto definitions; every capture
+// goes through the core into a real database.
+
+describe('WhatsApp through Baileys 7', () => {
+  let harness: SocketHarness;
+  let credentials: CredentialStore;
+  let bridge: BaileysBridge;
+  const sockets = fakeSocketMaker();
+  const account = () => harness.app.db.prisma.channelAccount.findUniqueOrThrow({ where: { id: harness.accountId } });
+  const storedOnce = async (providerMessageId: string) => {
+    const rows = await waitFor(async () => {
+      const found = await harness.stored(providerMessageId);
+      return found.length > 0 ? found : null;
+    }, { what: `message ${providerMessageId}`, timeoutMs: 10_000 });
+    expect(rows).toHaveLength(1);
+    return rows[0]!;
+  };
+  const upsert = (messages: ReturnType<typeof fixtures.textMessage>[], type: 'notify' | 'append' = 'notify') =>
+    sockets.latest().ev.emit('messages.upsert', { messages, type });
+
+  beforeAll(async () => {
+    harness = await startSocketHarness('baileys');
+    credentials = createPostgresCredentialStore({ pool: harness.app.db.pool, keyring: createKeyring(randomBytes(32)), accountId: harness.accountId });
+    bridge = new BaileysBridge(harness.context({ reconnectBaseMs: 20, reconnectMaxMs: 50, silentAfterMs: 0 }), {
+      credentials,
+      pool: harness.app.db.pool,
+      makeSocket: sockets.make,
+    });
+    await bridge.start();
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+    await harness?.stop();
+  });
+
+  it('links with a QR code, keeps the creds encrypted in PostgreSQL, and reports connected', async () => {
+    const socket = sockets.latest();
+    socket.ev.emit('connection.update', { connection: 'connecting', qr: '2@QRDATA,abc,def' });
+    await waitFor(async () => (await account()).state === 'linking', { what: 'linking' });
+    expect((await account()).qrCode).toBe('2@QRDATA,abc,def');
+    socket.ev.emit('creds.update', { me: { id: '15550009999:12@s.whatsapp.net', name: 'Firm' } });
+    await waitFor(() => credentials.get('creds'), { what: 'the creds to be saved' });
+    const creds = JSON.parse((await credentials.get('creds'))!.toString()) as { me?: { id: string }; noiseKey: unknown };
+    expect(creds.me?.id).toBe('15550009999:12@s.whatsapp.net');
+    const row = await harness.app.db.pool.query<{ value: Buffer }>(`SELECT value FROM "BridgeCredential" WHERE "accountId" = $1 AND key = 'creds'`, [harness.accountId]);
+    expect(row.rows[0]!.value.includes(Buffer.from('15550009999'))).toBe(false);
+    socket.ev.emit('connection.update', { connection: 'open' });
+    await waitFor(async () => (await account()).state === 'connected', { what: 'connected' });
+  });
+
+  it('captures a text inside the handler: the handler resolves only once the message is in the record', async () => {
+    const message = fixtures.textMessage('Did the court set a date?');
+    await sockets.latest().deliver({ 'messages.upsert': { messages: [message], type: 'notify' } });
+    const rows = await harness.stored(message.key.id!);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ direction: 'inbound', kind: 'text', text: 'Did the court set a date?', backfilled: false });
+    expect(rows[0]!.identity).toMatchObject({ address: '+15551230001', displayName: 'Maria Client' });
+    expect(rows[0]!.identity!.aliases).toEqual([fixtures.lidJid]);
+    expect(rows[0]!.conversation.externalId).toBe('+15551230001');
+  });
+
+  it('files a message that names the person only by LID under the same contact identity', async () => {
+    const message = fixtures.textMessage('by lid', { key: { remoteJid: fixtures.lidJid, remoteJidAlt: undefined, addressingMode: 'lid' } });
+    upsert([message]);
+    const row = await storedOnce(message.key.id!);
+    const first = await harness.app.db.prisma.contactIdentity.findMany({ where: { accountId: harness.accountId } });
+    expect(first).toHaveLength(1);
+    expect(row.identityId).toBe(first[0]!.id);
+    expect(row.conversation.externalId).toBe('+15551230001');
+  });
+
+  it('captures media references (hash, mime, path) with captions and quoted replies', async () => {
+    const original = fixtures.textMessage('Please send the lease');
+    upsert([original]);
+    const target = await storedOnce(original.key.id!);
+    const image = fixtures.imageMessage('The lease, page 1', original.key.id!);
+    const document = fixtures.documentMessage('lease.pdf');
+    const reply = fixtures.replyMessage('see above', original.key.id!);
+    upsert([image, document, reply]);
+    const imageRow = await storedOnce(image.key.id!);
+    expect(imageRow).toMatchObject({ kind: 'image', text: 'The lease, page 1', replyToId: target.id });
+    expect(imageRow.attachments).toEqual([
+      expect.objectContaining({ mimeType: 'image/jpeg', size: 48213, sha256: 'b'.repeat(64), providerMediaId: '/o1/v/t62.7118-24/f1/m231/up-oil-image.enc?ccb=9-4' }),
+    ]);
+    expect(await storedOnce(document.key.id!)).toMatchObject({ kind: 'document', text: 'signed copy' });
+    expect((await storedOnce(document.key.id!)).attachments[0]).toMatchObject({ fileName: 'lease.pdf', mimeType: 'application/pdf' });
+    expect(await storedOnce(reply.key.id!)).toMatchObject({ kind: 'text', text: 'see above', replyToId: target.id });
+  });
+
+  it('records edits, deletions and reactions as new events linked to their target, which stays', async () => {
+    const original = fixtures.textMessage('Meet at 10');
+    upsert([original]);
+    const target = await storedOnce(original.key.id!);
+    const edit = fixtures.editMessage(original.key.id!, 'Meet at 11');
+    const reaction = fixtures.reactionMessage(original.key.id!, '👍');
+    const revoke = fixtures.revokeMessage(original.key.id!);
+    upsert([edit, reaction, revoke]);
+    // Baileys also reports the edit and revoke as messages.update; they must not be recorded a second time.
+    sockets.latest().ev.emit('messages.update', [
+      { key: { ...original.key }, update: { message: { editedMessage: { message: { conversation: 'Meet at 11' } } } } },
+      { key: { ...original.key }, update: { message: null, messageStubType: proto.WebMessageInfo.StubType.REVOKE } },
+    ]);
+    expect(await storedOnce(edit.key.id!)).toMatchObject({ kind: 'edit', text: 'Meet at 11', relatesToId: target.id });
+    expect(await storedOnce(reaction.key.id!)).toMatchObject({ kind: 'reaction', text: '👍', relatesToId: target.id });
+    expect(await storedOnce(revoke.key.id!)).toMatchObject({ kind: 'deletion', relatesToId: target.id });
+    const after = await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: target.id } });
+    expect(after).toMatchObject({ text: 'Meet at 10', editedText: 'Meet at 11', deletedBySender: true });
+  });
+
+  it('captures history sync as backfilled, and the same message live afterwards once', async () => {
+    const old = fixtures.textMessage('from last year', { at: new Date('2025-06-01T10:00:00Z') });
+    const socket = sockets.latest();
+    // Baileys buffers the initial sync and releases it as one consolidated batch.
+    socket.ev.buffer();
+    socket.ev.emit('messaging-history.set', { chats: [], contacts: [], messages: [old], isLatest: true, syncType: proto.HistorySync.HistorySyncType.RECENT });
+    socket.ev.flush();
+    const row = await storedOnce(old.key.id!);
+    expect(row).toMatchObject({ backfilled: true, text: 'from last year' });
+    expect(row.sentAt).toEqual(new Date('2025-06-01T10:00:00Z'));
+    upsert([old]);
+    upsert([old], 'append');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await harness.stored(old.key.id!)).toHaveLength(1);
+    const offline = fixtures.textMessage('sent while we were offline');
+    upsert([offline], 'append');
+    expect(await storedOnce(offline.key.id!)).toMatchObject({ backfilled: true });
+  });
+
+  it('keeps an undecryptable message and unknown content as unsupported, with the raw payload', async () => {
+    const cipher = fixtures.undecryptableMessage();
+    const poll = fixtures.pollMessage('Which day suits you?');
+    upsert([cipher, poll, fixtures.appStateKeyShare()]);
+    const cipherRow = await storedOnce(cipher.key.id!);
+    expect(cipherRow).toMatchObject({ kind: 'unsupported', text: null });
+    expect(cipherRow.raw).toMatchObject({ messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT, messageStubParameters: ['No session record'] });
+    expect(await storedOnce(poll.key.id!)).toMatchObject({ kind: 'unsupported', text: 'Which day suits you?' });
+  });
+
+  it('sends through sendMessage to the JID, with a message id derived from ours, and receipts move the record', async () => {
+    const socket = sockets.latest();
+    const { providerMessageId } = await bridge.send({ clientMessageId: 'msg-1', to: '+15551230001', text: 'Hearing on Monday' });
+    expect(socket.sent.at(-1)).toEqual({ jid: '15551230001@s.whatsapp.net', content: { text: 'Hearing on Monday' }, options: { messageId: providerMessageId } });
+    const again = await bridge.send({ clientMessageId: 'msg-1', to: '+15551230001', text: 'Hearing on Monday' });
+    expect(again.providerMessageId).toBe(providerMessageId);
+    const key = { remoteJid: fixtures.phoneJid, fromMe: true, id: providerMessageId };
+    // The firm's own message as the send job records it: here through the same capture path.
+    upsert([{ key, messageTimestamp: Math.floor(Date.now() / 1000), message: { conversation: 'Hearing on Monday' } }]);
+    const sent = await storedOnce(providerMessageId);
+    expect(sent).toMatchObject({ direction: 'outbound', status: 'sent' });
+    socket.ev.emit('messages.update', [{ key, update: { status: proto.WebMessageInfo.Status.DELIVERY_ACK } }]);
+    socket.ev.emit('messages.update', [{ key, update: { status: proto.WebMessageInfo.Status.READ } }]);
+    socket.ev.emit('messages.update', [{ key, update: { status: proto.WebMessageInfo.Status.DELIVERY_ACK } }]);
+    const read = await waitFor(async () => ((await harness.stored(providerMessageId))[0]?.status === 'read' ? (await harness.stored(providerMessageId))[0] : null), { what: 'read' });
+    expect(read.statusEvents.map((e) => e.status).sort()).toEqual(['delivered', 'read']);
+    await expect(bridge.send({ clientMessageId: 'x', to: 'not a number', text: 'x' })).rejects.toMatchObject({ code: 'bad_request' });
+  });
+
+  it('maps group receipts (message-receipt.update) to the message status', async () => {
+    const id = fixtures.messageId();
+    const key = { remoteJid: fixtures.groupJid, fromMe: true, id };
+    upsert([{ key, messageTimestamp: Math.floor(Date.now() / 1000), message: { conversation: 'to the group' } }]);
+    await storedOnce(id);
+    sockets.latest().ev.emit('message-receipt.update', [{ key, receipt: { userJid: fixtures.phoneJid, receiptTimestamp: 1_760_000_000 } }]);
+    const row = await waitFor(async () => ((await harness.stored(id))[0]?.status === 'delivered' ? (await harness.stored(id))[0] : null), { what: 'delivered' });
+    expect(row.deliveredAt).toEqual(new Date(1_760_000_000_000));
+  });
+
+  it('keeps the order of one chat when capture fails and is retried, while other chats go on', async () => {
+    const first = fixtures.textMessage('first');
+    const second = fixtures.textMessage('second');
+    const other = fixtures.textMessage('other chat', { key: { remoteJid: '15551230002@s.whatsapp.net', remoteJidAlt: undefined } });
+    harness.failNext(2);
+    const start = harness.emitted.length;
+    await sockets.latest().deliver({ 'messages.upsert': { messages: [first, second, other], type: 'notify' } });
+    for (const m of [first, second, other]) expect(await harness.stored(m.key.id!)).toHaveLength(1);
+    const attempts = harness.emitted.slice(start).map((e) => ({ id: e.event.kind === 'message' ? e.event.providerMessageId : '', ok: !e.error }));
+    const firstDone = attempts.findIndex((a) => a.id === first.key.id && a.ok);
+    const secondTried = attempts.findIndex((a) => a.id === second.key.id);
+    expect(attempts.filter((a) => !a.ok)).toHaveLength(2);
+    expect(secondTried).toBeGreaterThan(firstDone);
+  });
+
+  it('never crashes nor stores anything on malformed payloads', async () => {
+    const before = await harness.messageCount();
+    const inbound = () => harness.app.db.prisma.message.findMany({ where: { accountId: harness.accountId, direction: 'inbound' } });
+    const beforeIds = new Set((await inbound()).map((m) => m.id));
+    const bad = [
+      {} as never,
+      { key: {} } as never,
+      { key: { remoteJid: fixtures.phoneJid, id: fixtures.messageId() }, messageStubType: 20 } as never,
+      { key: { remoteJid: 'status@broadcast', id: fixtures.messageId() }, message: { conversation: 'a status' } } as never,
+      null as never,
+    ];
+    await sockets.latest().deliver({ 'messages.upsert': { messages: bad, type: 'notify' } });
+    sockets.latest().ev.emit('messages.update', [{ key: {}, update: { status: 99 } } as never]);
+    sockets.latest().ev.emit('message-receipt.update', [{ key: { id: 'x', fromMe: true }, receipt: {} } as never]);
+    const good = fixtures.textMessage('after the junk');
+    await sockets.latest().deliver({ 'messages.upsert': { messages: [good], type: 'notify' } });
+    const added = (await inbound()).filter((m) => !beforeIds.has(m.id));
+    expect(added.map((m) => m.text)).toEqual(['after the junk']);
+    expect(await harness.messageCount()).toBe(before + 1);
+  });
+
+  it('reconnects with backoff after a transient close, and stops for good when logged out, clearing the keys', async () => {
+    const made = sockets.sockets.length;
+    const closing = Object.assign(new Error('Connection Lost'), { output: { statusCode: 408 } });
+    sockets.latest().ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: closing as never, date: new Date() } });
+    await waitFor(async () => sockets.sockets.length === made + 1, { what: 'a new socket' });
+    const states = harness.emitted.flatMap((e) => (e.event.kind === 'state' ? [e.event] : []));
+    expect(states.some((s) => s.state === 'disconnected' && /Connection Lost \(408\)/.test(s.reason ?? ''))).toBe(true);
+    sockets.latest().ev.emit('connection.update', { connection: 'open' });
+    await waitFor(async () => (await account()).state === 'connected', { what: 'connected again' });
+    const text = fixtures.textMessage('on the new socket');
+    upsert([text]);
+    await storedOnce(text.key.id!);
+
+    const loggedOut = Object.assign(new Error('Intentional Logout'), { output: { statusCode: 401 } });
+    sockets.latest().ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: loggedOut as never, date: new Date() } });
+    await waitFor(async () => (await account()).state === 'logged_out', { what: 'logged out' });
+    expect(await credentials.keys()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sockets.sockets.length).toBe(made + 1);
+    await expect(bridge.send({ clientMessageId: 'y', to: '+15551230001', text: 'x' })).rejects.toMatchObject({ code: 'unavailable' });
+  });
+});
