@@ -1,0 +1,26 @@
+import type pg from 'pg';
+import type { StoredMedia } from './media-source.js';
+
+/** A matter's attachments in capture order, a page at a time. */
+export async function* matterMedia(db: pg.Pool, matterId: string, pageSize = 500): AsyncGenerator<StoredMedia> {
+  let after: { t: Date; id: string } | undefined;
+  for (;;) {
+    const page = await db.query<StoredMedia & { createdAt: Date }>(
+      `SELECT f.id, f."messageId", f."fileName", f."mimeType", f.sha256, f."blobKey", f."keyId", f.state, f."createdAt"
+         FROM "Attachment" f JOIN "Message" m ON m.id = f."messageId" JOIN "Conversation" c ON c.id = m."conversationId"
+        WHERE c."matterId" = $1 ${after ? `AND (f."createdAt", f.id) > ($3::timestamptz, $4::text)` : ''}
+        ORDER BY f."createdAt", f.id LIMIT $2`,
+      after ? [matterId, pageSize, after.t, after.id] : [matterId, pageSize],
+    );
+    for (const { createdAt: _createdAt, ...media } of page.rows) yield media;
+    const last = page.rows.at(-1);
+    if (!last || page.rows.length < pageSize) return;
+    after = { t: last.createdAt, id: last.id };
+  }
+}
+
+/** A ZIP path for an attachment: its id keeps it unique, and its name is kept to safe characters (no ../). */
+export function mediaPath(media: StoredMedia): string {
+  const name = (media.fileName ?? '').normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
+  return `media/${media.id}${name ? `-${name}` : ''}`;
+}
