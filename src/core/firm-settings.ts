@@ -40,6 +40,12 @@ export const firmSettingsSchema = z.object({
    * ever. Seven years by default, a common period for client files. Matters on legal hold are never purged.
    */
   retentionDays: z.number().int().min(1).max(36_500).nullable().default(2557),
+  /**
+   * The client's daytime, in the client's time zone (the firm's when unknown): reminders and notices are sent only
+   * between these local times, never at night. A reminder due at night goes out at the end of the evening before.
+   */
+  clientDaytimeStart: z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM').default('08:00'),
+  clientDaytimeEnd: z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM').default('21:00'),
 });
 export type FirmSettings = z.infer<typeof firmSettingsSchema>;
 

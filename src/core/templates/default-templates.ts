@@ -30,6 +30,10 @@ export const defaultTemplates = {
     en: 'Our office is open again. We have your message and will reply soon.',
     es: 'Nuestra oficina ya está abierta. Hemos recibido su mensaje y le responderemos pronto.',
   },
+  reminder: {
+    en: 'Reminder from {firm}: {event}, {date} at {time}. {location}',
+    es: 'Recordatorio de {firm}: {event}, el {date} a las {time}. {location}',
+  },
 } as const satisfies Record<TemplateKind, Record<TemplateLanguage, string>>;
 
 export function defaultTemplate(kind: TemplateKind, language: TemplateLanguage): string {

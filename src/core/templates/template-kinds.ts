@@ -10,6 +10,7 @@ export const templateKinds = [
   'help',
   'after_hours',
   'back_open',
+  'reminder',
 ] as const;
 export type TemplateKind = (typeof templateKinds)[number];
 
@@ -25,6 +26,8 @@ export const templateVariablesByKind = {
   help: ['firm', 'client_name', 'help_contact'],
   after_hours: ['firm', 'client_name', 'help_contact', 'next_opening'],
   back_open: ['firm', 'client_name', 'help_contact'],
+  // A matter event's reminder (core/reminders): what, the date and time in the client's time zone, where.
+  reminder: ['firm', 'client_name', 'help_contact', 'event', 'date', 'time', 'location', 'matter'],
 } as const satisfies Record<TemplateKind, readonly string[]>;
 
 export type TemplateVariable<K extends TemplateKind> = (typeof templateVariablesByKind)[K][number];
