@@ -11,7 +11,7 @@ export interface OutboxJob {
   runAfter?: Date;
 }
 
-export type JobName = 'inbound' | 'send' | 'media';
+export type JobName = 'inbound' | 'send' | 'media' | 'reminder' | 'notice' | 'webhook';
 
 export interface WorkDispatcher {
   /**
