@@ -37,7 +37,7 @@ describe('billable time from the inbox, end to end', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
-    [lawyer, lawyer2] = await Promise.all(['lawyer@demo.test', 'lawyer2@demo.test'].map((email) => signedIn(app.url!, email)));
+    [lawyer, lawyer2] = await Promise.all([signedIn(app.url!, 'lawyer@demo.test'), signedIn(app.url!, 'lawyer2@demo.test')]);
   });
   afterAll(async () => {
     await app?.stop();
