@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { canonicalJson } from '../audit/canonical-json.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { withTransaction } from '../transaction.js';
+
+export interface PurgeMatterMessagesOptions {
+  pool: pg.Pool;
+  matterId: string;
+  /** Messages captured at or before this instant go, if the matter was closed at or before it too. */
+  cutoff: Date;
+  retentionDays: number;
+  batchSize?: number;
+}
+
+export interface PurgedMatter {
+  matterId: string;
+  messages: number;
+  attachments: number;
+  batches: number;
+}
+
+interface PurgedRow {
+  id: string;
+  conversationId: string;
+  identityId: string | null;
+  direction: string;
+  kind: string;
+  providerMessageId: string | null;
+  text: string | null;
+  editedText: string | null;
+  authorUserId: string | null;
+  sentAt: Date | null;
+  capturedAt: Date;
+  raw: unknown;
+  attachments: { id: string; fileName: string | null; sha256: string | null; size: number | null; blobKey: string | null }[];
+}
+
+/** The SHA-256 of what a message said and when: the canonical JSON of its content fields (raw payload included). */
+export function messageContentHash(row: Omit<PurgedRow, 'attachments'>): string {
+  return createHash('sha256').update(canonicalJson(row)).digest('hex');
+}
+
+/**
+ * Removes a closed matter's messages (and with them their media and receipts) captured before the cutoff, in batches.
+ * Each batch is one transaction that first locks the matter row and re-reads it: a legal hold placed (or the matter
+ * reopened) since the purge began stops it before anything more goes, and a hold being placed waits for the batch in
+ * flight. Each batch leaves, in the same transaction, an audit event with its counts and the hash of every message
+ * and file removed, so what was destroyed stays provable.
+ */
+export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): Promise<PurgedMatter> {
+  const purged: PurgedMatter = { matterId: options.matterId, messages: 0, attachments: 0, batches: 0 };
+  for (;;) {
+    const batch = await withTransaction(options.pool, async (client) => {
+      const found = await client.query<{ firmId: string; number: string; closedAt: Date | null }>(
+        `SELECT "firmId", number, "closedAt" FROM "Matter"
+          WHERE id = $1 AND status = 'closed' AND NOT "legalHold" AND "closedAt" <= $2 FOR UPDATE`,
+        [options.matterId, options.cutoff],
+      );
+      const matter = found.rows[0];
+      if (!matter) return null;
+      const rows = await client.query<PurgedRow>(
+        `SELECT m.id, m."conversationId", m."identityId", m.direction, m.kind, m."providerMessageId", m.text, m."editedText",
+                m."authorUserId", m."sentAt", m."capturedAt", m.raw,
+                COALESCE((SELECT json_agg(json_build_object('id', f.id, 'fileName', f."fileName", 'sha256', f.sha256, 'size', f.size,
+                            'blobKey', f."blobKey") ORDER BY f.id) FROM "Attachment" f WHERE f."messageId" = m.id), '[]') AS attachments
+           FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
+          WHERE c."matterId" = $1 AND m."capturedAt" <= $2
+          ORDER BY m."capturedAt", m.id LIMIT $3`,
+        [options.matterId, options.cutoff, options.batchSize ?? 500],
+      );
+      if (rows.rows.length === 0) return null;
+      const messageHashes = rows.rows.map(({ attachments: _attachments, ...message }) => ({ id: message.id, sha256: messageContentHash(message) }));
+      const attachmentHashes = rows.rows.flatMap((row) => row.attachments);
+      const digest = createHash('sha256').update(messageHashes.map((m) => `${m.id} ${m.sha256}\n`).join('')).digest('hex');
+      // Attachments and receipts go with their messages (ON DELETE CASCADE).
+      await client.query(`DELETE FROM "Message" WHERE id = ANY($1::text[])`, [rows.rows.map((row) => row.id)]);
+      await recordAudit(client, {
+        firmId: matter.firmId,
+        actorKind: 'system',
+        action: 'retention.purged',
+        subjectType: 'matter',
+        subjectId: options.matterId,
+        details: {
+          matterNumber: matter.number,
+          closedAt: matter.closedAt?.toISOString() ?? null,
+          retentionDays: options.retentionDays,
+          cutoff: options.cutoff.toISOString(),
+          messages: messageHashes.length,
+          attachments: attachmentHashes.length,
+          digest,
+          messageHashes,
+          attachmentHashes,
+        },
+      });
+      return { messages: messageHashes.length, attachments: attachmentHashes.length };
+    });
+    if (!batch) return purged;
+    purged.messages += batch.messages;
+    purged.attachments += batch.attachments;
+    purged.batches++;
+  }
+}
