@@ -11,6 +11,7 @@ import { sessionMiddleware } from '../http/auth/session-middleware.js';
 import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
 import { liveRoutes } from '../http/live/live-routes.js';
+import { matterEventRoutes } from '../http/reminders/matter-event-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import { webRoutes } from '../http/web-routes.js';
 import { supervisionRoutes } from '../http/supervision/supervision-routes.js';
@@ -42,6 +43,11 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
     supervisionRoutes({ db }),
     timeRoutes({ pool: db.pool }),
+    matterEventRoutes({
+      db,
+      dispatcher: dependencies.dispatcher,
+      onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
+    }),
     liveRoutes({ pool: db.pool, source: dependencies.live }),
     // Last: the inbox's pages and files (src/web), and its composer and QR reads.
     webRoutes({ db }),

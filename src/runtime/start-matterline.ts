@@ -20,6 +20,7 @@ import type { QueueBackend, QueueBackendKind } from '../jobs/queue-backend.js';
 import { createQueueBackend, redisAnswers } from '../jobs/queue-backend.js';
 import type { Workers } from '../jobs/workers.js';
 import { startRetentionPurge } from '../jobs/retention-purge-job.js';
+import { startReminderWorker } from '../jobs/reminder-worker.js';
 import { startWorkers } from '../jobs/workers.js';
 import { AccountSupervisor } from './account-supervisor.js';
 import { apiRoutes } from './api-routes.js';
@@ -139,6 +140,9 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
       // Retention and legal hold (issue 7): the scheduled purge of closed matters' expired messages.
       const retention = startRetentionPurge({ db, backend, logger });
       cleanups.push(() => retention.stop());
+      // Issue 9: reminders of matter events.
+      const reminders = startReminderWorker({ db, backend, dispatcher, logger, concurrency: config.workerConcurrency });
+      cleanups.push(() => reminders.stop());
       const leases =
         choice.kind === 'redis'
           ? redisAccountLeases({ url: choice.redisUrl ?? localRedis, prefix: config.queuePrefix })
