@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { RequestHandler } from 'express';
 import QRCode from 'qrcode';
+import { intakeMatterFilter, may } from '../core/access/access-policy.js';
 import { canAccessConversation } from '../core/access/can-access-conversation.js';
 import type { ChannelKindName } from '../core/bridge-events.js';
 import { freeTextAllowed, isWindowed, windowClosesAt } from '../core/channel-rules/whatsapp-window.js';
@@ -58,6 +59,9 @@ export interface ComposerState {
     /** Whether an ordinary message may go out; when not, why (the send gate's reasons). */
     mayReceive: boolean;
     reason: 'consent_required' | 'blocked' | 'opted_out' | 'revocation_pending' | 'no_contact' | null;
+    /** When a consent request last went out, and when another may (the firm asks at most once a day). */
+    requestedAt: Date | null;
+    nextRequestAt: Date | null;
   };
   office: {
     /** False when the firm set no office hours: then it is always open. */
@@ -89,7 +93,11 @@ interface ConversationRow {
   consentState: ConsentState | null;
   blocked: boolean | null;
   revocationPendingMessageId: string | null;
+  consentRequestedAt: Date | null;
 }
+
+// The same spacing send-consent-request enforces (a 429 inside it).
+const consentRequestSpacingMs = 24 * 3600_000;
 
 /**
  * What the composer must show before anything is typed: the consent gate, the office hours (open, or closed until
@@ -98,7 +106,7 @@ interface ConversationRow {
 export async function composerState(db: Database, conversationId: string, now = new Date()): Promise<ComposerState> {
   const found = await db.pool.query<ConversationRow>(
     `SELECT c."firmId", c."accountId", a.kind AS "accountKind", c."lastInboundAt", f.settings,
-            i."consentState", i.blocked, i."revocationPendingMessageId"
+            i."consentState", i.blocked, i."revocationPendingMessageId", i."consentRequestedAt"
        FROM "Conversation" c
        JOIN "ChannelAccount" a ON a.id = c."accountId"
        JOIN "Firm" f ON f.id = c."firmId"
@@ -126,6 +134,11 @@ export async function composerState(db: Database, conversationId: string, now = 
       revocationPending: row.revocationPendingMessageId !== null,
       mayReceive: permission?.ok ?? false,
       reason: permission === null ? 'no_contact' : permission.ok ? null : permission.reason,
+      requestedAt: row.consentRequestedAt,
+      nextRequestAt:
+        row.consentRequestedAt && row.consentRequestedAt.getTime() + consentRequestSpacingMs > now.getTime()
+          ? new Date(row.consentRequestedAt.getTime() + consentRequestSpacingMs)
+          : null,
     },
     office: {
       hoursSet: hours !== null,
@@ -144,8 +157,9 @@ export async function composerState(db: Database, conversationId: string, now = 
 }
 
 /**
- * The web inbox (src/web/static): its pages and files, plus the two reads only the pages need: the composer's gates
- * for a conversation, and an account's linking QR code drawn as SVG. Mount after the session middleware.
+ * The web inbox (src/web/static): its pages and files, plus the reads only the pages need: the composer's gates for a
+ * conversation, the matters triage may file under, and an account's linking QR code drawn as SVG. Mount after the
+ * session middleware.
  */
 export function webRoutes(options: { db: Database }): Router {
   const { db } = options;
@@ -157,6 +171,23 @@ export function webRoutes(options: { db: Database }): Router {
     if (!(await canAccessConversation(db.pool, viewer, id))) throw new AppError('not_found', 'no such conversation');
     res.setHeader('cache-control', 'no-store');
     res.json(await composerState(db, id));
+  });
+
+  // Triage: the matters staff may file a conversation under. Wider than GET /api/matters (which lists the matters a
+  // person is on): intake files into any matter of the firm that no wall keeps them from, as assign-conversation does.
+  router.get('/api/intake/matters', async (req, res) => {
+    const viewer = requireViewer(req);
+    if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins file conversations under matters');
+    const filter = intakeMatterFilter(viewer, 'm', 1);
+    const rows = await db.pool.query<{ id: string; number: string; title: string; status: string; clientId: string; clientName: string }>(
+      `SELECT m.id, m.number, m.title, m.status, m."clientId", cl.name AS "clientName"
+         FROM "Matter" m JOIN "Client" cl ON cl.id = m."clientId"
+        WHERE ${filter.sql} AND m.status <> 'closed'
+        ORDER BY cl.name, m.number, m.id`,
+      filter.params,
+    );
+    res.setHeader('cache-control', 'no-store');
+    res.json({ items: rows.rows });
   });
 
   router.get('/api/admin/accounts/:id/qr.svg', async (req, res) => {

@@ -6,7 +6,8 @@ import { announce, h, replace } from './dom.js';
 import { dateTime } from './format.js';
 
 /**
- * @typedef {{consent: {state: string|null, blocked: boolean, revocationPending: boolean, mayReceive: boolean, reason: string|null},
+ * @typedef {{consent: {state: string|null, blocked: boolean, revocationPending: boolean, mayReceive: boolean, reason: string|null,
+ *     requestedAt: string|null, nextRequestAt: string|null},
  *   office: {hoursSet: boolean, open: boolean, nextOpening: string|null, timeZone: string|null, defaultWhenClosed: 'send_now'|'hold'},
  *   window: {applies: boolean, open: boolean, closesAt: string|null}, templates: {sendable: boolean}}} ComposerState
  */
@@ -125,12 +126,14 @@ export function createComposer(host, options) {
           return;
         }
         default: {
-          const requested = consent.state === 'requested';
-          const button = h(
-            'button',
-            { type: 'button', class: 'primary', id: 'send-consent-request', onclick: () => void requestConsent(button) },
-            requested ? 'Send the consent request again' : 'Send consent request',
-          );
+          const sentBefore = consent.requestedAt !== null;
+          const button = consent.nextRequestAt
+            ? null
+            : h(
+                'button',
+                { type: 'button', class: 'primary', id: 'send-consent-request', onclick: () => void requestConsent(/** @type {HTMLElement} */ (button)) },
+                sentBefore ? 'Send the consent request again' : 'Send consent request',
+              );
           replace(
             host,
             gate(
@@ -138,10 +141,11 @@ export function createComposer(host, options) {
               h(
                 'p',
                 { id: 'composer-notice' },
-                requested
-                  ? `A consent request was sent to ${name}. Replies are possible once they answer YES.`
+                sentBefore
+                  ? `A consent request was sent to ${name} ${dateTime(consent.requestedAt)}. Replies are possible once they answer YES.`
                   : `${name} has not agreed to be messaged here. Only the consent request may be sent.`,
               ),
+              consent.nextRequestAt ? h('p', { class: 'hint' }, `It can be sent again from ${dateTime(consent.nextRequestAt)} (at most once a day).`) : null,
               button,
             ),
           );

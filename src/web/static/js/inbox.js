@@ -149,7 +149,36 @@ export function showInbox(main, user, options) {
       onConsentChanged: () => void refreshDetail(),
     });
     await thread.load();
-    drawSidebar(sidePane, { user, detail, onChanged: () => void refreshDetail() });
+    drawSidebar(sidePane, sidebarOptions(detail));
+  }
+
+  /** @param {any} detail */
+  const sidebarOptions = (detail) => ({ user, detail, onChanged: () => void refreshDetail(), onFiled: (/** @type {string} */ matter) => void filed(matter) });
+
+  /** Filed by triage: staff who are not on the matter no longer see the conversation. @param {string} matter */
+  async function filed(matter) {
+    if (!openId) return;
+    try {
+      await get(`/api/conversations/${encodeURIComponent(openId)}`);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      thread?.destroy();
+      thread = null;
+      replace(
+        threadPane,
+        h(
+          'div',
+          { class: 'empty-thread' },
+          h('h2', { id: 'thread-title' }, 'Filed'),
+          h('p', { role: 'status' }, `Filed under ${matter}. From now on the matter’s team handles this conversation.`),
+          h('p', null, h('a', { href: '/triage' }, 'Back to triage')),
+        ),
+      );
+      replace(sidePane, h('h2', { id: 'matter-title', class: 'visually-hidden' }, 'Matter'));
+      void loadList(false);
+      return;
+    }
+    await refreshDetail();
   }
 
   async function refreshDetail() {
@@ -158,7 +187,7 @@ export function showInbox(main, user, options) {
       const detail = await get(`/api/conversations/${encodeURIComponent(openId)}`);
       thread.setDetail(detail);
       await thread.refreshComposer();
-      drawSidebar(sidePane, { user, detail, onChanged: () => void refreshDetail() });
+      drawSidebar(sidePane, sidebarOptions(detail));
       void loadList(false);
     } catch (error) {
       announce(describeError(error));

@@ -18,7 +18,7 @@ const sourceLabels = {
 
 /**
  * @param {HTMLElement} pane
- * @param {{user: import('./session.js').User, detail: any, onChanged: () => void}} options
+ * @param {{user: import('./session.js').User, detail: any, onChanged: () => void, onFiled: (matter: string) => void}} options
  */
 export function drawSidebar(pane, options) {
   const { user, detail } = options;
@@ -50,7 +50,7 @@ export function drawSidebar(pane, options) {
     flags.length > 0 ? h('ul', { class: 'flags', 'aria-label': 'Flags' }, flags) : null,
     contact ? h('section', { 'aria-labelledby': 'consent-history-title' }, h('h3', { id: 'consent-history-title' }, 'Consent history'), history) : null,
     contact && canBlock(user) ? blockForm(detail, options.onChanged) : null,
-    canTriage(user) ? triageForm(detail, options.onChanged) : null,
+    canTriage(user) ? triageForm(detail, options.onFiled) : null,
   );
   if (contact) void loadHistory(detail.id, history);
 }
@@ -113,64 +113,59 @@ function blockForm(detail, onChanged) {
   return form;
 }
 
-/** @param {any} detail @param {() => void} onChanged */
-function triageForm(detail, onChanged) {
-  const clientSelect = /** @type {HTMLSelectElement} */ (h('select', { id: 'triage-client', required: true }, h('option', { value: '' }, 'Loading clients…')));
-  const matterSelect = /** @type {HTMLSelectElement} */ (h('select', { id: 'triage-matter', required: true, disabled: true }, h('option', { value: '' }, 'Pick a client first')));
+/** @param {any} detail @param {(matter: string) => void} onFiled */
+function triageForm(detail, onFiled) {
+  const matterSelect = /** @type {HTMLSelectElement} */ (
+    h('select', { id: 'triage-matter', required: true, disabled: true }, h('option', { value: '' }, 'Loading matters…'))
+  );
   const error = h('p', { class: 'form-error', role: 'alert' });
   const button = h('button', { type: 'submit', class: 'primary' }, detail.matter ? 'Move to this matter' : 'File under this matter');
   const form = h(
     'form',
     { class: 'side-form', 'aria-labelledby': 'triage-title' },
     h('h3', { id: 'triage-title' }, detail.matter ? 'File under another matter' : 'Triage: file under a matter'),
-    h('label', { for: 'triage-client' }, 'Client'),
-    clientSelect,
-    h('label', { for: 'triage-matter' }, 'Matter'),
+    h('label', { for: 'triage-matter' }, 'Client and matter'),
     matterSelect,
+    h('p', { class: 'hint' }, 'The contact becomes the client’s if it is nobody’s yet.'),
     error,
     button,
   );
+  /** @type {Map<string, string>} matter id -> client id */
+  const clientOf = new Map();
   void (async () => {
     try {
-      const clients = await get('/api/clients');
-      replace(
-        clientSelect,
-        h('option', { value: '' }, 'Pick a client'),
-        clients.items.map((/** @type {{id: string, name: string}} */ c) => h('option', { value: c.id, selected: detail.client?.id === c.id }, c.name)),
-      );
-      if (clientSelect.value) await loadMatters();
+      /** @type {{items: {id: string, number: string, title: string, clientId: string, clientName: string}[]}} */
+      const matters = await get('/api/intake/matters');
+      /** @type {Map<string, HTMLElement>} */
+      const groups = new Map();
+      for (const m of matters.items) {
+        clientOf.set(m.id, m.clientId);
+        let group = groups.get(m.clientId);
+        if (!group) {
+          group = h('optgroup', { label: m.clientName });
+          groups.set(m.clientId, group);
+        }
+        group.append(h('option', { value: m.id, selected: detail.matter?.id === m.id }, `${m.number} · ${m.title}`));
+      }
+      replace(matterSelect, h('option', { value: '' }, matters.items.length === 0 ? 'No open matters' : 'Pick a matter'), [...groups.values()]);
+      matterSelect.disabled = matters.items.length === 0;
     } catch (caught) {
       error.textContent = describeError(caught);
     }
   })();
-  async function loadMatters() {
-    matterSelect.disabled = true;
-    if (!clientSelect.value) {
-      replace(matterSelect, h('option', { value: '' }, 'Pick a client first'));
-      return;
-    }
-    const matters = await get(`/api/matters?clientId=${encodeURIComponent(clientSelect.value)}`);
-    replace(
-      matterSelect,
-      matters.items.length === 0 ? h('option', { value: '' }, 'This client has no matter') : h('option', { value: '' }, 'Pick a matter'),
-      matters.items.map((/** @type {{id: string, number: string, title: string}} */ m) =>
-        h('option', { value: m.id, selected: detail.matter?.id === m.id }, `${m.number} · ${m.title}`),
-      ),
-    );
-    matterSelect.disabled = matters.items.length === 0;
-  }
-  clientSelect.addEventListener('change', () => void loadMatters().catch((caught) => (error.textContent = describeError(caught))));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
-    if (!clientSelect.value || !matterSelect.value) {
-      error.textContent = 'Pick a client and one of their matters.';
+    const clientId = clientOf.get(matterSelect.value);
+    if (!clientId) {
+      error.textContent = 'Pick the matter to file this conversation under.';
       return;
     }
     try {
-      await post(`/api/conversations/${encodeURIComponent(detail.id)}/assign`, { clientId: clientSelect.value, matterId: matterSelect.value });
-      announce('Conversation filed under the matter.');
-      onChanged();
+      await post(`/api/conversations/${encodeURIComponent(detail.id)}/assign`, { clientId, matterId: matterSelect.value });
+      const label = matterSelect.selectedOptions[0]?.textContent ?? 'the matter';
+      announce(`Conversation filed under ${label}.`);
+      onFiled(label);
     } catch (caught) {
       error.textContent = describeError(caught);
     }

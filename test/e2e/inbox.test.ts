@@ -1,0 +1,298 @@
+import { DateTime } from 'luxon';
+import { generate } from 'otplib';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { signedIn } from '../integration/auth-test-client.js';
+import { demoPassword, startTestMatterline, waitFor } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { desktop, launchChromium, openPage, phone, screenshot, signIn } from './browser.js';
+
+// The lawyers' inbox in real Chromium: clients write through the simulator, lawyers and staff use the pages.
+describe('the web inbox in a browser', () => {
+  let database: TestDatabase;
+  let app: RunningMatterline;
+  let browser: Browser;
+  let baseUrl: string;
+
+  const phoneSays = async (from: string, text: string) => {
+    const response = await fetch(`${baseUrl}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from, text }),
+    });
+    expect(response.status).toBe(202);
+    return (await response.json()) as { id: string; conversationId: string };
+  };
+  const conversationOf = (address: string) => app.db.prisma.conversation.findFirstOrThrow({ where: { externalId: address } });
+  const weekdays = ['1', '2', '3', '4', '5', '6', '7'];
+  const setHours = async (hours: 'always_open' | 'closed_now') => {
+    // Closed now: open only on tomorrow's weekday, so the next opening is tomorrow at 09:00 in New York.
+    const tomorrow = String((DateTime.now().setZone('America/New_York').weekday % 7) + 1);
+    const weekly =
+      hours === 'always_open' ? Object.fromEntries(weekdays.map((d) => [d, [['00:00', '24:00']]])) : { [tomorrow]: [['09:00', '17:00']] };
+    await app.db.prisma.businessHours.updateMany({ data: { weekly, closures: [] } });
+  };
+  const announced = (page: Page) => page.locator('#announcer').textContent();
+
+  beforeAll(async () => {
+    // Fails here, never skips, when /usr/bin/chromium is missing.
+    browser = await launchChromium();
+    database = await createTestDatabase();
+    // Receipts a second apart, so that "delivered" is on screen for a moment before "read".
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', receiptMs: 1000 });
+    baseUrl = app.url!;
+  });
+  afterAll(async () => {
+    // The browser first: its event streams keep the server's connections open.
+    await browser?.close();
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it('signs a lawyer in and lists the conversations of her matters, unread first, with consent badges', async () => {
+    await phoneSays('+34600100003', 'Hola, ¿alguna novedad?');
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(`${baseUrl}/`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Email').fill('lawyer@demo.test');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The email or password is not right.').waitFor();
+    await page.getByLabel('Password').fill(demoPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    await page.locator('#conversation-list li').nth(1).waitFor();
+    const rows = page.locator('#conversation-list li');
+    // Bob's matter is lawyer2's: it is not in the list at all.
+    expect(await rows.locator('.conversation-name').allTextContents()).toEqual(['María García', 'Alice Avery']);
+    expect(await rows.first().locator('.unread-count').getAttribute('aria-label')).toBe('1 unread');
+    expect(await rows.first().locator('.badge.consent').textContent()).toBe('Opted in');
+    expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').allTextContents()).toEqual(['Inbox']);
+    await screenshot(page, 'sign-in-inbox');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('asks for the authenticator code when the account has TOTP on', async () => {
+    const api = await signedIn(baseUrl, 'lawyer2@demo.test');
+    const setup = await api.post<{ secret: string }>('/api/auth/totp/setup');
+    const codeAt = (offset: number) => generate({ secret: setup.body.secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
+    expect((await api.post('/api/auth/totp/enable', { code: await codeAt(-1) })).status).toBe(200);
+
+    const { context, page, problems } = await openPage(browser);
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email').fill('lawyer2@demo.test');
+    await page.getByLabel('Password').fill(demoPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
+    await screenshot(page, 'sign-in-totp-step');
+    await page.getByLabel('Authenticator code').fill(await codeAt(0));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    await page.locator('#conversation-list li').first().waitFor();
+    expect(await page.locator('#conversation-list .conversation-name').allTextContents()).toEqual(['Bob Brennan']);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a client\'s message live, sends the reply, and shows it delivered and then read', async () => {
+    await setHours('always_open');
+    const alice = await conversationOf('+15550100001');
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${alice.id}`);
+    await page.getByRole('heading', { level: 2, name: 'Alice Avery' }).waitFor();
+    await page.locator('.inbox[data-live="connected"]').waitFor();
+    await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+
+    await phoneSays('+15550100001', 'The dealer offered a refund. Should I accept it?');
+    const incoming = page.locator('li.message.inbound', { hasText: 'The dealer offered a refund' });
+    await incoming.waitFor();
+    expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await waitFor(async () => (await announced(page))?.includes('New message from Alice Avery'), { what: 'the screen reader announcement' });
+    await screenshot(page, 'live-message');
+
+    const reply = 'Not yet: the statute gives you more. I will call you at 3.';
+    await page.getByLabel('Reply to Alice Avery').fill(reply);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const sent = page.locator('li.message.outbound', { hasText: reply });
+    await sent.waitFor();
+    const seen: string[] = [];
+    let deliveredShot = false;
+    await waitFor(
+      async () => {
+        const status = await sent.getAttribute('data-status');
+        if (status && seen.at(-1) !== status) seen.push(status);
+        if (status === 'delivered' && !deliveredShot) {
+          deliveredShot = true;
+          await screenshot(page, 'reply-delivered');
+        }
+        return status === 'read';
+      },
+      { what: 'the read receipt', intervalMs: 50, timeoutMs: 20_000 },
+    );
+    expect(seen).toContain('delivered');
+    expect(seen.indexOf('delivered')).toBeLessThan(seen.indexOf('read'));
+    expect(await sent.locator('.status').textContent()).toContain('Read');
+    expect(await sent.locator('.ticks').textContent()).toBe('✓✓');
+    const phoneGot = (await (await fetch(`${baseUrl}/api/simulator/demo/phones/+15550100001`)).json()) as { text: string }[];
+    expect(phoneGot.map((m) => m.text)).toContain(reply);
+    await screenshot(page, 'reply-read');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows "not found" when a lawyer opens another matter\'s conversation by its address', async () => {
+    const bob = await conversationOf('+15550100002');
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${bob.id}`);
+    await page.getByRole('heading', { name: 'Conversation not found' }).waitFor();
+    expect(await page.getByText('It does not exist, or you do not have access to it.').count()).toBe(1);
+    expect(await page.locator('li.message').count()).toBe(0);
+    expect(await page.locator('#reply-text').count()).toBe(0);
+    await page.locator('#conversation-list li').first().waitFor();
+    expect(await page.locator('#conversation-list').textContent()).not.toContain('Bob');
+    await screenshot(page, 'no-access-not-found');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('offers the consent request instead of a text box for a number that has not opted in (phone width)', async () => {
+    const stranger = '+15557770042';
+    const { conversationId } = await phoneSays(stranger, 'Hello, my landlord changed the locks');
+    // The automatic consent request goes first; the contact is then "requested", not opted in.
+    await waitFor(async () => (await app.db.prisma.contactIdentity.findFirst({ where: { address: stranger } }))?.consentState === 'requested', {
+      what: 'the automatic consent request',
+    });
+    const { context, page, problems } = await openPage(browser, phone);
+    await signIn(page, baseUrl, 'staff@demo.test', `/conversations/${conversationId}`);
+    await page.getByRole('heading', { name: 'Consent needed before replying' }).waitFor();
+    expect(await page.locator('#reply-text').count()).toBe(0);
+    expect(await page.getByText(`A consent request was sent to ${stranger}`).count()).toBe(1);
+    // Asked a moment ago: the firm asks at most once a day, so no button yet.
+    expect(await page.getByText(/It can be sent again from /).count()).toBe(1);
+    expect(await page.getByRole('button', { name: /consent request/ }).count()).toBe(0);
+    await page.locator('li.message[data-status="read"], li.message[data-status="delivered"]').first().waitFor();
+    await screenshot(page, 'consent-gate-phone');
+
+    // A day later the request may go again.
+    await app.db.prisma.contactIdentity.updateMany({ where: { address: stranger }, data: { consentRequestedAt: new Date(Date.now() - 25 * 3600_000) } });
+    await page.reload();
+    const requests = () => page.locator('li.message.outbound', { hasText: 'May we reply to you here?' }).count();
+    await page.getByRole('button', { name: 'Send the consent request again' }).click();
+    await waitFor(async () => (await announced(page)) === 'Consent request sent.', { what: 'the confirmation' });
+    await waitFor(async () => (await requests()) === 2, { what: 'the second consent request in the thread' });
+    await page.getByText(/It can be sent again from /).waitFor();
+
+    // Once the client answers YES, the text box appears without a reload.
+    await phoneSays(stranger, 'YES');
+    await page.getByLabel(`Reply to ${stranger}`).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('offers "send now" or "hold until the next opening" while the office is closed, and the held reply can be edited and cancelled', async () => {
+    await setHours('closed_now');
+    try {
+      const maria = await conversationOf('+34600100003');
+      const { context, page, problems } = await openPage(browser, desktop);
+      page.on('dialog', (dialog) => void dialog.accept());
+      await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${maria.id}`);
+      const notice = page.locator('.office-closed');
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(/^The office is closed\. It opens .+9:00/);
+      expect(await page.getByRole('button', { name: 'Send now' }).count()).toBe(1);
+      const hold = page.getByRole('button', { name: /^Hold until .+9:00/ });
+      expect(await hold.count()).toBe(1);
+      await page.getByLabel('Reply to María García').fill('Le llamo mañana a primera hora.');
+      await screenshot(page, 'hours-gate');
+
+      await hold.click();
+      const held = page.locator('li.message.outbound[data-status="scheduled"]', { hasText: 'Le llamo mañana' });
+      await held.waitFor();
+      expect(await held.locator('.status').textContent()).toMatch(/^Scheduled for /);
+      const stored = await app.db.prisma.message.findFirstOrThrow({ where: { conversationId: maria.id, text: 'Le llamo mañana a primera hora.' } });
+      expect(stored.status).toBe('scheduled');
+      expect(stored.scheduledFor!.getTime()).toBeGreaterThan(Date.now());
+      await screenshot(page, 'held-message');
+
+      await held.getByRole('button', { name: 'Edit' }).click();
+      await page.getByLabel('Edit the scheduled message').fill('Le llamo mañana a las 9.');
+      await page.getByRole('button', { name: 'Save' }).click();
+      const edited = page.locator('li.message.outbound[data-status="scheduled"]', { hasText: 'Le llamo mañana a las 9.' });
+      await edited.waitFor();
+      await edited.getByRole('button', { name: 'Cancel send' }).click();
+      await page.locator('li.message.outbound[data-status="cancelled"]', { hasText: 'Le llamo mañana a las 9.' }).waitFor();
+      expect((await app.db.prisma.message.findUniqueOrThrow({ where: { id: stored.id } })).status).toBe('cancelled');
+      expect(problems).toEqual([]);
+      await context.close();
+    } finally {
+      await setHours('always_open');
+    }
+  });
+
+  it('lets staff file a conversation from an unknown number under a client\'s matter', async () => {
+    const { conversationId } = await phoneSays('+15557770077', 'Hi, Alice gave me your number');
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, baseUrl, 'staff@demo.test', '/triage');
+    await page.getByRole('heading', { level: 1, name: 'Triage' }).waitFor();
+    const row = page.locator(`#conversation-list li[data-id="${conversationId}"]`);
+    await row.waitFor();
+    expect(await row.locator('.badge.triage').textContent()).toBe('Needs triage');
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Triage: file under a matter' }).waitFor();
+    // Staff are on no matter, yet file into any matter no wall keeps them from.
+    const matters = page.getByLabel('Client and matter');
+    await matters.locator('optgroup[label="Bob Brennan"] option').waitFor({ state: 'attached' });
+    await matters.selectOption({ label: 'M-0001 · Avery v. Northwind Motors (lemon law)' });
+    await screenshot(page, 'triage');
+    await page.getByRole('button', { name: 'File under this matter' }).click();
+    // Staff are not on the matter: once filed, the conversation is the matter team's and leaves the triage list.
+    await page.locator('.thread-pane').getByText('Filed under M-0001 · Avery v. Northwind Motors (lemon law).').waitFor();
+    await waitFor(async () => (await row.count()) === 0, { what: 'the conversation to leave the triage list' });
+    expect((await app.db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId } })).matterId).not.toBeNull();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('gives the admin accounts, business hours, templates (naming unknown variables) and users', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, baseUrl, 'admin@demo.test', '/admin/accounts');
+    await page.locator('li.account[data-id="demo"]').waitFor();
+    expect(await page.locator('li.account[data-id="demo"]').textContent()).toContain('Connected');
+    await screenshot(page, 'admin-accounts');
+
+    await page.getByRole('link', { name: 'Business hours' }).click();
+    await page.getByLabel('Time zone').waitFor();
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');
+    await page.getByLabel('Monday').fill('09:00-12:00, 25:00-26:00');
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.locator('.hours-form .form-error', { hasText: 'expected a time HH:MM' }).waitFor();
+    await page.getByLabel('Monday').fill('09:00-12:00, 13:00-17:30');
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.getByText('Saved.').waitFor();
+
+    await page.getByRole('link', { name: 'Templates' }).click();
+    const consent = page.locator('form.template[data-kind="consent_request"][data-language="en"]');
+    await consent.waitFor();
+    await consent.getByRole('textbox').fill('Hello from {frim}. May we reply here? Reply YES, or STOP to opt out.');
+    await consent.getByRole('button', { name: 'Save' }).click();
+    await consent.locator('.form-error', { hasText: 'unknown template variables: {frim}' }).waitFor();
+    await screenshot(page, 'admin-templates');
+
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.locator('table.users').waitFor();
+    await page.getByLabel('Email').fill('new.associate@demo.test');
+    await page.getByLabel('Name').fill('Nora Associate');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText('Nora Associate invited.').waitFor();
+    await page.getByRole('button', { name: 'Disable Nora Associate' }).isVisible();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Disable Nora Associate' }).click();
+    await waitFor(async () => (await page.locator('table.users tr', { hasText: 'Nora Associate' }).textContent())?.includes('Disabled'), { what: 'the user disabled' });
+    await screenshot(page, 'admin-users');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
