@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordActivity } from '../../src/core/time/record-activity.js';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { startTestMatterline, waitFor } from '../support/matterline.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -148,6 +149,38 @@ describe('billable time from the inbox, end to end', () => {
     expect((await lawyer2.get(`/api/time/entries/${mine!.id}`)).status).toBe(404);
     const audit = await app.db.pool.query(`SELECT 1 FROM "AuditEvent" WHERE action = 'time.activity_recorded'`);
     expect(audit.rowCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it('counts a client\'s document as reviewed when the lawyer reads it, once however often it is opened', async () => {
+    const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+34600100003', media: [{ url: 'http://127.0.0.1:9/contrato.pdf', mimeType: 'application/pdf', fileName: 'contrato.pdf' }] }),
+    });
+    const { id, conversationId } = (await response.json()) as { id: string; conversationId: string };
+    await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "ProcessedJob" WHERE "jobId" = $1`, [`inbound-${id}`])).rowCount === 1);
+    await lawyer.post(`/api/conversations/${conversationId}/read`);
+    const onGarcia = (await entries(lawyer)).filter((entry) => entry.matter.number === 'M-0003');
+    expect(onGarcia).toHaveLength(1);
+    expect(onGarcia[0]).toMatchObject({ hours: 0.1, seconds: 120, narrative: 'WhatsApp with client re García — reclamación de consumo: 1 document reviewed' });
+
+    const viewer = { userId: (await app.db.prisma.user.findUniqueOrThrow({ where: { email: 'lawyer@demo.test' } })).id, firmId: (await app.db.prisma.firm.findUniqueOrThrow({ where: { slug: 'demo' } })).id, role: 'lawyer' as const };
+    const openedAgain = await recordActivity({ pool: app.db.pool, viewer, conversationId, evidence: { kind: 'opened', messageId: id } });
+    expect(openedAgain.activityIds).toEqual([]);
+
+    // A second document, opened (downloaded) before the thread is marked read: counted by the opening, not again by the read.
+    const second = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+34600100003', media: [{ url: 'http://127.0.0.1:9/factura.pdf', mimeType: 'application/pdf' }] }),
+    });
+    const secondId = ((await second.json()) as { id: string }).id;
+    const opened = await recordActivity({ pool: app.db.pool, viewer, conversationId, evidence: { kind: 'opened', messageId: secondId } });
+    expect(opened.activityIds).toHaveLength(1);
+    await lawyer.post(`/api/conversations/${conversationId}/read`);
+    expect((await entries(lawyer)).filter((entry) => entry.matter.number === 'M-0003')).toMatchObject([
+      { hours: 0.1, seconds: 240, narrative: 'WhatsApp with client re García — reclamación de consumo: 2 documents reviewed', activityCount: 2 },
+    ]);
   });
 
   it('refuses a composition time that is not a whole, non-negative number of milliseconds', async () => {

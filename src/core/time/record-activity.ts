@@ -20,7 +20,9 @@ export type ActivityEvidence =
    * person's current mark, up to the newest, are read now. Recording first means a failure leaves them unread, and
    * the retry records them.
    */
-  | { kind: 'read' };
+  | { kind: 'read' }
+  /** The person opened a message's document (an attachment download). */
+  | { kind: 'opened'; messageId: string };
 
 export interface RecordActivityOptions {
   pool: pg.Pool;
@@ -70,7 +72,12 @@ export async function recordActivity(options: RecordActivityOptions): Promise<Re
     const settings = readFirmSettings(conversation.settings);
     await lockPersonMatter(client, viewer.userId, matterId);
 
-    const wanted = evidence.kind === 'sent' ? await sentActivities(client, viewer, conversationId, evidence) : await readActivities(client, viewer, conversationId, now);
+    const wanted =
+      evidence.kind === 'sent'
+        ? await sentActivities(client, viewer, conversationId, evidence)
+        : evidence.kind === 'read'
+          ? await readActivities(client, viewer, conversationId, now)
+          : await openedActivities(client, conversationId, evidence.messageId, now);
     const activityIds: string[] = [];
     for (const activity of wanted) {
       const inserted = await client.query<{ id: string }>(
@@ -136,4 +143,15 @@ async function readActivities(client: pg.ClientBase, viewer: Viewer, conversatio
     measuredMs: null,
     occurredAt: now,
   }));
+}
+
+async function openedActivities(client: pg.ClientBase, conversationId: string, messageId: string, now: Date): Promise<NewActivity[]> {
+  // Once per person and document: opening the same file again is not more review to bill (the unique key decides).
+  const found = await client.query<{ id: string }>(
+    `SELECT m.id FROM "Message" m
+      WHERE m.id = $1 AND m."conversationId" = $2
+        AND (m.kind = 'document' OR EXISTS (SELECT 1 FROM "Attachment" a WHERE a."messageId" = m.id))`,
+    [messageId, conversationId],
+  );
+  return found.rows.map((message) => ({ kind: 'document_opened', messageId: message.id, measuredMs: null, occurredAt: now }));
 }
