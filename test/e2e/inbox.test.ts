@@ -54,7 +54,12 @@ describe('the web inbox in a browser', () => {
   it('signs a lawyer in and lists the conversations of her matters, unread first, with consent badges', async () => {
     await phoneSays('+34600100003', 'Hola, ¿alguna novedad?');
     const { context, page, problems } = await openPage(browser);
-    await page.goto(`${baseUrl}/`);
+    const response = await page.goto(`${baseUrl}/`);
+    // Scripts only from files of this origin: no inline script, no eval.
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
     await page.waitForURL(/\/sign-in/);
     await page.getByLabel('Email').fill('lawyer@demo.test');
     await page.getByLabel('Password').fill('not the password');
@@ -256,11 +261,25 @@ describe('the web inbox in a browser', () => {
     await context.close();
   });
 
-  it('gives the admin accounts, business hours, templates (naming unknown variables) and users', async () => {
+  it('gives the admin accounts (with the linking QR code), business hours, templates (naming unknown variables) and users', async () => {
+    // A WhatsApp account waiting for its QR code to be scanned; paused, so that no process tries to connect it here.
+    const firm = await app.db.prisma.firm.findFirstOrThrow();
+    const linking = await app.db.prisma.channelAccount.create({
+      data: { firmId: firm.id, kind: 'baileys', name: 'Front desk WhatsApp', state: 'linking', paused: true, qrCode: '2@e2e-test-linking-code,abc,def,ghi' },
+    });
     const { context, page, problems } = await openPage(browser);
     await signIn(page, baseUrl, 'admin@demo.test', '/admin/accounts');
     await page.locator('li.account[data-id="demo"]').waitFor();
     expect(await page.locator('li.account[data-id="demo"]').textContent()).toContain('Connected');
+    const qr = page.getByRole('img', { name: 'QR code to link Front desk WhatsApp' });
+    await qr.waitFor();
+    await waitFor(() => qr.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0), {
+      what: 'the QR code image',
+    });
+    // Only the firm's admin gets the code.
+    const lawyer = await signedIn(baseUrl, 'lawyer@demo.test');
+    expect((await lawyer.request('GET', `/api/admin/accounts/${linking.id}/qr.svg`)).status).toBe(403);
+    await qr.scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-accounts');
 
     await page.getByRole('link', { name: 'Business hours' }).click();

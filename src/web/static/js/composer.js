@@ -16,7 +16,8 @@ const maxCompositionMs = 86_400_000;
 
 /**
  * @param {HTMLElement} host
- * @param {{conversationId: string, contactName: () => string, onSent: () => void, onConsentChanged: () => void}} options
+ * @param {{conversationId: string, contactName: () => string, onSent: () => void, onConsentChanged: () => void,
+ *   onState?: (state: ComposerState) => void}} options
  */
 export function createComposer(host, options) {
   const base = `/api/conversations/${encodeURIComponent(options.conversationId)}`;
@@ -28,6 +29,8 @@ export function createComposer(host, options) {
   let firstKeyAt = null;
   let sending = false;
   let destroyed = false;
+  /** @type {string|undefined} */
+  let zone;
   textarea.addEventListener('input', () => {
     firstKeyAt ??= Date.now();
   });
@@ -57,7 +60,7 @@ export function createComposer(host, options) {
       textarea.value = '';
       firstKeyAt = null;
       idempotencyKey = crypto.randomUUID();
-      announce(sent.heldUntil ? `Message held until ${dateTime(sent.heldUntil)}.` : 'Message sent.');
+      announce(sent.heldUntil ? `Message held until ${dateTime(sent.heldUntil, zone)}.` : 'Message sent.');
       options.onSent();
     } catch (caught) {
       error.textContent = describeError(caught);
@@ -98,6 +101,7 @@ export function createComposer(host, options) {
   function draw(state) {
     const name = options.contactName();
     const { consent, office } = state;
+    zone = office.timeZone ?? undefined;
     if (!consent.mayReceive) {
       switch (consent.reason) {
         case 'no_contact':
@@ -232,7 +236,9 @@ export function createComposer(host, options) {
   async function refresh() {
     try {
       const state = await get(`${base}/composer`);
-      if (!destroyed) draw(state);
+      if (destroyed) return;
+      draw(state);
+      options.onState?.(state);
     } catch (caught) {
       if (!destroyed) replace(host, gate('The composer cannot be shown', h('p', null, describeError(caught))));
     }

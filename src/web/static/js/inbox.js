@@ -14,6 +14,9 @@ import { createThread } from './thread.js';
  *   lastMessageAt: string|null, unreadCount: number}} ConversationSummary
  */
 
+/** The list's filter, kept while conversations are opened from it. @type {'all'|'unread'|'triage'} */
+let rememberedFilter = 'all';
+
 /**
  * @param {HTMLElement} main
  * @param {import('./session.js').User} user
@@ -21,8 +24,11 @@ import { createThread } from './thread.js';
  */
 export function showInbox(main, user, options) {
   const triageAllowed = canTriage(user);
+  if (options.triage) rememberedFilter = 'triage';
+  else if (!options.conversationId && rememberedFilter === 'triage') rememberedFilter = 'all';
+  if (!triageAllowed && rememberedFilter === 'triage') rememberedFilter = 'all';
   /** @type {'all'|'unread'|'triage'} */
-  let filter = options.triage && triageAllowed ? 'triage' : 'all';
+  let filter = rememberedFilter;
   /** @type {ConversationSummary[]} */
   let conversations = [];
   /** @type {string|null} */
@@ -49,6 +55,7 @@ export function showInbox(main, user, options) {
   /** @param {'all'|'unread'|'triage'} value */
   function setFilter(value) {
     filter = value;
+    rememberedFilter = value;
     listTitle.textContent = value === 'triage' ? 'Triage' : 'Inbox';
     drawFilters();
     void loadList(false);

@@ -59,6 +59,8 @@ export function createThread(pane, options) {
   /** @type {string|null} */
   let olderCursor = null;
   let destroyed = false;
+  /** The firm's time zone (from the composer's hours): held messages go out at the firm's opening time. @type {string|undefined} */
+  let firmZone;
   /** @type {Set<string>} messages being edited: a refresh must not throw away what is typed */
   const editing = new Set();
 
@@ -83,6 +85,13 @@ export function createThread(pane, options) {
     contactName: () => conversationName(detail),
     onSent: () => void refresh({ toBottom: true }),
     onConsentChanged: () => options.onConsentChanged(),
+    onState: (state) => {
+      const zone = state.office.timeZone ?? undefined;
+      if (zone !== firmZone) {
+        firmZone = zone;
+        draw();
+      }
+    },
   });
 
   function drawHeader() {
@@ -106,7 +115,7 @@ export function createThread(pane, options) {
   function statusView(m) {
     if (m.direction !== 'outbound') return null;
     if (m.status === 'scheduled') {
-      return h('span', { class: 'status scheduled', dataset: { status: 'scheduled' } }, `Scheduled for ${dateTime(m.scheduledFor)}`);
+      return h('span', { class: 'status scheduled', dataset: { status: 'scheduled' } }, `Scheduled for ${dateTime(m.scheduledFor, firmZone)}`);
     }
     const mark = statusMarks[m.status] ?? { label: m.status, mark: '' };
     return h(
