@@ -127,6 +127,15 @@ describe('drafting entries from activities', () => {
     expect((await drafts('M-0003')).map(({ date, tenths }) => [date, tenths])).toEqual([['2026-01-14', 2]]);
     await redraft('M-0003', { timeGrouping: 'day' });
     expect((await drafts('M-0003')).map(({ date, tenths }) => [date, tenths])).toEqual([['2026-01-14', 1], ['2026-01-15', 1]]);
+    // Recording new work rebuilds only around it: the firm changing its grouping back does not rewrite these drafts.
+    const later = await withTransaction(db.pool, async (client) => {
+      await lockPersonMatter(client, lawyer.userId, matters['M-0003']!);
+      return redraftEntries(client, {
+        firmId: lawyer.firmId, userId: lawyer.userId, matterId: matters['M-0003']!, settings, timeZone: 'America/New_York', since: new Date('2026-02-01T00:00:00Z'),
+      });
+    });
+    expect(later).toEqual({ created: [], updated: [], removed: [] });
+    expect(await drafts('M-0003')).toHaveLength(2);
   });
 
   it('drafts non-billable entries on a flat-fee matter, and no entry for zero seconds of work', async () => {

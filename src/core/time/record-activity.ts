@@ -79,6 +79,7 @@ export async function recordActivity(options: RecordActivityOptions): Promise<Re
           ? await readActivities(client, viewer, conversationId, now)
           : await openedActivities(client, conversationId, evidence.messageId, now);
     const activityIds: string[] = [];
+    let earliest = now.getTime();
     for (const activity of wanted) {
       const inserted = await client.query<{ id: string }>(
         `INSERT INTO "Activity" (id, "firmId", "userId", "matterId", "conversationId", "messageId", kind, seconds, "measuredMs", "occurredAt")
@@ -87,10 +88,23 @@ export async function recordActivity(options: RecordActivityOptions): Promise<Re
         [newId(), viewer.firmId, viewer.userId, matterId, conversationId, activity.messageId, activity.kind,
           activitySeconds(activity.kind, settings, activity.measuredMs), activity.measuredMs, activity.occurredAt],
       );
-      if (inserted.rows[0]) activityIds.push(inserted.rows[0].id);
+      if (inserted.rows[0]) {
+        activityIds.push(inserted.rows[0].id);
+        earliest = Math.min(earliest, activity.occurredAt.getTime());
+      }
     }
     if (activityIds.length === 0) return nothing;
-    const entries = await redraftEntries(client, { firmId: viewer.firmId, userId: viewer.userId, matterId, settings, timeZone: conversation.timeZone, now });
+    // New work can only join sessions that reach to within the gap of it, or (by day) drafts of the same day.
+    const since = new Date(earliest - settings.timeSessionGapMinutes * 60_000 - 24 * 3_600_000);
+    const entries = await redraftEntries(client, {
+      firmId: viewer.firmId,
+      userId: viewer.userId,
+      matterId,
+      settings,
+      timeZone: conversation.timeZone,
+      since,
+      now,
+    });
     await recordAudit(client, {
       firmId: viewer.firmId,
       actorUserId: viewer.userId,

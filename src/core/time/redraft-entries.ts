@@ -12,6 +12,12 @@ export interface RedraftEntriesOptions {
   matterId: string;
   settings: TimeSettings;
   timeZone: string;
+  /**
+   * Only rebuild around work from this instant on: untouched drafts that ended before it, and their activities, are
+   * left as they are. Keeps the cost of recording an activity independent of how many drafts wait for review, and
+   * keeps a change of the firm's settings from rewriting last month's drafts. Absent: everything is rebuilt.
+   */
+  since?: Date;
   now?: Date;
 }
 
@@ -70,9 +76,10 @@ export async function redraftEntries(client: pg.ClientBase, options: RedraftEntr
             "startedAt", "endedAt"
        FROM "TimeEntry"
       WHERE "userId" = $1 AND "matterId" = $2 AND state = 'draft' AND "editedAt" IS NULL
+        AND ($3::timestamptz IS NULL OR "endedAt" IS NULL OR "endedAt" >= $3::timestamptz)
       ORDER BY "startedAt" NULLS LAST, id
       FOR UPDATE`,
-    [userId, matterId],
+    [userId, matterId, options.since ?? null],
   );
   const drafts = new Map(untouched.rows.map((row) => [row.id, row]));
   const free = await client.query<FreeActivity>(
@@ -81,8 +88,9 @@ export async function redraftEntries(client: pg.ClientBase, options: RedraftEntr
        LEFT JOIN "Conversation" c ON c.id = a."conversationId"
        LEFT JOIN "ChannelAccount" acc ON acc.id = c."accountId"
       WHERE a."userId" = $1 AND a."matterId" = $2
-        AND (a."timeEntryId" IS NULL OR a."timeEntryId" = ANY($3::text[]))`,
-    [userId, matterId, [...drafts.keys()]],
+        AND ((a."timeEntryId" IS NULL AND ($4::timestamptz IS NULL OR a."occurredAt" >= $4::timestamptz))
+             OR a."timeEntryId" = ANY($3::text[]))`,
+    [userId, matterId, [...drafts.keys()], options.since ?? null],
   );
 
   const groups = groupActivities(free.rows, {
