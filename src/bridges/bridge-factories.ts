@@ -25,4 +25,5 @@ export const bridgeFactories: Partial<Record<ChannelKindName, BridgeConstructor>
   twilio: (await import('./twilio/twilio-bridge.js')).createTwilioBridge,
   signal: (await import('./signal/signal-bridge.js')).createSignalBridge,
   baileys: (await import('./baileys/create-baileys-bridge.js')).createBaileysBridge,
+  whatsapp_web: (await import('./whatsapp-web/create-whatsapp-web-bridge.js')).createWhatsAppWebBridge,
 };

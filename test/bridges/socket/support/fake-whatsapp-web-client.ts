@@ -1,0 +1,48 @@
+import { EventEmitter } from 'node:events';
+import type { Message } from 'whatsapp-web.js';
+import type { WhatsAppWebClientLike, WhatsAppWebClientMaker } from '../../../../src/bridges/whatsapp-web/whatsapp-web-client.js';
+import { ownText } from '../../../fixtures/whatsapp-web/messages.js';
+
+// whatsapp-web.js' Client without a browser: an EventEmitter (as Client is) that the test makes emit the library's
+// events with Message-shaped objects; sendMessage records its calls and, like the real client, emits message_create
+// for the sent message, here before it resolves (the race the bridge must survive).
+
+export class FakeWhatsAppWebClient extends EventEmitter implements WhatsAppWebClientLike {
+  initialized = false;
+  destroyed = false;
+  sent: { chatId: string; content: string; id: string }[] = [];
+
+  async initialize(): Promise<void> {
+    this.initialized = true;
+  }
+
+  async destroy(): Promise<void> {
+    this.destroyed = true;
+  }
+
+  async sendMessage(chatId: string, content: string): Promise<Pick<Message, 'id'>> {
+    const message = ownText(content, chatId);
+    this.sent.push({ chatId, content, id: message.id.id });
+    this.emit('message_create', message);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return { id: message.id };
+  }
+
+  /** Calls the bridge's listeners for an event and resolves when they returned (what the emitter does not wait for). */
+  async deliver(event: string, ...args: unknown[]): Promise<void> {
+    for (const listener of this.listeners(event)) await (listener as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
+export function fakeClientMaker(): { make: WhatsAppWebClientMaker; clients: FakeWhatsAppWebClient[]; latest(): FakeWhatsAppWebClient } {
+  const clients: FakeWhatsAppWebClient[] = [];
+  return {
+    clients,
+    latest: () => clients.at(-1)!,
+    make: async () => {
+      const client = new FakeWhatsAppWebClient();
+      clients.push(client);
+      return client;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresRemoteAuthStore } from '../../../src/bridges/whatsapp-web/postgres-remote-auth-store.js';
+import { WhatsAppWebBridge } from '../../../src/bridges/whatsapp-web/whatsapp-web-bridge.js';
+import type { CredentialStore } from '../../../src/core/credentials/credential-store.js';
+import { createPostgresCredentialStore } from '../../../src/core/credentials/postgres-credential-store.js';
+import { createKeyring } from '../../../src/core/crypto/secret-box.js';
+import { waitFor } from '../../support/matterline.js';
+import * as fixtures from '../../fixtures/whatsapp-web/messages.js';
+import { fakeClientMaker } from './support/fake-whatsapp-web-client.js';
+import type { SocketHarness } from './support/socket-harness.js';
+import { startSocketHarness } from './support/socket-harness.js';
+
+// whatsapp-web.js driven through a Client-like EventEmitter emitting Message-shaped objects; captures go through the
+// core into a real database.
+
+describe('WhatsApp through whatsapp-web.js', () => {
+  let harness: SocketHarness;
+  let credentials: CredentialStore;
+  let bridge: WhatsAppWebBridge;
+  const clients = fakeClientMaker();
+  const account = () => harness.app.db.prisma.channelAccount.findUniqueOrThrow({ where: { id: harness.accountId } });
+  const storedOnce = async (providerMessageId: string) => {
+    const rows = await waitFor(async () => {
+      const found = await harness.stored(providerMessageId);
+      return found.length > 0 ? found : null;
+    }, { what: `message ${providerMessageId}`, timeoutMs: 10_000 });
+    expect(rows).toHaveLength(1);
+    return rows[0]!;
+  };
+
+  beforeAll(async () => {
+    harness = await startSocketHarness('whatsapp_web');
+    credentials = createPostgresCredentialStore({ pool: harness.app.db.pool, keyring: createKeyring(randomBytes(32)), accountId: harness.accountId });
+    bridge = new WhatsAppWebBridge(harness.context({ reconnectBaseMs: 20, reconnectMaxMs: 50, silentAfterMs: 0 }), {
+      credentials,
+      pool: harness.app.db.pool,
+      makeClient: clients.make,
+    });
+    await bridge.start();
+  });
+  afterAll(async () => {
+    await bridge?.stop();
+    await harness?.stop();
+  });
+
+  it('initializes the client, shows the QR code while linking, and reports connected when ready', async () => {
+    const client = clients.latest();
+    expect(client.initialized).toBe(true);
+    client.emit('qr', '2@wweb-qr');
+    await waitFor(async () => (await account()).qrCode === '2@wweb-qr', { what: 'the QR code' });
+    expect((await account()).state).toBe('linking');
+    client.emit('authenticated');
+    client.emit('ready');
+    await waitFor(async () => (await account()).state === 'connected', { what: 'connected' });
+  });
+
+  it('captures an inbound message inside the listener, with the sender and a quoted reply', async () => {
+    const first = fixtures.inboundText('Is my hearing still on?');
+    await clients.latest().deliver('message', first);
+    const row = (await harness.stored(first.id.id))[0]!;
+    expect(row).toMatchObject({ direction: 'inbound', kind: 'text', text: 'Is my hearing still on?' });
+    expect(row.identity).toMatchObject({ address: '+15551230001', displayName: 'Maria Client' });
+    const reply = fixtures.inboundText('answering this', { quoted: first.id.id });
+    clients.latest().emit('message', reply);
+    expect(await storedOnce(reply.id.id)).toMatchObject({ replyToId: row.id });
+  });
+
+  it('captures media as references with the file hash and caption, and ciphertext as unsupported with raw data', async () => {
+    const image = fixtures.inboundImage('the signed page');
+    const cipher = fixtures.ciphertext();
+    clients.latest().emit('message', image);
+    clients.latest().emit('message', cipher);
+    const row = await storedOnce(image.id.id);
+    expect(row).toMatchObject({ kind: 'image', text: 'the signed page' });
+    expect(row.attachments[0]).toMatchObject({ mimeType: 'image/jpeg', size: 48213, sha256: 'c'.repeat(64), providerMediaId: '/v/t62.7118-24/image.enc' });
+    const cipherRow = await storedOnce(cipher.id.id);
+    expect(cipherRow).toMatchObject({ kind: 'unsupported' });
+    expect(cipherRow.raw).toMatchObject({ message: { type: 'ciphertext' } });
+  });
+
+  it('records the firm’s own messages from the phone (message_create) as outbound, but not Matterline’s own sends twice', async () => {
+    const fromPhone = fixtures.ownText('Sent from the office phone');
+    clients.latest().emit('message_create', fromPhone);
+    expect(await storedOnce(fromPhone.id.id)).toMatchObject({ direction: 'outbound', status: 'sent' });
+    const client = clients.latest();
+    const sent = await bridge.send({ clientMessageId: 'm1', to: '+15551230001', text: 'From Matterline' });
+    expect(client.sent.at(-1)).toEqual({ chatId: '15551230001@c.us', content: 'From Matterline', id: sent.providerMessageId });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await harness.stored(sent.providerMessageId)).toHaveLength(0);
+  });
+
+  it('moves a recorded outbound message forward with message_ack, never back', async () => {
+    const own = fixtures.ownText('Your documents are ready');
+    clients.latest().emit('message_create', own);
+    await storedOnce(own.id.id);
+    for (const ack of [2, 3, 2]) await clients.latest().deliver('message_ack', own, ack);
+    const row = (await harness.stored(own.id.id))[0]!;
+    expect(row.status).toBe('read');
+    expect(row.statusEvents.map((e) => e.status).sort()).toEqual(['delivered', 'read']);
+  });
+
+  it('records edits, revokes and reactions as new events linked to the original, which stays', async () => {
+    const original = fixtures.inboundText('Meet at 10');
+    clients.latest().emit('message', original);
+    const target = await storedOnce(original.id.id);
+    const edited = Object.assign(Object.create(null) as object, original, { body: 'Meet at 11', latestEditSenderTimestampMs: Date.now() });
+    await clients.latest().deliver('message_edit', edited, 'Meet at 11', 'Meet at 10');
+    await clients.latest().deliver('message_edit', edited, 'Meet at 11', 'Meet at 10');
+    const revoked = Object.assign({}, original, { type: 'revoked', body: '' });
+    await clients.latest().deliver('message_revoke_everyone', revoked, original);
+    await clients.latest().deliver('message_reaction', fixtures.reaction(original, '🙏'));
+    const related = await harness.app.db.prisma.message.findMany({ where: { relatesToId: target.id }, orderBy: { kind: 'asc' } });
+    expect(related.map((m) => [m.kind, m.text]).sort()).toEqual([['deletion', null], ['edit', 'Meet at 11'], ['reaction', '🙏']]);
+    const after = await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: target.id } });
+    expect(after).toMatchObject({ text: 'Meet at 10', editedText: 'Meet at 11', deletedBySender: true });
+  });
+
+  it('stores the same message delivered twice once, and ignores malformed events without storing anything', async () => {
+    const before = await harness.messageCount();
+    const twice = fixtures.inboundText('once please');
+    await clients.latest().deliver('message', twice);
+    await clients.latest().deliver('message', twice);
+    for (const junk of [null, {}, { id: {} }, { id: { id: 'x' } }, 'text']) {
+      await clients.latest().deliver('message', junk);
+      await clients.latest().deliver('message_ack', junk, 3);
+      await clients.latest().deliver('message_reaction', junk);
+    }
+    expect(await harness.stored(twice.id.id)).toHaveLength(1);
+    expect(await harness.messageCount()).toBe(before + 1);
+  });
+
+  it('reconnects after a transient disconnect, and stops as logged out on LOGOUT, clearing the session', async () => {
+    await credentials.set([{ key: 'remote-auth:RemoteAuth-x', value: Buffer.from('zip') }]);
+    const made = clients.clients.length;
+    clients.latest().emit('disconnected', 'NAVIGATION');
+    await waitFor(async () => clients.clients.length === made + 1, { what: 'a new client' });
+    expect(clients.clients[made - 1]!.destroyed).toBe(true);
+    clients.latest().emit('ready');
+    await waitFor(async () => (await account()).state === 'connected', { what: 'connected again' });
+    clients.latest().emit('disconnected', 'LOGOUT');
+    await waitFor(async () => (await account()).state === 'logged_out', { what: 'logged out' });
+    expect(await credentials.keys()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(clients.clients.length).toBe(made + 1);
+  });
+
+  it('keeps the RemoteAuth session zip encrypted in PostgreSQL and gives it back', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wweb-'));
+    const store = createPostgresRemoteAuthStore({ credentials, dataPath: dir });
+    const zip = randomBytes(2048);
+    writeFileSync(path.join(dir, 'RemoteAuth-acct.zip'), zip);
+    expect(await store.sessionExists({ session: 'RemoteAuth-acct' })).toBe(false);
+    await store.save({ session: 'RemoteAuth-acct' });
+    expect(await store.sessionExists({ session: 'RemoteAuth-acct' })).toBe(true);
+    await store.extract({ session: 'RemoteAuth-acct', path: path.join(dir, 'out.zip') });
+    expect(readFileSync(path.join(dir, 'out.zip')).equals(zip)).toBe(true);
+    await store.delete({ session: 'RemoteAuth-acct' });
+    expect(await store.sessionExists({ session: 'RemoteAuth-acct' })).toBe(false);
+  });
+});
