@@ -3,6 +3,7 @@ import type { MediaSource } from '../../core/export/media-source.js';
 import type { Database } from '../../db/prisma.js';
 import { legalHoldRoutes } from './legal-hold-routes.js';
 import { matterFileRoutes } from './matter-file-routes.js';
+import { reviewRoutes } from './review-routes.js';
 import { searchRoutes } from './search-routes.js';
 
 export interface SupervisionRoutesOptions {
@@ -18,5 +19,6 @@ export function supervisionRoutes(options: SupervisionRoutesOptions): Router {
   router.use(searchRoutes({ pool: db.pool }));
   router.use(matterFileRoutes({ pool: db.pool, ...(options.media ? { media: options.media } : {}) }));
   router.use(legalHoldRoutes({ pool: db.pool }));
+  router.use(reviewRoutes({ pool: db.pool }));
   return router;
 }
