@@ -20,20 +20,12 @@ export async function runProcess(overrides: Partial<Config>, onStarted: (running
     throw error;
   }
   const logger = createLogger(config);
-  let running: RunningMatterline;
-  try {
-    running = await startMatterline(config, logger);
-  } catch (error) {
-    logger.fatal({ err: error }, 'Matterline could not start');
-    process.exit(1);
-  }
-  onStarted(running);
+  let running: RunningMatterline | undefined;
   let signals = 0;
-  const shutdown = (signal: string) => {
-    signals += 1;
-    if (signals > 1) process.exit(1);
+  let stopRequested: string | undefined;
+  const stopNow = (current: RunningMatterline, signal: string) => {
     logger.info({ signal }, 'stopping: no new work, draining what is running');
-    running.stop().then(
+    current.stop().then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -44,6 +36,25 @@ export async function runProcess(overrides: Partial<Config>, onStarted: (running
       },
     );
   };
+  // Installed before anything starts: a signal during start-up (migrations, the first outbox sweep) is honoured once
+  // the process is up, instead of killing it half-started.
+  const shutdown = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    if (running) stopNow(running, signal);
+    else stopRequested = signal;
+  };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  try {
+    running = await startMatterline(config, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'Matterline could not start');
+    process.exit(1);
+  }
+  if (stopRequested) {
+    stopNow(running, stopRequested);
+    return;
+  }
+  onStarted(running);
 }

@@ -105,4 +105,17 @@ describe('a worker killed with SIGKILL mid-run', () => {
     secondWorker.kill('SIGTERM');
     expect((await exited(secondWorker)).code).toBe(0);
   });
+
+  it('stops cleanly on a SIGTERM that arrives while it is still starting', { timeout: 60_000 }, async () => {
+    const child = spawnMatterline('worker', { ...testEnv({ databaseUrl: database.url, queue: 'redis', role: 'worker' }), LOG_LEVEL: 'info' });
+    children.push(child);
+    // Start-up has begun (the queue is chosen) but the process is not up yet: the outbox sweep and the account
+    // supervisor still run.
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(async () => /"msg":"queues on Redis"/.test(output), { what: 'start-up to begin' });
+    expect(output).not.toMatch(/worker is running/);
+    child.kill('SIGTERM');
+    expect(await exited(child)).toEqual({ code: 0, signal: null });
+  });
 });
