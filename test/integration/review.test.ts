@@ -43,7 +43,6 @@ describe('the file review report', () => {
     const conversation = async (phone: string) => (await app.db.prisma.conversation.findFirstOrThrow({ where: { externalId: phone } })).id;
     const avery = await conversation('+15550100001');
     const brennan = await conversation('+15550100002');
-    const garcia = await conversation('+34600100003');
 
     // M-0001: a burst answered in 40 minutes; a night message answered the next day (late); one left unanswered.
     await message(avery, 'inbound', '2026-06-01T14:00:00Z');
