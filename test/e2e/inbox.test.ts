@@ -237,6 +237,42 @@ describe('the web inbox in a browser', () => {
     }
   });
 
+  it('allows only a template once the WhatsApp 24-hour window has closed', async () => {
+    // Alice also writes on the firm's WhatsApp Business number (Cloud API; paused, so nothing connects in the test).
+    const firm = await app.db.prisma.firm.findFirstOrThrow();
+    const matter = await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0001' } });
+    const account = await app.db.prisma.channelAccount.create({
+      data: { firmId: firm.id, kind: 'whatsapp_cloud', name: 'WhatsApp Business', state: 'connected', paused: true, address: '+15550109999' },
+    });
+    const identity = await app.db.prisma.contactIdentity.create({
+      data: { firmId: firm.id, accountId: account.id, address: '+15550100001', displayName: 'Alice Avery', clientId: matter.clientId, consentState: 'opted_in' },
+    });
+    const twoDaysAgo = new Date(Date.now() - 48 * 3600_000);
+    const conversation = await app.db.prisma.conversation.create({
+      data: {
+        firmId: firm.id,
+        accountId: account.id,
+        externalId: '+15550100001',
+        identityId: identity.id,
+        matterId: matter.id,
+        title: 'Alice Avery',
+        needsTriage: false,
+        lastInboundAt: twoDaysAgo,
+        lastMessageAt: twoDaysAgo,
+      },
+    });
+    const { context, page, problems } = await openPage(browser, phone);
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${conversation.id}`);
+    await page.getByRole('heading', { name: 'WhatsApp window closed: template only' }).waitFor();
+    expect(await page.getByText(/The 24-hour window closed .+ Only an approved template can be sent now\./).count()).toBe(1);
+    expect(await page.getByLabel('Free text (not allowed now)').isDisabled()).toBe(true);
+    expect(await page.getByLabel('Template', { exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: /^Send/ }).count()).toBe(0);
+    await screenshot(page, 'whatsapp-window-closed-phone');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('lets staff file a conversation from an unknown number under a client\'s matter', async () => {
     const { conversationId } = await phoneSays('+15557770077', 'Hi, Alice gave me your number');
     const { context, page, problems } = await openPage(browser);
@@ -290,7 +326,7 @@ describe('the web inbox in a browser', () => {
     await page.locator('.hours-form .form-error', { hasText: 'expected a time HH:MM' }).waitFor();
     await page.getByLabel('Monday').fill('09:00-12:00, 13:00-17:30');
     await page.getByRole('button', { name: 'Save hours' }).click();
-    await page.getByText('Saved.').waitFor();
+    await page.locator('.hours-form .saved').waitFor();
 
     await page.getByRole('link', { name: 'Templates' }).click();
     const consent = page.locator('form.template[data-kind="consent_request"][data-language="en"]');
@@ -305,7 +341,7 @@ describe('the web inbox in a browser', () => {
     await page.getByLabel('Email').fill('new.associate@demo.test');
     await page.getByLabel('Name').fill('Nora Associate');
     await page.getByRole('button', { name: 'Invite' }).click();
-    await page.getByText('Nora Associate invited.').waitFor();
+    await page.locator('.notice-host').getByText('Nora Associate invited.').waitFor();
     await page.getByRole('button', { name: 'Disable Nora Associate' }).isVisible();
     page.on('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Disable Nora Associate' }).click();

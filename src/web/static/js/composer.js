@@ -175,7 +175,7 @@ export function createComposer(host, options) {
           h(
             'select',
             { id: 'template-pick', disabled: !state.templates.sendable },
-            h('option', null, state.templates.sendable ? 'Pick a template' : 'No templates can be sent from the inbox yet'),
+            h('option', null, state.templates.sendable ? 'Pick a template' : 'None available here yet'),
           ),
           h('label', { for: 'reply-text' }, 'Free text (not allowed now)'),
           textarea,
