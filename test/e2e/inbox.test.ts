@@ -72,7 +72,12 @@ describe('the web inbox in a browser', () => {
     const rows = page.locator('#conversation-list li');
     // Bob's matter is lawyer2's: it is not in the list at all.
     expect(await rows.locator('.conversation-name').allTextContents()).toEqual(['María García', 'Alice Avery']);
-    expect(await rows.first().locator('.unread-count').getAttribute('aria-label')).toBe('1 unread');
+    expect(await rows.first().locator('.unread-count .visually-hidden').textContent()).toBe('1 unread');
+
+    // A message in a conversation that is not open: its count grows live and a screen reader hears of it.
+    await phoneSays('+15550100001', 'Hello? Anyone there?');
+    await rows.locator('.unread-count', { hasText: '1 unread' }).nth(1).waitFor();
+    await waitFor(async () => (await announced(page)) === 'New message from Alice Avery.', { what: 'the announcement' });
     expect(await rows.first().locator('.badge.consent').textContent()).toBe('Opted in');
     expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').allTextContents()).toEqual(['Inbox']);
     await screenshot(page, 'sign-in-inbox');

@@ -43,6 +43,8 @@ export async function api(method, path, body) {
   } catch {
     parsed = { error: 'bad_response', message: `the server answered ${response.status} without JSON` };
   }
+  // The session ended (expired, revoked, signed out elsewhere): the app goes back to the sign-in page.
+  if (response.status === 401 && !path.startsWith('/api/auth/')) window.dispatchEvent(new Event('matterline:unauthenticated'));
   if (!response.ok) throw new ApiError(response.status, parsed ?? {});
   return parsed;
 }

@@ -104,4 +104,9 @@ document.addEventListener('click', (event) => {
 });
 window.addEventListener('popstate', () => void route());
 window.addEventListener('matterline:navigate', () => void route());
+window.addEventListener('matterline:unauthenticated', () => {
+  if (!currentUser()) return;
+  setSession(null);
+  navigate(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+});
 void route();

@@ -83,13 +83,27 @@ export function showInbox(main, user, options) {
               h('span', { class: `badge consent consent-${consent ?? 'none'}` }, consentLabel(consent)),
               c.privilegeRisk ? h('span', { class: 'badge warning' }, 'Privilege risk') : null,
             ),
-            unread ? h('span', { class: 'unread-count', 'aria-label': `${c.unreadCount} unread` }, String(c.unreadCount)) : null,
+            unread
+              ? h('span', { class: 'unread-count' }, h('span', { 'aria-hidden': 'true' }, String(c.unreadCount)), h('span', { class: 'visually-hidden' }, `${c.unreadCount} unread`))
+              : null,
           ),
         );
       }),
     );
     listStatus.textContent = conversations.length === 0 ? (filter === 'triage' ? 'Nothing waits for triage.' : 'No conversations.') : '';
     more.hidden = nextCursor === null;
+  }
+
+  /**
+   * A client wrote in a conversation that is not open: say so once (the open one announces its own messages).
+   * @param {ConversationSummary[]} before @param {ConversationSummary[]} after
+   */
+  function announceNewElsewhere(before, after) {
+    if (before.length === 0) return;
+    const counts = new Map(before.map((c) => [c.id, c.unreadCount]));
+    const grown = after.filter((c) => c.id !== openId && c.unreadCount > (counts.get(c.id) ?? 0));
+    if (grown.length === 1 && grown[0]) announce(`New message from ${conversationName(grown[0])}.`);
+    else if (grown.length > 1) announce(`New messages in ${grown.length} conversations.`);
   }
 
   let listLoading = 0;
@@ -103,6 +117,7 @@ export function showInbox(main, user, options) {
     try {
       const page = await get(`/api/conversations?${params}`);
       if (ticket !== listLoading) return;
+      if (!append) announceNewElsewhere(conversations, page.items);
       conversations = append ? [...conversations, ...page.items] : page.items;
       nextCursor = page.nextCursor;
       drawList();
