@@ -24,8 +24,17 @@ export interface QueueBackend {
   /** Queue names carry the prefix, so tests and firms sharing a Redis or database never see each other's jobs. */
   queueName(base: string): string;
   queue(base: string): QueueHandle;
-  worker(base: string, processor: Processor, options: { concurrency: number }): WorkerHandle;
+  /**
+   * A worker on the queue. `limiter` is BullMQ's rate limiter: at most `max` jobs per `duration` ms for the whole
+   * queue, however many workers and processes consume it (kept in Redis, or in PostgreSQL).
+   */
+  worker(base: string, processor: Processor, options: WorkerLimits): WorkerHandle;
   close(): Promise<void>;
+}
+
+export interface WorkerLimits {
+  concurrency: number;
+  limiter?: { max: number; duration: number };
 }
 
 export interface CreateQueueBackendOptions {
@@ -69,6 +78,7 @@ function redisBackend(options: CreateQueueBackendOptions): QueueBackend {
       const worker = new Worker(`${options.prefix}-${base}`, processor, {
         connection: connection as unknown as ConnectionOptions,
         concurrency: workerOptions.concurrency,
+        ...(workerOptions.limiter ? { limiter: workerOptions.limiter } : {}),
         ...recovery,
       } satisfies WorkerOptions);
       owned.push({ close: async () => connection.quit().catch(() => connection.disconnect()) });
@@ -104,6 +114,7 @@ function postgresBackend(options: CreateQueueBackendOptions): QueueBackend {
       return new PgWorker(`${options.prefix}-${base}`, processor, {
         connection,
         concurrency: workerOptions.concurrency,
+        ...(workerOptions.limiter ? { limiter: workerOptions.limiter } : {}),
         ...recovery,
       }) as unknown as WorkerHandle;
     },

@@ -11,6 +11,7 @@ import { sessionMiddleware } from '../http/auth/session-middleware.js';
 import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
 import { liveRoutes } from '../http/live/live-routes.js';
+import { noticeRoutes } from '../http/notices/notice-routes.js';
 import { matterEventRoutes } from '../http/reminders/matter-event-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import { webRoutes } from '../http/web-routes.js';
@@ -45,6 +46,11 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     timeRoutes({ pool: db.pool }),
     matterEventRoutes({
       db,
+      dispatcher: dependencies.dispatcher,
+      onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
+    }),
+    noticeRoutes({
+      pool: db.pool,
       dispatcher: dependencies.dispatcher,
       onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
     }),

@@ -20,6 +20,7 @@ import type { QueueBackend, QueueBackendKind } from '../jobs/queue-backend.js';
 import { createQueueBackend, redisAnswers } from '../jobs/queue-backend.js';
 import type { Workers } from '../jobs/workers.js';
 import { startRetentionPurge } from '../jobs/retention-purge-job.js';
+import { startNoticeWorkers } from '../jobs/notice-worker.js';
 import { startReminderWorker } from '../jobs/reminder-worker.js';
 import { startWorkers } from '../jobs/workers.js';
 import { AccountSupervisor } from './account-supervisor.js';
@@ -143,6 +144,8 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
       // Issue 9: reminders of matter events.
       const reminders = startReminderWorker({ db, backend, dispatcher, logger, concurrency: config.workerConcurrency });
       cleanups.push(() => reminders.stop());
+      const notices = startNoticeWorkers({ db, backend, dispatcher, logger, concurrency: config.workerConcurrency });
+      cleanups.push(() => notices.stop());
       const leases =
         choice.kind === 'redis'
           ? redisAccountLeases({ url: choice.redisUrl ?? localRedis, prefix: config.queuePrefix })
