@@ -49,6 +49,12 @@ export const configSchema = z.object({
   // Which parts this process runs: all (the single-machine default), server only, or workers only.
   MATTERLINE_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
   MATTERLINE_SIMULATOR_RECEIPT_MS: z.coerce.number().int().min(0).default(400),
+  // A bearer token for the diagnostic endpoints (/metrics, /readyz) besides an admin's session; for Prometheus.
+  MATTERLINE_METRICS_TOKEN: z.string().min(24, 'at least 24 characters').optional(),
+  // Outbound webhooks: the first retry after this long, doubling up to an hour; failed for good after max attempts.
+  MATTERLINE_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(50).default(10_000),
+  MATTERLINE_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  MATTERLINE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -73,6 +79,10 @@ export interface Config {
   accountSupervisorMs: number;
   role: RawConfig['MATTERLINE_ROLE'];
   simulatorReceiptMs: number;
+  metricsToken: string | undefined;
+  webhookRetryBaseMs: number;
+  webhookMaxAttempts: number;
+  webhookTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -121,5 +131,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     accountSupervisorMs: raw.MATTERLINE_ACCOUNT_SUPERVISOR_MS,
     role: raw.MATTERLINE_ROLE,
     simulatorReceiptMs: raw.MATTERLINE_SIMULATOR_RECEIPT_MS,
+    metricsToken: raw.MATTERLINE_METRICS_TOKEN,
+    webhookRetryBaseMs: raw.MATTERLINE_WEBHOOK_RETRY_BASE_MS,
+    webhookMaxAttempts: raw.MATTERLINE_WEBHOOK_MAX_ATTEMPTS,
+    webhookTimeoutMs: raw.MATTERLINE_WEBHOOK_TIMEOUT_MS,
   };
 }
