@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { launchChromium, openPage, screenshot, signIn } from '../e2e/browser.js';
+import { startTestMatterline, waitFor } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { signedIn } from './auth-test-client.js';
+
+// The /time page in a real browser: a lawyer approves her draft; the supervisor sees the report table and chart.
+describe('the messaging-time page', () => {
+  let database: TestDatabase;
+  let app: RunningMatterline;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    browser = await launchChromium();
+    const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+15550100001', text: 'Any news from the dealer?' }),
+    });
+    const { id, conversationId } = (await response.json()) as { id: string; conversationId: string };
+    await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "ProcessedJob" WHERE "jobId" = $1`, [`inbound-${id}`])).rowCount === 1);
+    const lawyer = await signedIn(app.url!, 'lawyer@demo.test');
+    await lawyer.post(`/api/conversations/${conversationId}/read`);
+    await lawyer.post(`/api/conversations/${conversationId}/messages`, { text: 'Not yet, I will chase them.', compositionMs: 90_000 });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it('is served under the inbox\'s content security policy', async () => {
+    const page = await fetch(`${app.url}/time`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('Messaging time');
+    expect((await fetch(`${app.url}/time/time-page.js`)).headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('lets a lawyer approve her draft, and shows the supervisor the report as a table and a chart', async () => {
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, app.url!, 'lawyer@demo.test');
+    await page.goto(`${app.url}/time`);
+    const draft = page.locator('#drafts tbody tr');
+    await expect.poll(() => draft.count()).toBe(1);
+    expect(await draft.innerText()).toContain('WhatsApp with client re Avery v. Northwind Motors (lemon law): 1 message sent, 1 read');
+    await draft.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('No drafts waiting for review.').waitFor();
+    await context.close();
+    expect(problems).toEqual([]);
+    expect((await app.db.prisma.timeEntry.findFirstOrThrow()).state).toBe('approved');
+
+    const supervisor = await openPage(browser);
+    await signIn(supervisor.page, app.url!, 'supervisor@demo.test');
+    await supervisor.page.goto(`${app.url}/time`);
+    const row = supervisor.page.locator('#report tbody tr');
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toMatch(/Laura Lawyer\s+0\.1\s+30\.00/);
+    expect(await supervisor.page.locator('#chart .row').count()).toBe(1);
+    expect(await supervisor.page.locator('#exports').isVisible()).toBe(true);
+    await screenshot(supervisor.page, 'time-report');
+    await supervisor.context.close();
+    expect(supervisor.problems).toEqual([]);
+  });
+});
