@@ -355,4 +355,21 @@ describe('the web inbox in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('lets a supervisor block a contact from the matter sidebar, which closes the composer, and unblock it', async () => {
+    const { conversationId } = await phoneSays('+15557770042', 'Answer me now!!!');
+    const { context, page, problems } = await openPage(browser);
+    await signIn(page, baseUrl, 'supervisor@demo.test', `/conversations/${conversationId}`);
+    await page.getByLabel('Reply to +15557770042').waitFor();
+    await page.getByLabel('Reason (kept in the audit log)').fill('Abusive messages to staff');
+    await page.getByRole('button', { name: 'Block', exact: true }).click();
+    await page.getByRole('heading', { name: 'Contact blocked' }).waitFor();
+    expect(await page.locator('#reply-text').count()).toBe(0);
+    expect(await page.locator('.matter-pane .badge.consent').textContent()).toBe('Blocked');
+    await screenshot(page, 'blocked-contact');
+    await page.getByLabel('Reason (kept in the audit log)').fill('Apologised; matter continues');
+    await page.getByRole('button', { name: 'Unblock' }).click();
+    await page.getByLabel('Reply to +15557770042').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

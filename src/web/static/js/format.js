@@ -1,4 +1,5 @@
-// Dates, sizes and names as a person reads them.
+// Dates, sizes, names and states as a person reads them.
+import { h } from './dom.js';
 
 /** @param {string | Date | null | undefined} value @param {string} [timeZone] */
 export function dateTime(value, timeZone) {
@@ -42,6 +43,9 @@ export const consentLabels = {
 
 /** @param {string | null | undefined} state */
 export const consentLabel = (state) => (state ? (consentLabels[state] ?? state) : 'No contact');
+
+/** The consent state as a coloured badge (the colour repeats what the words say). @param {string | null | undefined} state */
+export const consentBadge = (state) => h('span', { class: `badge consent consent-${state ?? 'none'}` }, consentLabel(state));
 
 /** The name a conversation goes by. @param {{title?: string|null, contact?: {displayName?: string|null, address?: string|null}|null}} conversation */
 export function conversationName(conversation) {

@@ -2,7 +2,7 @@
 // current by the live event stream (GET /api/events).
 import { ApiError, describeError, get } from './api.js';
 import { announce, h, replace } from './dom.js';
-import { consentLabel, conversationName, shortTime } from './format.js';
+import { consentBadge, conversationName, shortTime } from './format.js';
 import { onLeave } from './nav.js';
 import { canTriage } from './session.js';
 import { drawSidebar } from './sidebar.js';
@@ -80,7 +80,7 @@ export function showInbox(main, user, options) {
               'span',
               { class: 'conversation-meta' },
               c.matter ? h('span', { class: 'matter-number' }, c.matter.number) : h('span', { class: 'badge triage' }, 'Needs triage'),
-              h('span', { class: `badge consent consent-${consent ?? 'none'}` }, consentLabel(consent)),
+              consentBadge(consent),
               c.privilegeRisk ? h('span', { class: 'badge warning' }, 'Privilege risk') : null,
             ),
             unread

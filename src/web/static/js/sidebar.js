@@ -2,7 +2,7 @@
 // and admins) and triage into a client's matter (staff and admins).
 import { describeError, get, post } from './api.js';
 import { announce, h, replace } from './dom.js';
-import { consentLabel, dateTime } from './format.js';
+import { consentBadge, consentLabel, dateTime } from './format.js';
 import { canBlock, canTriage } from './session.js';
 
 /** @type {Record<string, string>} */
@@ -12,8 +12,8 @@ const sourceLabels = {
   firm: 'by the firm',
   import: 'imported',
   system: 'automatic',
-  block: 'blocked',
-  unblock: 'unblocked',
+  block: 'by the firm',
+  unblock: 'by the firm',
 };
 
 /**
@@ -45,7 +45,7 @@ export function drawSidebar(pane, options) {
       h('dt', null, 'Channel'),
       h('dd', null, `${detail.account.name} (${detail.account.kind})`),
       h('dt', null, 'Consent'),
-      h('dd', null, h('span', { class: `badge consent consent-${consentState ?? 'none'}` }, consentLabel(consentState))),
+      h('dd', null, consentBadge(consentState)),
     ),
     flags.length > 0 ? h('ul', { class: 'flags', 'aria-label': 'Flags' }, flags) : null,
     contact ? h('section', { 'aria-labelledby': 'consent-history-title' }, h('h3', { id: 'consent-history-title' }, 'Consent history'), history) : null,
@@ -71,7 +71,11 @@ async function loadHistory(conversationId, list) {
               null,
               h('time', { datetime: event.at }, dateTime(event.at)),
               ' ',
-              h('strong', null, `${consentLabel(event.from)} → ${consentLabel(event.to)}`),
+              h(
+                'strong',
+                null,
+                event.source === 'block' ? 'Blocked' : event.source === 'unblock' ? 'Unblocked' : `${consentLabel(event.from)} → ${consentLabel(event.to)}`,
+              ),
               ` (${sourceLabels[event.source] ?? event.source})`,
               event.text ? h('q', null, event.text) : null,
               event.note ? h('span', { class: 'note' }, event.note) : null,

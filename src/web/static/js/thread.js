@@ -1,7 +1,7 @@
 // One conversation: its header, the thread (paged, newest at the bottom) and the composer.
 import { api, describeError, get, patch, post } from './api.js';
 import { announce, h, replace } from './dom.js';
-import { consentLabel, conversationName, dateTime, fileSize } from './format.js';
+import { consentBadge, conversationName, dateTime, fileSize } from './format.js';
 import { createComposer } from './composer.js';
 
 const pageSize = 30;
@@ -102,7 +102,7 @@ export function createThread(pane, options) {
       detail.contact?.address && detail.contact.address !== name ? detail.contact.address : detail.account.name,
       detail.matter ? ` · ${detail.matter.number} ${detail.matter.title}` : ' · Needs triage',
       ' · ',
-      h('span', { class: `badge consent consent-${detail.contact?.consentState ?? 'none'}` }, consentLabel(detail.contact?.blocked ? 'blocked' : detail.contact?.consentState)),
+      consentBadge(detail.contact?.blocked ? 'blocked' : detail.contact?.consentState),
     );
   }
 
