@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma.js';
 import type { BridgeEvent, RecordedEvent } from '../core/bridge-events.js';
+import type { CredentialStoreFactory } from '../core/credentials/credential-store.js';
 import { openAccountConfig } from '../core/crypto/seal-account-config.js';
 import type { Keyring } from '../core/crypto/secret-box.js';
 import { AppError } from '../core/errors.js';
@@ -17,6 +18,8 @@ export interface BridgeRegistryOptions {
   simulatorReceiptMs: number;
   /** Opens the sealed secrets of account configs; absent, only plain configs can run. */
   keyring?: Keyring;
+  /** Where linked-phone bridges keep their session keys, encrypted in PostgreSQL. */
+  credentials?: CredentialStoreFactory;
 }
 
 interface AccountRow {
@@ -169,7 +172,11 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
     const context = this.contextFor(account);
     const factory = bridgeFactories[account.kind as keyof typeof bridgeFactories];
     if (!factory) throw new AppError('unavailable', `the ${account.kind} bridge is not available in this build`, { accountId });
-    const bridge = factory(context, { pool: this.options.db.pool, simulatorReceiptMs: this.options.simulatorReceiptMs });
+    const bridge = factory(context, {
+      pool: this.options.db.pool,
+      simulatorReceiptMs: this.options.simulatorReceiptMs,
+      credentials: this.options.credentials,
+    });
     await bridge.start();
     this.options.logger.info({ accountId, kind: account.kind }, 'bridge started');
     return bridge;

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { BridgeRegistry } from '../bridges/bridge-registry.js';
 import type { Config } from '../config.js';
 import type { BridgeEvent } from '../core/bridge-events.js';
+import { postgresCredentialStoreFactory } from '../core/credentials/postgres-credential-store.js';
 import { createKeyring } from '../core/crypto/secret-box.js';
 import { recordBridgeEvent } from '../core/record-bridge-event.js';
 import { seedDemoFirm } from '../core/seed-demo-firm.js';
@@ -22,6 +23,7 @@ import type { Workers } from '../jobs/workers.js';
 import { startRetentionPurge } from '../jobs/retention-purge-job.js';
 import { startNoticeWorkers } from '../jobs/notice-worker.js';
 import { startReminderWorker } from '../jobs/reminder-worker.js';
+import { fetchWebhookTransport, startWebhookWorker } from '../jobs/webhook-worker.js';
 import { startWorkers } from '../jobs/workers.js';
 import { AccountSupervisor } from './account-supervisor.js';
 import { apiRoutes } from './api-routes.js';
@@ -116,7 +118,14 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
     const keyring = createKeyring(await secretKey(config, logger));
     const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError, keyring });
-    const registry = new BridgeRegistry({ db, logger, simulatorReceiptMs: config.simulatorReceiptMs, record, keyring });
+    const registry = new BridgeRegistry({
+      db,
+      logger,
+      simulatorReceiptMs: config.simulatorReceiptMs,
+      record,
+      keyring,
+      credentials: postgresCredentialStoreFactory(db.pool, keyring),
+    });
     cleanups.push(() => registry.stop());
 
     let demo: RunningMatterline['demo'];
@@ -141,11 +150,21 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
       // Retention and legal hold (issue 7): the scheduled purge of closed matters' expired messages.
       const retention = startRetentionPurge({ db, backend, logger });
       cleanups.push(() => retention.stop());
-      // Issue 9: reminders of matter events.
+      // Reminders of matter events, bulk notices, and signed webhooks to the firm's systems.
       const reminders = startReminderWorker({ db, backend, dispatcher, logger, concurrency: config.workerConcurrency });
       cleanups.push(() => reminders.stop());
       const notices = startNoticeWorkers({ db, backend, dispatcher, logger, concurrency: config.workerConcurrency });
       cleanups.push(() => notices.stop());
+      const webhooks = startWebhookWorker({
+        db,
+        backend,
+        keyring,
+        logger,
+        retry: { baseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts },
+        transport: fetchWebhookTransport(config.webhookTimeoutMs),
+        concurrency: config.workerConcurrency,
+      });
+      cleanups.push(() => webhooks.stop());
       const leases =
         choice.kind === 'redis'
           ? redisAccountLeases({ url: choice.redisUrl ?? localRedis, prefix: config.queuePrefix })

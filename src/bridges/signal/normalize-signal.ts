@@ -262,7 +262,11 @@ async function mediaOf(attachment: z.infer<typeof attachmentSchema>, attachments
   try {
     const info = await stat(file);
     if (info.isFile() && info.size <= maxHashBytes) {
-      ref.sha256 = createHash('sha256').update(await readFile(file)).digest('hex');
+      // The bytes are handed over with the event: capture encrypts them into the record's blob store at once, so the
+      // record does not depend on signal-cli's folder keeping the file.
+      const data = await readFile(file);
+      ref.data = data;
+      ref.sha256 = createHash('sha256').update(data).digest('hex');
       ref.size ??= info.size;
     }
   } catch {
