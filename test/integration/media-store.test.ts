@@ -71,6 +71,9 @@ describe('media kept in the record', () => {
     expect(opened.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await opened.arrayBuffer()).equals(photo)).toBe(true);
     expect(await app.db.prisma.auditEvent.count({ where: { action: 'attachment.opened', subjectId: attachment.id } })).toBe(1);
+    // Reading the client's document is time on the matter.
+    const activities = await app.db.prisma.activity.findMany({ where: { messageId: id, kind: 'document_opened' } });
+    expect(activities).toHaveLength(1);
 
     const other = await signedIn(app.url!, 'lawyer2@demo.test');
     expect((await fetch(`${app.url}/api/attachments/${attachment.id}`, { headers: { cookie: other.cookie! } })).status).toBe(404);

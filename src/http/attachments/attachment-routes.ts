@@ -4,6 +4,7 @@ import { recordAudit } from '../../core/audit/record-audit.js';
 import { readBlob } from '../../core/blobs/blob-store.js';
 import type { Keyring } from '../../core/crypto/secret-box.js';
 import { AppError } from '../../core/errors.js';
+import { recordActivity } from '../../core/time/record-activity.js';
 import type { Database } from '../../db/prisma.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { parseParams } from '../api/parse-input.js';
@@ -36,6 +37,13 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
       subjectType: 'attachment',
       subjectId: id,
       details: { messageId: attachment.messageId, sha256: attachment.sha256 },
+    });
+    // Reading a client's document is billable work: a "document opened" activity, once per person and document.
+    await recordActivity({
+      pool: options.db.pool,
+      viewer,
+      conversationId: attachment.message.conversationId,
+      evidence: { kind: 'opened', messageId: attachment.messageId },
     });
     const fileName = (attachment.fileName ?? `attachment-${id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200);
     res.setHeader('content-type', attachment.mimeType);
