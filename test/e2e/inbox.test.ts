@@ -13,7 +13,13 @@ import { desktop, launchChromium, openPage, phone, screenshot, signIn } from './
 describe('the web inbox in a browser', () => {
   let database: TestDatabase;
   let app: RunningMatterline;
-  let browser: Browser;
+  // A missing browser fails every test with the reason (a failing beforeAll would only mark them skipped).
+  let launched: Promise<Browser | Error>;
+  const browser = async (): Promise<Browser> => {
+    const ready = await launched;
+    if (ready instanceof Error) throw ready;
+    return ready;
+  };
   let baseUrl: string;
 
   const phoneSays = async (from: string, text: string) => {
@@ -37,8 +43,7 @@ describe('the web inbox in a browser', () => {
   const announced = (page: Page) => page.locator('#announcer').textContent();
 
   beforeAll(async () => {
-    // Fails here, never skips, when /usr/bin/chromium is missing.
-    browser = await launchChromium();
+    launched = launchChromium().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     database = await createTestDatabase();
     // Receipts a second apart, so that "delivered" is on screen for a moment before "read".
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', receiptMs: 1000 });
@@ -46,14 +51,15 @@ describe('the web inbox in a browser', () => {
   });
   afterAll(async () => {
     // The browser first: its event streams keep the server's connections open.
-    await browser?.close();
+    const ready = await launched;
+    if (!(ready instanceof Error)) await ready.close();
     await app?.stop();
     await database?.drop();
   });
 
   it('signs a lawyer in and lists the conversations of her matters, unread first, with consent badges', async () => {
     await phoneSays('+34600100003', 'Hola, ¿alguna novedad?');
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     const response = await page.goto(`${baseUrl}/`);
     // Scripts only from files of this origin: no inline script, no eval.
     const csp = response?.headers()['content-security-policy'] ?? '';
@@ -91,7 +97,7 @@ describe('the web inbox in a browser', () => {
     const codeAt = (offset: number) => generate({ secret: setup.body.secret, epoch: Math.floor(Date.now() / 1000) + offset * 30 });
     expect((await api.post('/api/auth/totp/enable', { code: await codeAt(-1) })).status).toBe(200);
 
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     await page.goto(`${baseUrl}/sign-in`);
     await page.getByLabel('Email').fill('lawyer2@demo.test');
     await page.getByLabel('Password').fill(demoPassword);
@@ -110,7 +116,7 @@ describe('the web inbox in a browser', () => {
   it('shows a client\'s message live, sends the reply, and shows it delivered and then read', async () => {
     await setHours('always_open');
     const alice = await conversationOf('+15550100001');
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${alice.id}`);
     await page.getByRole('heading', { level: 2, name: 'Alice Avery' }).waitFor();
     await page.locator('.inbox[data-live="connected"]').waitFor();
@@ -155,7 +161,7 @@ describe('the web inbox in a browser', () => {
 
   it('shows "not found" when a lawyer opens another matter\'s conversation by its address', async () => {
     const bob = await conversationOf('+15550100002');
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${bob.id}`);
     await page.getByRole('heading', { name: 'Conversation not found' }).waitFor();
     expect(await page.getByText('It does not exist, or you do not have access to it.').count()).toBe(1);
@@ -175,7 +181,7 @@ describe('the web inbox in a browser', () => {
     await waitFor(async () => (await app.db.prisma.contactIdentity.findFirst({ where: { address: stranger } }))?.consentState === 'requested', {
       what: 'the automatic consent request',
     });
-    const { context, page, problems } = await openPage(browser, phone);
+    const { context, page, problems } = await openPage(await browser(), phone);
     await signIn(page, baseUrl, 'staff@demo.test', `/conversations/${conversationId}`);
     await page.getByRole('heading', { name: 'Consent needed before replying' }).waitFor();
     expect(await page.locator('#reply-text').count()).toBe(0);
@@ -206,7 +212,7 @@ describe('the web inbox in a browser', () => {
     await setHours('closed_now');
     try {
       const maria = await conversationOf('+34600100003');
-      const { context, page, problems } = await openPage(browser, desktop);
+      const { context, page, problems } = await openPage(await browser(), desktop);
       page.on('dialog', (dialog) => void dialog.accept());
       await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${maria.id}`);
       const notice = page.locator('.office-closed');
@@ -266,7 +272,7 @@ describe('the web inbox in a browser', () => {
         lastMessageAt: twoDaysAgo,
       },
     });
-    const { context, page, problems } = await openPage(browser, phone);
+    const { context, page, problems } = await openPage(await browser(), phone);
     await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${conversation.id}`);
     await page.getByRole('heading', { name: 'WhatsApp window closed: template only' }).waitFor();
     expect(await page.getByText(/The 24-hour window closed .+ Only an approved template can be sent now\./).count()).toBe(1);
@@ -280,7 +286,7 @@ describe('the web inbox in a browser', () => {
 
   it('lets staff file a conversation from an unknown number under a client\'s matter', async () => {
     const { conversationId } = await phoneSays('+15557770077', 'Hi, Alice gave me your number');
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     await signIn(page, baseUrl, 'staff@demo.test', '/triage');
     await page.getByRole('heading', { level: 1, name: 'Triage' }).waitFor();
     const row = page.locator(`#conversation-list li[data-id="${conversationId}"]`);
@@ -308,7 +314,7 @@ describe('the web inbox in a browser', () => {
     const linking = await app.db.prisma.channelAccount.create({
       data: { firmId: firm.id, kind: 'baileys', name: 'Front desk WhatsApp', state: 'linking', paused: true, qrCode: '2@e2e-test-linking-code,abc,def,ghi' },
     });
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     await signIn(page, baseUrl, 'admin@demo.test', '/admin/accounts');
     await page.locator('li.account[data-id="demo"]').waitFor();
     expect(await page.locator('li.account[data-id="demo"]').textContent()).toContain('Connected');
@@ -357,7 +363,7 @@ describe('the web inbox in a browser', () => {
   });
   it('lets a supervisor block a contact from the matter sidebar, which closes the composer, and unblock it', async () => {
     const { conversationId } = await phoneSays('+15557770042', 'Answer me now!!!');
-    const { context, page, problems } = await openPage(browser);
+    const { context, page, problems } = await openPage(await browser());
     await signIn(page, baseUrl, 'supervisor@demo.test', `/conversations/${conversationId}`);
     await page.getByLabel('Reply to +15557770042').waitFor();
     await page.getByLabel('Reason (kept in the audit log)').fill('Abusive messages to staff');
