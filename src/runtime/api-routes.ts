@@ -12,6 +12,7 @@ import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
 import { liveRoutes } from '../http/live/live-routes.js';
 import { noticeRoutes } from '../http/notices/notice-routes.js';
+import { webhookEndpointRoutes } from '../http/outbound-webhooks/webhook-endpoint-routes.js';
 import { matterEventRoutes } from '../http/reminders/matter-event-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import { webRoutes } from '../http/web-routes.js';
@@ -54,6 +55,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
       dispatcher: dependencies.dispatcher,
       onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
     }),
+    webhookEndpointRoutes({ pool: db.pool, keyring: dependencies.keyring }),
     liveRoutes({ pool: db.pool, source: dependencies.live }),
     // Last: the inbox's pages and files (src/web), and its composer and QR reads.
     webRoutes({ db }),
