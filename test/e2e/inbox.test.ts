@@ -378,4 +378,44 @@ describe('the web inbox in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('pages the thread: the newest messages at the bottom, earlier ones on request', async () => {
+    const maria = await conversationOf('+34600100003');
+    // Forty older messages from a history sync (backfilled: they count as read and trigger nothing).
+    await app.db.prisma.message.createMany({
+      data: Array.from({ length: 40 }, (_, i) => ({
+        firmId: maria.firmId,
+        accountId: maria.accountId,
+        conversationId: maria.id,
+        identityId: maria.identityId,
+        direction: 'inbound' as const,
+        status: 'received' as const,
+        text: `Mensaje antiguo ${i + 1}`,
+        backfilled: true,
+        capturedAt: new Date(Date.UTC(2026, 0, 5, 10, i)),
+      })),
+    });
+    await phoneSays('+34600100003', '¿Hay novedades del caso?');
+    const { context, page, problems } = await openPage(await browser(), phone);
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${maria.id}`);
+    const messages = page.locator('li.message');
+    await messages.first().waitFor();
+    expect(await messages.count()).toBe(30);
+    // Newest at the bottom, and the view starts there.
+    const texts = await messages.locator('.message-text').allTextContents();
+    expect(texts.indexOf('Mensaje antiguo 40')).toBeGreaterThanOrEqual(0);
+    expect(texts.indexOf('Mensaje antiguo 40')).toBeLessThan(texts.indexOf('¿Hay novedades del caso?'));
+    expect(await page.locator('.thread-scroll').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(5);
+    const earlier = page.getByRole('button', { name: 'Load earlier messages' });
+    await earlier.click();
+    await waitFor(async () => (await messages.count()) > 30, { what: 'the earlier page' });
+    while (await earlier.isVisible()) {
+      const before = await messages.count();
+      await earlier.click();
+      await waitFor(async () => (await messages.count()) > before, { what: 'another earlier page' });
+    }
+    expect(await messages.first().locator('.message-text').textContent()).toBe('Mensaje antiguo 1');
+    await screenshot(page, 'thread-paged-phone');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
