@@ -121,6 +121,18 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
     const paused = await this.options.db.pool.query(`SELECT 1 FROM "ChannelAccount" WHERE id = $1 AND paused`, [request.accountId]);
     if (paused.rowCount) throw new AppError('unavailable', `account ${request.accountId} is paused`, { accountId: request.accountId });
     const bridge = await this.get(request.accountId);
+    if (request.template) {
+      const withTemplates = bridge as Bridge & {
+        sendTemplate?: (message: { clientMessageId: string; to: string; name: string; languageCode: string }) => Promise<{ providerMessageId: string }>;
+      };
+      if (!withTemplates.sendTemplate) throw new AppError('bad_request', `the ${bridge.kind} channel has no provider templates`);
+      return withTemplates.sendTemplate({
+        clientMessageId: request.clientMessageId,
+        to: request.to,
+        name: request.template.name,
+        languageCode: request.template.language,
+      });
+    }
     return bridge.send({ clientMessageId: request.clientMessageId, to: request.to, text: request.text });
   }
 

@@ -42,6 +42,8 @@ export interface CaptureOutboundOptions {
   idempotencyKey?: string;
   /** Held until this instant (a send held until the office opens). */
   scheduledFor?: Date;
+  /** An approved provider template (its text is `text`), for channels that require one. */
+  template?: { name: string; language: string };
   gate?: SendGate;
   onDispatchError?: (error: unknown) => void;
 }
@@ -89,6 +91,7 @@ export async function captureOutbound(options: CaptureOutboundOptions): Promise<
       authorUserId: options.authorUserId ?? null,
       idempotencyKey: options.idempotencyKey,
       scheduledFor: options.scheduledFor,
+      template: options.template,
     });
     return {
       result: { messageId: inserted.messageId, conversationId: target.conversationId, status: inserted.status, duplicate: false },
@@ -108,6 +111,7 @@ export interface InsertOutboundMessageOptions {
   authorUserId: string | null;
   idempotencyKey?: string;
   scheduledFor?: Date;
+  template?: { name: string; language: string };
 }
 
 /**
@@ -124,8 +128,9 @@ export async function insertOutboundMessage(
   const status: 'queued' | 'scheduled' = options.scheduledFor && options.scheduledFor > new Date() ? 'scheduled' : 'queued';
   await client.query(
     `INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", "identityId", direction, kind, purpose,
-       text, status, "authorUserId", "idempotencyKey", "scheduledFor")
-     VALUES ($1, $2, $3, $4, $5, 'outbound', 'text', $6::"MessagePurpose", $7, $8::"MessageStatus", $9, $10, $11)`,
+       text, status, "authorUserId", "idempotencyKey", "scheduledFor", "templateName", language)
+     VALUES ($1, $2, $3, $4, $5, 'outbound', $12::"MessageKind", $6::"MessagePurpose", $7, $8::"MessageStatus", $9, $10, $11,
+       $13, $14)`,
     [
       messageId,
       target.firmId,
@@ -138,6 +143,9 @@ export async function insertOutboundMessage(
       options.authorUserId,
       options.idempotencyKey ?? null,
       status === 'scheduled' ? options.scheduledFor : null,
+      options.template ? 'template' : 'text',
+      options.template?.name ?? null,
+      options.template?.language ?? null,
     ],
   );
   if (options.authorUserId) {

@@ -58,4 +58,6 @@ export interface OutboundRequest {
   clientMessageId: string;
   to: string;
   text?: string;
+  /** Send this approved template instead of free text. */
+  template?: { name: string; language: string };
 }

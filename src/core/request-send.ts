@@ -6,13 +6,16 @@ import { readFirmSettings } from './firm-settings.js';
 import { isOpen, nextOpening } from './hours/business-hours.js';
 import { loadBusinessHours } from './hours/load-business-hours.js';
 import type { WorkDispatcher } from './ports.js';
-import { sendGate } from './send-gate.js';
+import { approvedTemplatesOf } from './channel-rules/approved-templates.js';
+import { consentGate, sendGate } from './send-gate.js';
 
 export interface RequestSendOptions {
   db: Database;
   dispatcher: WorkDispatcher;
   conversationId: string;
-  text: string;
+  /** Free text, or (for channels that need one, such as WhatsApp after 24 hours) an approved template. */
+  text?: string;
+  template?: { name: string; language: string };
   authorUserId: string;
   idempotencyKey?: string;
   /** What to do while the office is closed; absent: the firm's policy. */
@@ -32,12 +35,27 @@ export interface RequestSendResult extends CaptureOutboundResult {
  */
 export async function requestSend(options: RequestSendOptions): Promise<RequestSendResult> {
   const now = options.now ?? new Date();
-  const found = await options.db.pool.query<{ firmId: string; accountId: string; settings: unknown }>(
-    `SELECT c."firmId", c."accountId", f.settings FROM "Conversation" c JOIN "Firm" f ON f.id = c."firmId" WHERE c.id = $1`,
+  const found = await options.db.pool.query<{ firmId: string; accountId: string; settings: unknown; kind: string; config: Record<string, unknown> }>(
+    `SELECT c."firmId", c."accountId", f.settings, a.kind, a.config
+       FROM "Conversation" c JOIN "Firm" f ON f.id = c."firmId" JOIN "ChannelAccount" a ON a.id = c."accountId"
+      WHERE c.id = $1`,
     [options.conversationId],
   );
   const conversation = found.rows[0];
   if (!conversation) throw new AppError('not_found', 'no such conversation', { conversationId: options.conversationId });
+  let text = options.text;
+  if (options.template) {
+    const approved = approvedTemplatesOf(conversation.config).find(
+      (t) => t.name === options.template?.name && t.language === options.template.language,
+    );
+    if (!approved) {
+      throw new AppError('bad_request', `"${options.template.name}" (${options.template.language}) is not an approved template of this account`, {
+        template: options.template,
+      });
+    }
+    text = approved.text;
+  }
+  if (!text) throw new AppError('bad_request', 'text or an approved template is required');
   const policy = options.whenClosed ?? readFirmSettings(conversation.settings).outOfHoursSends;
   let heldUntil: Date | null = null;
   if (policy === 'hold') {
@@ -48,11 +66,13 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
     db: options.db,
     dispatcher: options.dispatcher,
     to: { conversationId: options.conversationId },
-    text: options.text,
+    text,
+    template: options.template,
     authorUserId: options.authorUserId,
     idempotencyKey: options.idempotencyKey,
     scheduledFor: heldUntil ?? undefined,
-    gate: sendGate,
+    // An approved template is exactly what may go outside the WhatsApp window; consent still applies.
+    gate: options.template ? consentGate : sendGate,
     onDispatchError: options.onDispatchError,
   });
   return { ...result, heldUntil: result.status === 'scheduled' ? heldUntil : null };

@@ -31,6 +31,9 @@ interface SendRow {
   scheduledFor: Date | null;
   address: string;
   purpose: MessagePurpose;
+  kind: string;
+  templateName: string | null;
+  language: string | null;
   consentState: ConsentState;
   blocked: boolean;
   revocationPending: boolean;
@@ -50,6 +53,7 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
   const claim = await withTransaction(db.pool, async (client) => {
     const found = await client.query<SendRow>(
       `SELECT m.id, m."firmId", m."accountId", m."conversationId", m.status, m.text, m."scheduledFor", m.purpose,
+              m.kind, m."templateName", m.language,
               i.address, i."consentState", i.blocked, i."revocationPendingMessageId" IS NOT NULL AS "revocationPending"
          FROM "Message" m JOIN "ContactIdentity" i ON i.id = m."identityId"
         WHERE m.id = $1 AND m.direction = 'outbound'
@@ -113,6 +117,9 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
       clientMessageId: message.id,
       to: message.address,
       text: message.text ?? undefined,
+      ...(message.kind === 'template' && message.templateName
+        ? { template: { name: message.templateName, language: message.language ?? 'en' } }
+        : {}),
     }));
   } catch (error) {
     if (error instanceof AppError && error.code === 'bad_request') {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import type { RequestHandler } from 'express';
 import QRCode from 'qrcode';
+import { approvedTemplatesOf } from '../core/channel-rules/approved-templates.js';
 import { intakeMatterFilter, may } from '../core/access/access-policy.js';
 import { canAccessConversation } from '../core/access/can-access-conversation.js';
 import type { ChannelKindName } from '../core/bridge-events.js';
@@ -79,8 +80,9 @@ export interface ComposerState {
     closesAt: Date | null;
   };
   templates: {
-    /** Sending an approved template from the inbox: not offered by the API yet. */
+    /** The account's approved provider templates can be sent (POST .../messages {template: {name, language}}). */
     sendable: boolean;
+    list: { name: string; language: string; text: string }[];
   };
 }
 
@@ -88,6 +90,7 @@ interface ConversationRow {
   firmId: string;
   accountId: string;
   accountKind: ChannelKindName;
+  accountConfig: Record<string, unknown>;
   lastInboundAt: Date | null;
   settings: unknown;
   consentState: ConsentState | null;
@@ -105,7 +108,7 @@ const consentRequestSpacingMs = 24 * 3600_000;
  */
 export async function composerState(db: Database, conversationId: string, now = new Date()): Promise<ComposerState> {
   const found = await db.pool.query<ConversationRow>(
-    `SELECT c."firmId", c."accountId", a.kind AS "accountKind", c."lastInboundAt", f.settings,
+    `SELECT c."firmId", c."accountId", a.kind AS "accountKind", a.config AS "accountConfig", c."lastInboundAt", f.settings,
             i."consentState", i.blocked, i."revocationPendingMessageId", i."consentRequestedAt"
        FROM "Conversation" c
        JOIN "ChannelAccount" a ON a.id = c."accountId"
@@ -152,7 +155,10 @@ export async function composerState(db: Database, conversationId: string, now = 
       open: freeTextAllowed({ kind: row.accountKind, lastInboundAt: row.lastInboundAt, now }),
       closesAt,
     },
-    templates: { sendable: false },
+    templates: (() => {
+      const list = isWindowed(row.accountKind) ? approvedTemplatesOf(row.accountConfig) : [];
+      return { sendable: list.length > 0, list };
+    })(),
   };
 }
 

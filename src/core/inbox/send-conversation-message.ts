@@ -12,7 +12,9 @@ export interface SendConversationMessageOptions {
   dispatcher: WorkDispatcher;
   viewer: Viewer;
   conversationId: string;
-  text: string;
+  text?: string;
+  /** An approved provider template instead of text (WhatsApp once its 24-hour window closed). */
+  template?: { name: string; language: string };
   /** The inbox's retry key: the same key from the same user on the same conversation stores one message. */
   idempotencyKey?: string;
   /** While the office is closed: send now or hold until it opens; absent, the firm's policy decides. */
@@ -46,7 +48,8 @@ export async function sendConversationMessage(options: SendConversationMessageOp
     db,
     dispatcher: options.dispatcher,
     conversationId,
-    text: options.text,
+    ...(options.text !== undefined ? { text: options.text } : {}),
+    ...(options.template ? { template: options.template } : {}),
     authorUserId: viewer.userId,
     ...(options.idempotencyKey ? { idempotencyKey: `inbox:${viewer.userId}:${conversationId}:${options.idempotencyKey}` } : {}),
     ...(options.whenClosed ? { whenClosed: options.whenClosed } : {}),

@@ -26,13 +26,19 @@ export const listMessagesQuerySchema = z.object({ limit, cursor: cursor.optional
 
 export const sendMessageSchema = z
   .object({
-    text: z.string().trim().min(1, 'a message cannot be empty').max(4096, 'at most 4096 characters'),
+    text: z.string().trim().min(1, 'a message cannot be empty').max(4096, 'at most 4096 characters').optional(),
+    // WhatsApp after its 24-hour window: an approved template of the account instead of free text.
+    template: z.object({ name: z.string().min(1).max(512), language: z.string().min(2).max(10) }).strict().optional(),
     idempotencyKey: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits and . _ : -').optional(),
     whenClosed: z.enum(['send_now', 'hold']).optional(),
     // Billable time: milliseconds from the first keystroke to send, measured by the inbox (at most a day).
     compositionMs: z.number().int().min(0).max(86_400_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => (body.text === undefined) !== (body.template === undefined), {
+    message: 'send either text or an approved template',
+    path: ['text'],
+  });
 
 export const assignConversationSchema = z.object({ clientId: idSchema, matterId: idSchema }).strict();
 
