@@ -9,7 +9,8 @@ import { dateTime } from './format.js';
  * @typedef {{consent: {state: string|null, blocked: boolean, revocationPending: boolean, mayReceive: boolean, reason: string|null,
  *     requestedAt: string|null, nextRequestAt: string|null},
  *   office: {hoursSet: boolean, open: boolean, nextOpening: string|null, timeZone: string|null, defaultWhenClosed: 'send_now'|'hold'},
- *   window: {applies: boolean, open: boolean, closesAt: string|null}, templates: {sendable: boolean}}} ComposerState
+ *   window: {applies: boolean, open: boolean, closesAt: string|null},
+ *   templates: {sendable: boolean, list?: {name: string, language: string, text: string}[]}}} ComposerState
  */
 
 const maxCompositionMs = 86_400_000;
@@ -40,10 +41,14 @@ export function createComposer(host, options) {
   const gate = (heading, ...children) =>
     h('div', { class: 'composer gate', role: 'region', 'aria-labelledby': 'composer-title' }, h('h3', { id: 'composer-title' }, heading), ...children, error);
 
-  /** @param {'send_now'|'hold'|undefined} whenClosed @param {HTMLElement[]} buttons */
-  async function send(whenClosed, buttons) {
+  /**
+   * @param {'send_now'|'hold'|undefined} whenClosed
+   * @param {HTMLElement[]} buttons
+   * @param {{name: string, language: string}} [template] an approved template instead of the text
+   */
+  async function send(whenClosed, buttons, template) {
     const text = textarea.value.trim();
-    if (!text) {
+    if (!text && !template) {
       error.textContent = 'Write a message first.';
       textarea.focus();
       return;
@@ -53,12 +58,14 @@ export function createComposer(host, options) {
     error.textContent = '';
     for (const button of buttons) button.setAttribute('disabled', '');
     try {
-      const body = /** @type {Record<string, unknown>} */ ({ text, idempotencyKey });
+      const body = /** @type {Record<string, unknown>} */ (template ? { template, idempotencyKey } : { text, idempotencyKey });
       if (whenClosed) body.whenClosed = whenClosed;
-      if (firstKeyAt !== null) body.compositionMs = Math.min(maxCompositionMs, Math.max(0, Date.now() - firstKeyAt));
+      if (firstKeyAt !== null && !template) body.compositionMs = Math.min(maxCompositionMs, Math.max(0, Date.now() - firstKeyAt));
       const sent = await post(`${base}/messages`, body);
-      textarea.value = '';
-      firstKeyAt = null;
+      if (!template) {
+        textarea.value = '';
+        firstKeyAt = null;
+      }
       idempotencyKey = crypto.randomUUID();
       announce(sent.heldUntil ? `Message held until ${dateTime(sent.heldUntil, zone)}.` : 'Message sent.');
       options.onSent();
@@ -160,6 +167,25 @@ export function createComposer(host, options) {
 
     if (state.window.applies && !state.window.open) {
       textarea.setAttribute('disabled', '');
+      const templates = state.templates.sendable ? (state.templates.list ?? []) : [];
+      const pick = /** @type {HTMLSelectElement} */ (
+        h(
+          'select',
+          { id: 'template-pick', disabled: templates.length === 0 },
+          templates.length === 0
+            ? h('option', { value: '' }, 'None available here yet')
+            : templates.map((t, index) => h('option', { value: String(index) }, `${t.name} (${t.language})`)),
+        )
+      );
+      const preview = h('p', { class: 'template-preview', id: 'template-preview', 'aria-live': 'polite' }, templates[0]?.text ?? '');
+      pick.addEventListener('change', () => {
+        preview.textContent = templates[Number(pick.value)]?.text ?? '';
+      });
+      const sendTemplate = h('button', { type: 'button', class: 'primary' }, 'Send template');
+      sendTemplate.addEventListener('click', () => {
+        const chosen = templates[Number(pick.value)];
+        if (chosen) void send(undefined, [sendTemplate], { name: chosen.name, language: chosen.language });
+      });
       replace(
         host,
         gate(
@@ -172,14 +198,13 @@ export function createComposer(host, options) {
               : `${name} has not written on WhatsApp yet, so only an approved template can be sent.`,
           ),
           h('label', { for: 'template-pick' }, 'Template'),
-          h(
-            'select',
-            { id: 'template-pick', disabled: !state.templates.sendable },
-            h('option', null, state.templates.sendable ? 'Pick a template' : 'None available here yet'),
-          ),
+          pick,
+          templates.length > 0 ? [preview, h('div', { class: 'actions' }, sendTemplate)] : null,
           h('label', { for: 'reply-text' }, 'Free text (not allowed now)'),
           textarea,
-          h('p', { class: 'hint' }, 'Sending approved WhatsApp templates from the inbox is not available yet. Call the client or wait for them to write.'),
+          templates.length === 0
+            ? h('p', { class: 'hint' }, 'This account lists no approved WhatsApp templates. Call the client, or wait for them to write.')
+            : null,
         ),
       );
       return;
