@@ -16,6 +16,7 @@ import { webhookEndpointRoutes } from '../http/outbound-webhooks/webhook-endpoin
 import { matterEventRoutes } from '../http/reminders/matter-event-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import { webRoutes } from '../http/web-routes.js';
+import { blobMediaSource } from '../core/export/blob-media-source.js';
 import { supervisionRoutes } from '../http/supervision/supervision-routes.js';
 import { timeRoutes } from '../http/time/time-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
@@ -43,7 +44,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     accountRoutes({ db, registry: dependencies.registry, keyring: dependencies.keyring }),
     attachmentRoutes({ db, keyring: dependencies.keyring }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
-    supervisionRoutes({ db }),
+    supervisionRoutes({ db, media: blobMediaSource(db.pool, dependencies.keyring) }),
     timeRoutes({ pool: db.pool }),
     matterEventRoutes({
       db,

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +45,9 @@ describe('exporting a matter as a ZIP', () => {
   let matterId: string;
   let viewer: Viewer;
 
+  let media: Server;
+  const photo = randomBytes(20 * 1024);
+
   beforeAll(async () => {
     database = await createTestDatabase();
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
@@ -50,50 +55,66 @@ describe('exporting a matter as a ZIP', () => {
     matterId = (await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0001' } })).id;
     const laura = await app.db.prisma.user.findUniqueOrThrow({ where: { email: 'lawyer@demo.test' } });
     viewer = { userId: laura.id, firmId: laura.firmId, role: 'lawyer' };
-    for (const [text, media] of [
+    // The provider's media server: the photo is there, the document is gone.
+    media = createServer((req, res) => (req.url === '/dash.jpg' ? res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo) : res.writeHead(404).end()));
+    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
+    const address = media.address();
+    const mediaUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    for (const [text, item] of [
       ['The dealer says <b>no refund</b> & no repair', undefined],
-      ['Photos of the dashboard', [{ url: 'https://files.example.test/p.jpg', mimeType: 'image/jpeg', fileName: '../../dash board.jpg' }]],
+      ['Photos of the dashboard', { url: `${mediaUrl}/dash.jpg`, mimeType: 'image/jpeg', fileName: '../../dash board.jpg' }],
+      ['The warranty', { url: `${mediaUrl}/gone.pdf`, mimeType: 'application/pdf', fileName: 'warranty.pdf' }],
     ] as const) {
       const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: '+15550100001', text, backfilled: true, ...(media ? { media } : {}) }),
+        body: JSON.stringify({ from: '+15550100001', text, backfilled: true, ...(item ? { media: [item] } : {}) }),
       });
       expect(response.status).toBe(202);
     }
+    await waitFor(async () => (await app.db.prisma.attachment.count({ where: { state: { in: ['stored', 'failed'] } } })) === 2, { what: 'the media downloads' });
   });
   afterAll(async () => {
     await app?.stop();
+    media?.close();
     await database?.drop();
   });
 
-  it('streams a ZIP whose manifest verifies against its files, and audits the export', async () => {
+  it('streams a ZIP whose manifest verifies against its files, with the stored media, and audits the export', async () => {
     const response = await download(lawyer, `/api/matters/${matterId}/export`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/zip');
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="matter-M-0001-\d{4}-\d{2}-\d{2}\.zip"$/);
-    expect(response.headers.get('x-export-messages')).toBe('2');
+    expect(response.headers.get('x-export-messages')).toBe('3');
     const files = await readZip(response.body);
     const manifest = verifyManifest(files);
-    expect(manifest.files.map((file) => file.path)).toEqual(['transcript.html', 'record.json']);
-    // No blob store yet: the photo is listed as missing, with its reason, rather than silently left out.
-    expect(manifest.missingMedia).toEqual([expect.objectContaining({ fileName: '../../dash board.jpg', reason: 'not downloaded (pending)' })]);
-    expect(manifest.counts).toMatchObject({ messages: 2, media: 0, missingMedia: 1 });
+    const stored = await app.db.prisma.attachment.findFirstOrThrow({ where: { fileName: '../../dash board.jpg' } });
+    // The photo, decrypted from the record's blob store, under a name that cannot climb out of media/.
+    const photoPath = `media/${stored.id}-dash_board.jpg`;
+    expect(manifest.files.map((file) => file.path)).toEqual([photoPath, 'transcript.html', 'record.json']);
+    expect(files.get(photoPath)).toEqual(photo);
+    expect(manifest.files[0]).toMatchObject({ sha256: sha256(photo) });
+    expect(manifest.files[0]).not.toHaveProperty('expectedSha256');
+    // The document the provider no longer had is listed as missing, with its reason, rather than silently left out.
+    expect(manifest.missingMedia).toEqual([expect.objectContaining({ fileName: 'warranty.pdf', reason: 'not downloaded (failed)' })]);
+    expect(manifest.counts).toMatchObject({ messages: 3, media: 1, missingMedia: 1 });
 
     const transcript = files.get('transcript.html')!.toString('utf8');
     expect(transcript).toContain('The dealer says &lt;b&gt;no refund&lt;/b&gt; &amp; no repair');
-    expect(transcript).toContain('(not in this export; see manifest.json)');
+    expect(transcript).toContain(`<a href="${photoPath}">`);
+    expect(transcript).toContain('warranty.pdf <span class="missing">(not in this export; see manifest.json)</span>');
     const record = JSON.parse(files.get('record.json')!.toString('utf8')) as { matter: { number: string }; timeline: { kind: string; data: { text?: string } }[] };
     expect(record.matter.number).toBe('M-0001');
     expect(record.timeline.filter((item) => item.kind === 'message').map((item) => item.data.text)).toEqual([
       'The dealer says <b>no refund</b> & no repair',
       'Photos of the dashboard',
+      'The warranty',
     ]);
 
     const audit = await app.db.prisma.auditEvent.findMany({ where: { subjectId: matterId, action: { startsWith: 'matter.export' } }, orderBy: { id: 'asc' } });
     expect(audit.map((event) => event.action)).toEqual(['matter.export_started', 'matter.exported']);
     // The log holds the hash of the manifest the recipient has.
-    expect(audit[1]!.details).toMatchObject({ manifestSha256: sha256(files.get('manifest.json')!), messages: 2 });
+    expect(audit[1]!.details).toMatchObject({ manifestSha256: sha256(files.get('manifest.json')!), messages: 3 });
   });
 
   it('is a 404 for those who may not see the matter', async () => {
@@ -101,22 +122,18 @@ describe('exporting a matter as a ZIP', () => {
     expect((await download(lawyer, `/api/matters/${matterId}/export?format=pdf`)).status).toBe(400);
   });
 
-  it('includes the media that exist, under safe names, and keeps a stored hash that does not match', async () => {
-    const photo = await app.db.prisma.attachment.findFirstOrThrow({ where: { fileName: '../../dash board.jpg' } });
-    const bytes = Buffer.from('JPEG bytes of the dashboard');
-    await app.db.prisma.attachment.update({ where: { id: photo.id }, data: { state: 'stored', blobKey: 'k1', sha256: sha256('something else') } });
-    const media: MediaSource = { open: (m) => Promise.resolve(m.blobKey === 'k1' ? Readable.from([bytes]) : null), whyMissing: () => 'gone' };
+  it('keeps a stored hash that does not match the bytes visible in the manifest', async () => {
+    const photoRow = await app.db.prisma.attachment.findFirstOrThrow({ where: { fileName: '../../dash board.jpg' } });
+    await app.db.prisma.attachment.update({ where: { id: photoRow.id }, data: { sha256: sha256('something else') } });
+    const source: MediaSource = { open: (m) => Promise.resolve(m.id === photoRow.id ? Readable.from([photo]) : null), whyMissing: () => 'gone' };
     const chunks: Buffer[] = [];
     const output = new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk), done()) });
-    const prepared = await prepareMatterExport({ pool: app.db.pool, viewer, matterId, media });
+    const prepared = await prepareMatterExport({ pool: app.db.pool, viewer, matterId, media: source });
     const manifest = await prepared.write(output);
     const files = await readZip(Buffer.concat(chunks));
     expect(verifyManifest(files)).toEqual(manifest);
-    const path = `media/${photo.id}-dash_board.jpg`;
-    expect(files.get(path)).toEqual(bytes);
-    expect(manifest.files.find((file) => file.path === path)).toMatchObject({ sha256: sha256(bytes), expectedSha256: sha256('something else') });
-    expect(manifest.missingMedia).toEqual([]);
-    expect(files.get('transcript.html')!.toString('utf8')).toContain(`<a href="${path}">`);
+    expect(manifest.files[0]).toMatchObject({ sha256: sha256(photo), expectedSha256: sha256('something else') });
+    expect(manifest.missingMedia.map((m) => [m.fileName, m.reason])).toEqual([['warranty.pdf', 'gone']]);
   });
 
   it('exports a matter of 10,000 messages a page at a time, streaming before the last page is read', async () => {

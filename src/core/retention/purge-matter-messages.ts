@@ -75,6 +75,12 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
       const digest = createHash('sha256').update(messageHashes.map((m) => `${m.id} ${m.sha256}\n`).join('')).digest('hex');
       // Attachments and receipts go with their messages (ON DELETE CASCADE).
       await client.query(`DELETE FROM "Message" WHERE id = ANY($1::text[])`, [rows.rows.map((row) => row.id)]);
+      // The media bytes go too, unless another attachment still holds the same content (blobs are shared by hash).
+      const blobKeys = [...new Set(attachmentHashes.flatMap((a) => (a.blobKey ? [a.blobKey] : [])))];
+      const blobs = await client.query(
+        `DELETE FROM "Blob" b WHERE b.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM "Attachment" a WHERE a."blobKey" = b.id)`,
+        [blobKeys],
+      );
       await recordAudit(client, {
         firmId: matter.firmId,
         actorKind: 'system',
@@ -88,6 +94,7 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
           cutoff: options.cutoff.toISOString(),
           messages: messageHashes.length,
           attachments: attachmentHashes.length,
+          blobsRemoved: blobs.rowCount ?? 0,
           digest,
           messageHashes,
           attachmentHashes,
