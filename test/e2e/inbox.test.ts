@@ -280,6 +280,20 @@ describe('the web inbox in a browser', () => {
     expect(await page.getByLabel('Template', { exact: true }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: /^Send/ }).count()).toBe(0);
     await screenshot(page, 'whatsapp-window-closed-phone');
+
+    // Once the account lists its approved templates, one can be picked and sent; free text stays off.
+    const approved = { name: 'case_update', language: 'en_US', text: 'Hello, there is an update on your case. Reply here to talk with your lawyer.' };
+    await app.db.prisma.channelAccount.update({ where: { id: account.id }, data: { config: { approvedTemplates: [approved] } } });
+    await page.reload();
+    await page.getByLabel('Template', { exact: true }).waitFor();
+    expect(await page.getByLabel('Template', { exact: true }).isDisabled()).toBe(false);
+    expect(await page.locator('#template-preview').textContent()).toBe(approved.text);
+    expect(await page.getByLabel('Free text (not allowed now)').isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Send template' }).click();
+    await page.locator('li.message.outbound', { hasText: approved.text }).waitFor();
+    const sent = await app.db.prisma.message.findFirstOrThrow({ where: { conversationId: conversation.id, direction: 'outbound' } });
+    expect(sent.templateName).toBe('case_update');
+    await screenshot(page, 'whatsapp-template-sent-phone');
     expect(problems).toEqual([]);
     await context.close();
   });
