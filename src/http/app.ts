@@ -14,6 +14,8 @@ export interface ReadinessCheck {
 export interface CreateAppOptions {
   logger: Logger;
   readiness: ReadinessCheck[];
+  /** Guards /readyz: no diagnostic endpoint is open (an admin's session or the metrics token; http/ops). */
+  diagnosticsGuard: RequestHandler;
   /** Routers mounted after the JSON body parser (the simulator, the API). */
   routers: RequestHandler[];
   /** Routers mounted before any body parser: webhooks read the raw body to check its signature. */
@@ -46,7 +48,7 @@ export function createApp(options: CreateAppOptions): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', options.diagnosticsGuard, async (_req, res) => {
     const results = await Promise.all(
       options.readiness.map(async (item) => {
         try {

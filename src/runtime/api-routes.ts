@@ -12,6 +12,7 @@ import { totpRoutes } from '../http/auth/totp-routes.js';
 import { consentRoutes } from '../http/consent/consent-routes.js';
 import { liveRoutes } from '../http/live/live-routes.js';
 import { noticeRoutes } from '../http/notices/notice-routes.js';
+import { opsRoutes } from '../http/ops/ops-routes.js';
 import { webhookEndpointRoutes } from '../http/outbound-webhooks/webhook-endpoint-routes.js';
 import { matterEventRoutes } from '../http/reminders/matter-event-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
@@ -28,6 +29,8 @@ import type { RouteDependencies } from './route-dependencies.js';
 export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
   const { db, logger } = dependencies;
   return [
+    // First: times every request for the metrics; /metrics and /admin/queues guard themselves.
+    opsRoutes({ pool: db.pool, backend: dependencies.backend, metricsToken: dependencies.config.metricsToken }),
     sessionMiddleware(db.pool),
     simulatorRoutes({ registry: dependencies.registry, pool: db.pool }),
     openApiRoutes(),

@@ -15,6 +15,7 @@ import { applyMigrations } from '../db/migrate.js';
 import type { Database } from '../db/prisma.js';
 import { openDatabase } from '../db/prisma.js';
 import { createApp } from '../http/app.js';
+import { diagnosticsGuard } from '../http/ops/diagnostics-guard.js';
 import { createJobDispatcher } from '../jobs/job-dispatcher.js';
 import { OutboxSweeper } from '../jobs/outbox-sweeper.js';
 import type { QueueBackend, QueueBackendKind } from '../jobs/queue-backend.js';
@@ -177,9 +178,10 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
 
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, registry, record, live, keyring };
+      const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, backend, registry, record, live, keyring };
       const app = createApp({
         logger,
+        diagnosticsGuard: diagnosticsGuard({ pool: db.pool, metricsToken: config.metricsToken, bearer: true }),
         readiness: [
           { name: 'postgresql', check: async () => void (await db.pool.query('SELECT 1')) },
           { name: `queue (${backend.kind})`, check: async () => void (await backend.queue('inbound').getJobCounts('waiting')) },
