@@ -273,8 +273,6 @@ async function drawHours(body) {
     try {
       await put('/api/admin/business-hours', { timeZone: zone.value.trim(), weekly, closures: parseClosures(closures.value) });
       announce('Business hours saved.');
-      error.textContent = '';
-      replace(error);
       form.querySelector('[role=status]')?.remove();
       form.insertBefore(h('p', { role: 'status', class: 'saved' }, 'Saved.'), error);
     } catch (caught) {

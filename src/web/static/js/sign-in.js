@@ -87,11 +87,11 @@ function showCodeStep(main) {
     } catch (caught) {
       error.textContent = describeError(caught);
       button.removeAttribute('disabled');
-      if (caught instanceof ApiError && caught.status === 401 && caught.code === 'unauthenticated' && !caught.message.includes('code')) {
-        showSignIn(main);
-      }
+      /** @type {HTMLInputElement} */ (code).select();
     }
   });
+  const restart = h('button', { type: 'button', class: 'link-button', onclick: () => showSignIn(main) }, 'Start again with the password');
+  form.append(restart);
   replace(main, h('div', { class: 'centered' }, form));
   code.focus();
 }
