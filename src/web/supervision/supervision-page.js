@@ -53,7 +53,7 @@ async function search(/** @type {boolean} */ more) {
   const items = result.items.map((/** @type {any} */ hit) => h('li', null,
     h('div', { class: 'meta' },
       `${when(hit.at)} · ${hit.matter ? hit.matter.number : 'not filed'} · ${hit.direction === 'inbound' ? `from ${hit.contact?.displayName ?? hit.contact?.address ?? 'client'}` : `to ${hit.contact?.displayName ?? hit.contact?.address ?? 'client'}${hit.author ? ` by ${hit.author.name}` : ''}`} `,
-      hit.matter ? h('button', { type: 'button', onclick: () => openFile(hit.matter.id).catch(showError) }, 'Open file') : null,
+      hit.matter ? h('button', { type: 'button', class: 'secondary', onclick: () => openFile(hit.matter.id).catch(showError) }, 'Open file') : null,
     ),
     h('div', null, ...snippet(hit.snippet)),
     ...hit.attachments.map((/** @type {any} */ a) => h('div', { class: 'file' }, '📎 ', ...snippet(a.fileNameHtml))),
@@ -94,7 +94,7 @@ async function openFile(/** @type {string} */ matterId, more = false) {
     const supervisor = me?.role === 'supervisor';
     const holdButton = !supervisor ? null : h('button', {
       type: 'button',
-      class: m.legalHold ? null : 'danger',
+      class: m.legalHold ? 'secondary' : 'danger',
       onclick: async () => {
         const reason = window.prompt(m.legalHold ? 'Why is the hold lifted?' : 'Why is this matter put on legal hold?');
         if (!reason) return;

@@ -1,0 +1,76 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { launchChromium, openPage, screenshot, signIn } from '../e2e/browser.js';
+import { startTestMatterline } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+// The /supervision page in a real browser: a supervisor searches, opens the matter file, places a legal hold and
+// reads the file review report.
+describe('the supervision page', () => {
+  let database: TestDatabase;
+  let app: RunningMatterline;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    browser = await launchChromium();
+    for (const [from, text] of [
+      ['+15550100001', 'The settlement offer from Northwind <img src=x onerror=alert(1)> arrived'],
+      ['+15550100002', 'Is the settlement offer for my tenancy fair?'],
+    ] as const) {
+      const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from, text, backfilled: true }),
+      });
+      expect(response.status).toBe(202);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it('is served under the inbox\'s content security policy', async () => {
+    const page = await fetch(`${app.url}/supervision`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${app.url}/supervision/supervision-page.js`)).headers.get('content-type')).toMatch(/javascript/);
+  });
+
+  it('lets a supervisor search, open the matter file, place a legal hold and read the review', async () => {
+    const { context, page, problems } = await openPage(browser);
+    page.on('dialog', (dialog) => void dialog.accept('Litigation expected'));
+    await signIn(page, app.url!, 'supervisor@demo.test', '/supervision');
+    await page.goto(`${app.url}/supervision`);
+    await page.getByLabel('Search', { exact: true }).fill('settlement offer');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.locator('#results li');
+    // The walled matter's message is not there; the client's markup is shown as text, the hit highlighted.
+    await expect.poll(() => results.count()).toBe(1);
+    expect(await results.first().innerText()).toContain('M-0001');
+    expect(await results.first().locator('mark').allInnerTexts()).toEqual(['settlement', 'offer']);
+    expect(await results.first().innerText()).toContain('arrived');
+    expect(await page.locator('#results img').count()).toBe(0);
+
+    await results.first().getByRole('button', { name: 'Open file' }).click();
+    await page.locator('#file-heading h3').getByText('M-0001').waitFor();
+    expect(await page.locator('#timeline tbody tr').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('link', { name: 'Export the record (ZIP)' }).getAttribute('href')).toMatch(/\/api\/matters\/.+\/export$/);
+    await page.getByRole('button', { name: 'Place legal hold' }).click();
+    await page.getByText('On legal hold: Litigation expected').waitFor();
+    expect((await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0001' } })).legalHold).toBe(true);
+
+    const review = page.locator('#review tbody tr');
+    await expect.poll(() => review.count()).toBe(2);
+    expect(await page.locator('#review-chart .row').count()).toBe(2);
+    expect(await page.locator('#review-csv').getAttribute('href')).toMatch(/^\/api\/review\/matters\.csv\?from=/);
+    await screenshot(page, 'supervision');
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+});
