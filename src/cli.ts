@@ -2,6 +2,12 @@ import { Command, CommanderError } from 'commander';
 import pg from 'pg';
 import type { Config } from './config.js';
 import { ConfigError, loadConfig } from './config.js';
+import { accountCommand } from './cli/account-commands.js';
+import { firmCommand, userCommand } from './cli/firm-commands.js';
+import { hoursCommand } from './cli/hours-commands.js';
+import { importCommand } from './cli/import-commands.js';
+import { matterCommand } from './cli/matter-commands.js';
+import { queuesCommand } from './cli/queue-commands.js';
 import { verifyAuditChain } from './core/audit/verify-audit-chain.js';
 import { createLogger } from './logger.js';
 import { startEmbeddedPostgres } from './runtime/embedded-postgres.js';
@@ -80,7 +86,23 @@ export function buildCli(context: CliContext, setExitCode: (code: number) => voi
     .description("Matterline's admin commands (set DATABASE_URL, or run beside `npm start`'s embedded database)")
     .exitOverride()
     .configureOutput({ writeOut: (text) => context.output.out(text.trimEnd()), writeErr: (text) => context.output.err(text.trimEnd()) });
+  program.addCommand(firmCommand(context));
+  program.addCommand(userCommand(context));
+  program.addCommand(accountCommand(context, setExitCode));
+  program.addCommand(hoursCommand(context));
+  program.addCommand(importCommand(context, setExitCode));
+  program.addCommand(matterCommand(context));
   program.addCommand(auditCommand(context, setExitCode));
+  program.addCommand(queuesCommand(context));
+  // Commands built on their own (addCommand) do not inherit the program's settings: every one must end through
+  // runCli's exit codes and write through the context's output.
+  const inherit = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.copyInheritedSettings(command);
+      inherit(sub);
+    }
+  };
+  inherit(program);
   return program;
 }
 
