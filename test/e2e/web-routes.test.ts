@@ -13,7 +13,7 @@ describe('serving the web inbox', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startTestMatterline({ databaseUrl: database.url, queue: 'postgres' });
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
     baseUrl = app.url!;
   });
   afterAll(async () => {
