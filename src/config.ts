@@ -45,6 +45,8 @@ export const configSchema = z.object({
     .default('matterline'),
   MATTERLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   MATTERLINE_ACCOUNT_SUPERVISOR_MS: z.coerce.number().int().min(100).default(5000),
+  // Connections each process may hold in its main pool (PostgreSQL's max_connections is shared by every process).
+  MATTERLINE_DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
   MATTERLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   // Which parts this process runs: all (the single-machine default), server only, or workers only.
   MATTERLINE_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
@@ -76,6 +78,7 @@ export interface Config {
   queuePrefix: string;
   sweepIntervalMs: number;
   workerConcurrency: number;
+  dbPoolMax: number;
   accountSupervisorMs: number;
   role: RawConfig['MATTERLINE_ROLE'];
   simulatorReceiptMs: number;
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: raw.MATTERLINE_QUEUE_PREFIX,
     sweepIntervalMs: raw.MATTERLINE_SWEEP_INTERVAL_MS,
     workerConcurrency: raw.MATTERLINE_WORKER_CONCURRENCY,
+    dbPoolMax: raw.MATTERLINE_DB_POOL_MAX,
     accountSupervisorMs: raw.MATTERLINE_ACCOUNT_SUPERVISOR_MS,
     role: raw.MATTERLINE_ROLE,
     simulatorReceiptMs: raw.MATTERLINE_SIMULATOR_RECEIPT_MS,

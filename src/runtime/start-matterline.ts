@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { BridgeRegistry } from '../bridges/bridge-registry.js';
@@ -42,6 +43,8 @@ export interface RunningMatterline {
   sweeper: OutboxSweeper | undefined;
   /** The address the HTTP server listens on, when this process serves HTTP. */
   url: string | undefined;
+  /** The express app behind it, when this process serves HTTP (test/integration/openapi.test.ts walks its routes). */
+  app: Express | undefined;
   demo: { seeded: boolean; password: string | undefined } | undefined;
   /** Stops intake, drains the workers, then closes bridges, queue, database; safe to call twice. */
   stop(): Promise<void>;
@@ -105,7 +108,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     const migrated = await applyMigrations({ databaseUrl });
     if (migrated.appliedMigrationNames.length > 0) logger.info({ migrations: migrated.appliedMigrationNames }, 'migrations applied');
 
-    const db = openDatabase({ url: databaseUrl, max: 20, applicationName: `matterline-${config.role}` });
+    const db = openDatabase({ url: databaseUrl, max: config.dbPoolMax, applicationName: `matterline-${config.role}` });
     cleanups.push(db.close);
 
     const choice = await chooseQueueBackend(config);
@@ -177,9 +180,10 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     }
 
     let url: string | undefined;
+    let app: Express | undefined;
     if (config.role !== 'worker') {
       const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, backend, registry, record, live, keyring };
-      const app = createApp({
+      const served = createApp({
         logger,
         diagnosticsGuard: diagnosticsGuard({ pool: db.pool, metricsToken: config.metricsToken, bearer: true }),
         readiness: [
@@ -196,8 +200,9 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
         webhookRouters: webhookRoutes(routeDependencies),
         routers: apiRoutes(routeDependencies),
       });
+      app = served;
       const server = await new Promise<Server>((resolve, reject) => {
-        const listening = app.listen(config.port, config.host, () => resolve(listening));
+        const listening = served.listen(config.port, config.host, () => resolve(listening));
         listening.once('error', reject);
       });
       const address = server.address();
@@ -221,6 +226,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
       registry,
       sweeper,
       url,
+      app,
       demo,
       stop() {
         stopping ??= runCleanups();

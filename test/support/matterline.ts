@@ -41,6 +41,10 @@ export function testEnv(options: TestMatterlineOptions): Record<string, string> 
     MATTERLINE_SWEEP_INTERVAL_MS: String(options.sweepIntervalMs ?? 500),
     MATTERLINE_SIMULATOR_RECEIPT_MS: String(options.receiptMs ?? 50),
     MATTERLINE_ACCOUNT_SUPERVISOR_MS: String(options.supervisorMs ?? 1000),
+    // Two test files run at once, some with several Matterline processes: small pools keep them all well inside
+    // PostgreSQL's max_connections, and the workers' concurrency matches the pool.
+    MATTERLINE_DB_POOL_MAX: '8',
+    MATTERLINE_WORKER_CONCURRENCY: '6',
   };
 }
 
