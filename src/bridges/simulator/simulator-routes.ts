@@ -6,7 +6,7 @@ import type { BridgeRegistry } from '../bridge-registry.js';
 
 // The simulator's HTTP surface: a person (or a test) plays a client's phone.
 
-const phoneNumber = z
+export const phoneNumber = z
   .string()
   .regex(/^\+[1-9][0-9]{5,14}$/, 'a phone number in E.164 form, like +15550100001');
 
@@ -41,7 +41,7 @@ export const simulatorInboundSchema = z
   });
 export type SimulatorInbound = z.infer<typeof simulatorInboundSchema>;
 
-const paramsSchema = z.object({ accountId: z.string().min(1).max(200) });
+export const paramsSchema = z.object({ accountId: z.string().min(1).max(200) });
 
 export interface SimulatorRoutesOptions {
   registry: BridgeRegistry;

@@ -28,7 +28,7 @@ type PublicKind = keyof typeof kindNames;
 const publicKindOf = Object.fromEntries(Object.entries(kindNames).map(([name, kind]) => [kind, name])) as Record<ChannelKind, PublicKind>;
 
 // What each channel needs; the linked-phone channels need nothing up front (they link by QR code).
-const configSchemas: Record<PublicKind, z.ZodType<Record<string, unknown>>> = {
+export const configSchemas: Record<PublicKind, z.ZodType<Record<string, unknown>>> = {
   simulator: z.object({ exclusive: z.boolean().optional() }).strict(),
   baileys: z.object({ silentAfterMs: z.number().int().min(0).optional() }).strict(),
   'whatsapp-web': z.object({ silentAfterMs: z.number().int().min(0).optional() }).strict(),
@@ -37,14 +37,14 @@ const configSchemas: Record<PublicKind, z.ZodType<Record<string, unknown>>> = {
   twilio: twilioConfigSchema.strict(),
 };
 
-const createAccountSchema = z
+export const createAccountSchema = z
   .object({
     kind: z.enum(Object.keys(kindNames) as [PublicKind, ...PublicKind[]]),
     name: z.string().trim().min(1).max(120),
     config: z.record(z.string(), z.unknown()).default({}),
   })
   .strict();
-const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
 /** The firm's channel accounts, for its admin: add, see state, last error and QR code, pause, resume, remove. */
 export function accountRoutes(options: { db: Database; registry: BridgeRegistry; keyring: Keyring }): Router {

@@ -13,10 +13,10 @@ import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { requireRole } from '../require-role.js';
 
-const templateParamsSchema = z.object({ kind: z.enum(templateKinds), language: z.enum(templateLanguages) }).strict();
-const templateBodySchema = z.object({ body: z.string() }).strict();
-const hoursQuerySchema = z.object({ accountId: z.string().min(1).max(100).optional() }).strict();
-const settingsPatchSchema = firmSettingsSchema.partial().strict();
+export const templateParamsSchema = z.object({ kind: z.enum(templateKinds), language: z.enum(templateLanguages) }).strict();
+export const templateBodySchema = z.object({ body: z.string() }).strict();
+export const hoursQuerySchema = z.object({ accountId: z.string().min(1).max(100).optional() }).strict();
+export const settingsPatchSchema = firmSettingsSchema.partial().strict();
 
 const audit = (pool: pg.Pool, firmId: string, userId: string, action: string, details: Record<string, unknown>) =>
   recordAudit(pool, { firmId, actorUserId: userId, actorKind: 'user', action, subjectType: 'firm', subjectId: firmId, details });

@@ -12,7 +12,7 @@ const stateChanging = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * State-changing /api requests that carry no CSRF token: sign-in and password setting happen before there is a
  * session to hold a token, and the simulator plays a client's phone, not a signed-in user.
  */
-const csrfExempt = (path: string): boolean =>
+export const csrfExempt = (path: string): boolean =>
   path === '/api/auth/login' || path === '/api/auth/password-reset' || path.startsWith('/api/simulator/');
 
 const sameToken = (given: string, expected: string): boolean => {

@@ -15,9 +15,9 @@ import { parseBody, parseParams } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { requireRole } from '../require-role.js';
 
-const reviewSchema = z.object({ decision: z.enum(['confirm', 'dismiss']), note: z.string().max(1000).optional() }).strict();
-const reasonSchema = z.object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1000) }).strict();
-const editSchema = z.object({ text: z.string().trim().min(1).max(4096) }).strict();
+export const reviewSchema = z.object({ decision: z.enum(['confirm', 'dismiss']), note: z.string().max(1000).optional() }).strict();
+export const reasonSchema = z.object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1000) }).strict();
+export const editSchema = z.object({ text: z.string().trim().min(1).max(4096) }).strict();
 
 /** Consent from the inbox: ask for it, review a possible revocation, block a contact, change a held message. */
 export function consentRoutes(options: { db: Database; dispatcher: WorkDispatcher }): Router {

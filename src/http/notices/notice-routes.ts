@@ -13,8 +13,8 @@ import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { requireRole } from '../require-role.js';
 
-const recipientsQuerySchema = z.object({ state: z.enum(['pending', 'sent', 'skipped', 'failed', 'cancelled']).optional() }).strict();
-const emptySchema = z.object({}).strict();
+export const recipientsQuerySchema = z.object({ state: z.enum(['pending', 'sent', 'skipped', 'failed', 'cancelled']).optional() }).strict();
+export const emptySchema = z.object({}).strict();
 
 /**
  * Bulk notices and surveys. The firm's admin drafts one (and sees who it would reach and who would be skipped, and

@@ -13,7 +13,7 @@ import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { requireRole } from '../require-role.js';
 
-const deliveriesQuerySchema = z
+export const deliveriesQuerySchema = z
   .object({ state: z.enum(['pending', 'delivered', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
   .strict();
 

@@ -11,7 +11,7 @@ import { idParamsSchema } from '../api/api-schemas.js';
 import { parseBody, parseParams } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 
-const cancelSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const cancelSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
 /**
  * A matter's calendar and its client reminders: whoever may see the matter lists, creates, moves and cancels its
