@@ -212,13 +212,14 @@ describe('the inbox API', () => {
   it('publishes an OpenAPI 3.1 document describing every inbox route with its input schemas', async () => {
     const response = await fetch(`${app.url}/api/openapi.json`);
     expect(response.status).toBe(200);
-    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>> };
+    const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[]; oneOf?: unknown[] } }> } }>> };
     expect(document.openapi).toBe('3.1.0');
     for (const path of ['/api/auth/login', '/api/auth/session', '/api/conversations', '/api/conversations/{id}', '/api/conversations/{id}/messages', '/api/conversations/{id}/read', '/api/conversations/{id}/assign', '/api/clients', '/api/matters', '/api/admin/users']) {
       expect(document.paths, path).toHaveProperty([path]);
     }
     const send = document.paths['/api/conversations/{id}/messages']!.post!.requestBody!.content['application/json']!.schema;
     expect(Object.keys(send.properties)).toEqual(expect.arrayContaining(['text', 'idempotencyKey']));
-    expect(send.required).toEqual(['text']);
+    // Text, or an approved template once the WhatsApp window has closed: one of the two.
+    expect(send.oneOf).toEqual([{ required: ['text'] }, { required: ['template'] }]);
   });
 });

@@ -1,0 +1,148 @@
+import {
+  assignConversationSchema,
+  createClientSchema,
+  createMatterSchema,
+  emptyBodySchema,
+  listConversationsQuerySchema,
+  listMattersQuerySchema,
+  listMessagesQuerySchema,
+  loginSchema,
+  passwordResetSchema,
+  sendMessageSchema,
+  totpCodeSchema,
+} from '../api/api-schemas.js';
+import { editSchema, reasonSchema, reviewSchema } from '../consent/consent-routes.js';
+import type { PathItems } from './helpers.js';
+import { buildPaths, dateTime, file, list, obj, ok, page, ref, schemaOf, str } from './helpers.js';
+
+// Signing in, and the inbox: conversations, their threads and replies, consent, held messages, clients and matters.
+
+// The zod schema's refine (text or a template, not both) is not representable; it is spelled out here.
+const sendMessageBody = { required: true, schema: { ...schemaOf(sendMessageSchema), oneOf: [{ required: ['text'] }, { required: ['template'] }] } };
+
+const authPaths = buildPaths('auth', {
+  '/api/auth/login': {
+    post: {
+      summary: 'Sign in; sets the ml_session cookie. With TOTP on, answers {mfaRequired, csrfToken} and a pending session.',
+      auth: 'none',
+      body: loginSchema,
+      responses: { 200: ok('signed in, or a TOTP code is needed', { oneOf: [ref('SignedIn'), obj({ mfaRequired: { const: true }, csrfToken: str })] }) },
+      errors: [401, 403, 429],
+    },
+  },
+  '/api/auth/session': { get: { summary: 'The signed-in user and the CSRF token', responses: { 200: ok('signed in', ref('SignedIn')) } } },
+  '/api/auth/logout': { post: { summary: 'Sign out (revokes the session; a pending session may sign out too)', responses: { 204: ok('signed out; the cookie is cleared') } } },
+  '/api/auth/password-reset': {
+    post: { summary: 'Set a password with an invitation or reset token', auth: 'none', body: passwordResetSchema, responses: { 204: ok('password set') }, errors: [429] },
+  },
+  '/api/auth/totp/setup': {
+    post: { summary: 'Start TOTP: a new secret and its otpauth URL', body: emptyBodySchema, responses: { 200: ok('set up', obj({ otpauthUrl: str, secret: str })) }, errors: [409] },
+  },
+  '/api/auth/totp/enable': {
+    post: { summary: 'Turn TOTP on with a first code', body: totpCodeSchema, responses: { 200: ok('on', obj({ totpEnabled: { const: true } })) }, errors: [409] },
+  },
+  '/api/auth/totp/verify': {
+    post: {
+      summary: 'Finish a TOTP sign-in with the pending session of the password step; replaces it by a full session',
+      body: totpCodeSchema,
+      responses: { 200: ok('signed in', ref('SignedIn')) },
+      errors: [409, 429],
+    },
+  },
+});
+
+const conversationPaths = buildPaths('inbox', {
+  '/api/conversations': {
+    get: { summary: 'Conversations you may see, unread first, then the most recent', query: listConversationsQuerySchema, responses: { 200: ok('a page', page(ref('ConversationSummary'))) } },
+  },
+  '/api/conversations/{id}': {
+    get: { summary: 'One conversation with contact consent, client, matter and flags', responses: { 200: ok('the conversation', ref('ConversationDetail')) }, errors: [404] },
+  },
+  '/api/conversations/{id}/messages': {
+    get: { summary: 'The thread, newest first (an audit event)', query: listMessagesQuerySchema, responses: { 200: ok('a page', page(ref('Message'))) }, errors: [404] },
+    post: {
+      summary: 'Send a reply (stored, then queued): text, or an approved template once the WhatsApp window has closed',
+      description: '409 consent_required when the contact may not receive it; 409 window_closed when only a template may go out.',
+      body: sendMessageBody,
+      responses: { 202: ok('stored and queued (or held until the office opens; duplicate for a repeated idempotencyKey)', ref('SentMessage')) },
+      errors: [404, 409],
+    },
+  },
+  '/api/conversations/{id}/read': {
+    post: { summary: 'Mark read up to the newest message', body: emptyBodySchema, responses: { 200: ok('marked', obj({ lastReadAt: dateTime })) }, errors: [404] },
+  },
+  '/api/conversations/{id}/assign': {
+    post: {
+      summary: 'File under a client\'s matter (staff, admin)',
+      body: assignConversationSchema,
+      responses: { 200: ok('filed', obj({ conversationId: str, matterId: str, clientId: str, previousMatterId: { anyOf: [str, { type: 'null' }] } })) },
+      errors: [404, 409],
+    },
+  },
+  '/api/conversations/{id}/composer': {
+    get: { summary: 'What the composer must show before typing: consent gate, office hours, WhatsApp window, templates', responses: { 200: ok('the gates', ref('Composer')) }, errors: [404] },
+  },
+  '/api/events': {
+    get: {
+      summary: 'Server-Sent Events: new messages and status changes of conversations you may see',
+      description: 'Each event is `event: <type>` with the event as JSON in `data:`; comments keep the connection alive. Nothing is replayed after a reconnect.',
+      responses: { 200: { description: 'an open event stream', content: { 'text/event-stream': { schema: str } } } },
+    },
+  },
+  '/api/attachments/{id}': {
+    get: {
+      summary: 'A media file of the record, decrypted (an audit event)',
+      responses: { 200: file('the file, in its own media type', '*/*') },
+      errors: [404, 409],
+    },
+  },
+});
+
+const consentPaths = buildPaths('consent', {
+  '/api/conversations/{id}/consent': {
+    get: { summary: 'The contact\'s consent state and its history', responses: { 200: ok('consent', ref('Consent')) }, errors: [404, 409] },
+  },
+  '/api/conversations/{id}/consent-request': {
+    post: { summary: 'Send the contact the firm\'s consent request (at most once a day)', responses: { 202: ok('queued', obj({ messageId: str })) }, errors: [404, 409, 429] },
+  },
+  '/api/conversations/{id}/revocation': {
+    post: { summary: 'Confirm or dismiss a possible revocation of consent', body: reviewSchema, responses: { 200: ok('reviewed', obj({ state: str })) }, errors: [404, 409] },
+  },
+  '/api/conversations/{id}/block': {
+    post: { summary: 'Block the contact: nothing more is sent to them (admin, supervisor)', body: reasonSchema, responses: { 200: ok('blocked', obj({ blocked: { const: true } })) }, errors: [404, 409] },
+  },
+  '/api/conversations/{id}/unblock': {
+    post: { summary: 'Unblock the contact (admin, supervisor)', body: reasonSchema, responses: { 200: ok('unblocked', obj({ blocked: { const: false } })) }, errors: [404, 409] },
+  },
+  '/api/messages/{id}': {
+    patch: {
+      summary: 'Change the text of a message held until the office opens (its author or an admin)',
+      body: editSchema,
+      responses: { 200: ok('changed', obj({ id: str, text: str, status: { const: 'scheduled' } })) },
+      errors: [404, 409],
+    },
+  },
+  '/api/messages/{id}/cancel': {
+    post: { summary: 'Cancel a held message (its author or an admin)', responses: { 200: ok('cancelled', obj({ id: str, status: { const: 'cancelled' } })) }, errors: [404, 409] },
+  },
+});
+
+const clientMatterPaths = buildPaths('clients and matters', {
+  '/api/clients': {
+    get: { summary: 'Clients you may see', responses: { 200: ok('clients', list(ref('Client'))) } },
+    post: { summary: 'Create a client (staff, admin)', body: createClientSchema, responses: { 201: ok('created', ref('Client')) } },
+  },
+  '/api/matters': {
+    get: { summary: 'Matters you may see', query: listMattersQuerySchema, responses: { 200: ok('matters', list(ref('Matter'))) } },
+    post: { summary: 'Create a matter with its team (staff, admin)', body: createMatterSchema, responses: { 201: ok('created', obj({ id: str, number: str })) }, errors: [404, 409] },
+  },
+  '/api/intake/matters': {
+    get: {
+      summary: 'The open matters triage may file a conversation under: any of the firm\'s that no wall keeps you from (staff, admin)',
+      responses: { 200: ok('matters', list(ref('IntakeMatter'))) },
+      errors: [403],
+    },
+  },
+});
+
+export const inboxPaths: PathItems = { ...authPaths, ...conversationPaths, ...consentPaths, ...clientMatterPaths };

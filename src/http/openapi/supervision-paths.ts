@@ -1,0 +1,52 @@
+import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
+import type { PathItems } from './helpers.js';
+import { buildPaths, file, int, ok, ref } from './helpers.js';
+
+// The supervisor's view: search, a matter's file and its export, legal holds, and the file review report.
+
+const csv = (what: string) => file(`${what}, one row per line with a header row`, 'text/csv');
+
+export const supervisionPaths: PathItems = buildPaths('supervision', {
+  '/api/search': {
+    get: {
+      summary: 'Search the record you may see: messages (with highlighted snippets) and, on the first page, contacts (an audit event)',
+      query: searchQuerySchema,
+      responses: { 200: ok('a page of hits', ref('SearchResult')) },
+    },
+  },
+  '/api/matters/{id}/file': {
+    get: {
+      summary: 'A matter\'s file: its heading and one page of its timeline, oldest first (an audit event)',
+      query: matterFileQuerySchema,
+      responses: { 200: ok('the file', ref('MatterFile')) },
+      errors: [404],
+    },
+  },
+  '/api/matters/{id}/export': {
+    get: {
+      summary: 'The matter\'s export: a ZIP of its messages, media and a manifest, streamed (an audit event)',
+      description: 'The ZIP\'s size is not known in advance; a connection cut before the end leaves a visibly incomplete ZIP.',
+      query: emptyQuerySchema,
+      responses: {
+        200: file('the ZIP', 'application/zip', { 'x-export-messages': { description: 'how many messages the export holds', schema: int } }),
+      },
+      errors: [404],
+    },
+  },
+  '/api/matters/{id}/legal-hold': {
+    post: { summary: 'Place the matter on legal hold: retention never purges it (supervisor)', body: legalHoldSchema, responses: { 200: ok('on hold', ref('LegalHold')) }, errors: [404, 409] },
+    delete: { summary: 'Lift the matter\'s legal hold (supervisor)', body: legalHoldSchema, responses: { 200: ok('lifted', ref('LegalHold')) }, errors: [404, 409] },
+  },
+  '/api/review/matters': {
+    get: { summary: 'File review report per matter: traffic, first responses, consent, unbilled time (admin, supervisor)', query: reviewQuerySchema, responses: { 200: ok('the report', ref('MatterReview')) }, errors: [403] },
+  },
+  '/api/review/matters.csv': {
+    get: { summary: 'The file review report per matter as CSV (admin, supervisor)', query: reviewQuerySchema, responses: { 200: csv('the report') }, errors: [403] },
+  },
+  '/api/review/lawyers': {
+    get: { summary: 'File review report per person (admin, supervisor)', query: reviewQuerySchema, responses: { 200: ok('the report', ref('LawyerReview')) }, errors: [403] },
+  },
+  '/api/review/lawyers.csv': {
+    get: { summary: 'The file review report per person as CSV (admin, supervisor)', query: reviewQuerySchema, responses: { 200: csv('the report') }, errors: [403] },
+  },
+});
