@@ -32,6 +32,10 @@ export interface ThreadMessage {
   failedAt: Date | null;
   error: string | null;
   backfilled: boolean;
+  /** Sent by the client while the office was closed (the inbox marks it). */
+  afterHours: boolean;
+  /** The provider template this message was sent as, if any. */
+  templateName: string | null;
   replyToId: string | null;
   relatesToId: string | null;
   attachments: { id: string; fileName: string | null; mimeType: string; size: number | null; sha256: string | null; state: string }[];
@@ -68,7 +72,8 @@ export async function listMessages(options: ListMessagesOptions): Promise<{ item
   const rows = await pool.query<Row>(
     `SELECT m.id, m.direction, m.kind, m.purpose, m.text, m."editedText", m."deletedBySender", m.status,
             m."authorUserId" AS "authorId", u.name AS "authorName", m."sentAt", m."capturedAt", m."scheduledFor",
-            m."deliveredAt", m."readAt", m."failedAt", m.error, m.backfilled, m."replyToId", m."relatesToId",
+            m."deliveredAt", m."readAt", m."failedAt", m.error, m.backfilled, m."afterHours", m."templateName",
+            m."replyToId", m."relatesToId",
             COALESCE((SELECT json_agg(json_build_object('id', a.id, 'fileName', a."fileName", 'mimeType', a."mimeType",
                         'size', a.size, 'sha256', a.sha256, 'state', a.state) ORDER BY a."createdAt", a.id)
                         FROM "Attachment" a WHERE a."messageId" = m.id), '[]') AS attachments,
