@@ -23,7 +23,8 @@ interface RecipientView {
 
 // The firm tells every opted-in client with an open consumer matter about a free clinic, watches it go out at the
 // channel's pace, sees who was skipped and why; then asks "How did we do? Reply 1-5" and reads the tally.
-describe('bulk notices and surveys', () => {
+// On both queue backends: the rate limiter is BullMQ's, kept in Redis or in PostgreSQL.
+describe.each(['redis', 'postgres'] as const)('bulk notices and surveys on the %s queue backend', (queue) => {
   let database: TestDatabase;
   let app: RunningMatterline;
   let admin: ApiClient;
@@ -65,7 +66,7 @@ describe('bulk notices and surveys', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    app = await startTestMatterline({ databaseUrl: database.url, queue });
     admin = await signedIn(app.url!, 'admin@demo.test');
     supervisor = await signedIn(app.url!, 'supervisor@demo.test');
     lawyer = await signedIn(app.url!, 'lawyer@demo.test');

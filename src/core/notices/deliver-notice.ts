@@ -79,6 +79,8 @@ export async function deliverNotice(options: DeliverNoticeOptions): Promise<Deli
 }
 
 async function decide(client: pg.PoolClient, recipientId: string, now: Date): Promise<DeliverNoticeResult> {
+  // The notice first, then the recipient: the order sending and cancelling take them in, so none of them deadlock.
+  await client.query(`SELECT 1 FROM "Notice" WHERE id = (SELECT "noticeId" FROM "NoticeRecipient" WHERE id = $1) FOR UPDATE`, [recipientId]);
   const recipient = (await client.query<RecipientRow>(`${selectRecipient} FOR UPDATE OF r`, [recipientId])).rows[0];
   if (!recipient || recipient.state !== 'pending') return { outcome: 'done_already', jobs: [] };
   const finish = async <T extends DeliverNoticeResult>(result: T): Promise<T> => {
