@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
-import { exited, spawnMatterline, testEnv, waitFor } from '../support/matterline.js';
+import { demoPassword, exited, spawnMatterline, testEnv, waitFor } from '../support/matterline.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { ApiClient } from './auth-test-client.js';
@@ -25,7 +25,7 @@ describe('what the logs never contain', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const env = { ...testEnv({ databaseUrl: database.url, queue: 'redis' }), LOG_LEVEL: 'trace', MATTERLINE_SECRET_KEY: secretKey, MATTERLINE_METRICS_TOKEN: metricsToken };
-    secrets.push(env.MATTERLINE_DEMO_PASSWORD, secretKey, metricsToken);
+    secrets.push(demoPassword, secretKey, metricsToken);
     child = spawnMatterline('main', env);
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
