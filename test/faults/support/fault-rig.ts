@@ -38,6 +38,8 @@ export interface FaultRig {
   killServer(): Promise<void>;
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
+  /** The last lines a process wrote (warnings and errors), for failure messages. */
+  output(role: 'server' | 'worker'): string;
   /** SIGTERM both processes; each must stop cleanly (exit code 0). */
   stopGracefully(): Promise<{ server: number | null; worker: number | null }>;
   close(): Promise<void>;
@@ -57,24 +59,56 @@ export async function startFaultRig(options: FaultRigOptions): Promise<FaultRig>
     if (known) return known;
     const created = {
       ...testEnv({
-      databaseUrl,
-      queue: options.queue,
-      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-      prefix,
-      role,
+        databaseUrl,
+        queue: options.queue,
+        ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+        prefix,
+        role,
         sweepIntervalMs: options.sweepIntervalMs ?? 1000,
       }),
       PORT: role === 'server' ? String(port) : '0',
+      // Warnings and errors are kept (the last few kilobytes of each process) for the failure message.
+      LOG_LEVEL: 'warn',
+      // Fewer connections to the shared PostgreSQL than the default; the work is the same.
+      MATTERLINE_WORKER_CONCURRENCY: '6',
     };
     envs.set(role, created);
     return created;
   };
   const serverUrl = `http://127.0.0.1:${port}`;
   const processes: { server?: ChildProcess; worker?: ChildProcess } = {};
+  const output = { server: '', worker: '' };
+  const spawnRole = (role: 'server' | 'worker') => {
+    output[role] = '';
+    const child = spawnMatterline(role === 'server' ? 'main' : 'worker', env(role));
+    const keep = (chunk: Buffer) => {
+      output[role] = (output[role] + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    processes[role] = child;
+    return child;
+  };
   const kill = async (child: ChildProcess | undefined) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGKILL');
     await exited(child);
+  };
+
+  /** Starts a process and waits until it is up; restarted when the shared PostgreSQL had no connection left for it. */
+  const startRole = async (role: 'server' | 'worker', up: (child: ChildProcess) => Promise<boolean | 'exited'>) => {
+    for (let attempt = 1; ; attempt++) {
+      const child = spawnRole(role);
+      await waitFor(() => up(child), { timeoutMs: 90_000, intervalMs: 200, what: `the ${role} to start` });
+      if (child.exitCode === null) return;
+      // The machine's PostgreSQL is shared with every other test running now; when it has no connection left, a
+      // process supervisor would start the process again, and so does this.
+      if (attempt < 5 && /too many clients/.test(output[role])) {
+        await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+        continue;
+      }
+      throw new Error(`the ${role} exited with ${child.exitCode}:\n${rig.output(role)}`);
+    }
   };
 
   const rig: FaultRig = {
@@ -82,21 +116,14 @@ export async function startFaultRig(options: FaultRigOptions): Promise<FaultRig>
     pool,
     graph,
     serverUrl,
-    async startServer() {
-      const child = spawnMatterline('main', env('server'));
-      processes.server = child;
-      await waitFor(
-        async () => {
-          if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-          return (await fetch(`${serverUrl}/healthz`)).ok;
-        },
-        { timeoutMs: 90_000, intervalMs: 200, what: 'the server to answer /healthz' },
-      );
-    },
+    startServer: () =>
+      startRole('server', async (child) => {
+        if (child.exitCode !== null) return 'exited';
+        return (await fetch(`${serverUrl}/healthz`)).ok;
+      }),
     killServer: () => kill(processes.server),
-    async startWorker() {
-      processes.worker = spawnMatterline('worker', env('worker'));
-    },
+    startWorker: () => startRole('worker', async (child) => child.exitCode !== null || output.worker.includes('Matterline worker is running')),
+    output: (role) => output[role].split('\n').slice(-40).join('\n'),
     killWorker: () => kill(processes.worker),
     async stopGracefully() {
       const stop = async (child: ChildProcess | undefined) => {

@@ -66,7 +66,7 @@ export class WebhookTraffic {
     readonly messages: PlannedMessage[],
     private readonly options: TrafficOptions,
   ) {
-    this.concurrency = options.concurrency ?? 12;
+    this.concurrency = options.concurrency ?? 10;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.pauseAfterErrorMs = options.pauseAfterErrorMs ?? 200;
   }
