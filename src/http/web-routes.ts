@@ -39,7 +39,7 @@ export const contentSecurityPolicy = [
   "object-src 'none'",
 ].join('; ');
 
-const pageHeaders: RequestHandler = (_req, res, next) => {
+export const pageHeaders: RequestHandler = (_req, res, next) => {
   res.setHeader('content-security-policy', contentSecurityPolicy);
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('referrer-policy', 'no-referrer');

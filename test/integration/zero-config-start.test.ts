@@ -36,7 +36,7 @@ describe('npm start with no configuration', () => {
     });
     expect(output).toMatch(/lawyer@demo\.test/);
     const password = /password: (\S+)/.exec(output)?.[1];
-    expect(password).toBeTruthy();
+    expect(password).toMatch(/^\S{8,}$/);
 
     const response = await fetch(`${url}/api/simulator/demo/inbound`, {
       method: 'POST',
