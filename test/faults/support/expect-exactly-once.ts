@@ -23,6 +23,7 @@ export async function expectExactlyOnce(options: ExactlyOnceOptions): Promise<vo
   const timeoutMs = options.timeoutMs ?? 180_000;
 
   // The worker catches up: every inbound message processed, every job done, every send finished.
+  let last = { processed: 0, open: 0 };
   await waitFor(
     async () => {
       const counts = await pool.query<{ processed: number; open: number }>(
@@ -33,11 +34,13 @@ export async function expectExactlyOnce(options: ExactlyOnceOptions): Promise<vo
                        AND status IN ('queued', 'sending', 'scheduled')) AS open`,
         [whatsappAccount.accountId],
       );
-      const row = counts.rows[0]!;
-      return row.processed === total && row.open === 0;
+      last = counts.rows[0]!;
+      return last.processed === total && last.open === 0;
     },
     { timeoutMs, intervalMs: 500, what: `all ${total} messages to be processed and every job and send to finish` },
-  );
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)} (${last.processed} of ${total} processed, ${last.open} jobs or sends still open)`, { cause: error });
+  });
 
   // Stored exactly once: the planned ids, each once, nothing else.
   const stored = await pool.query<{ providerMessageId: string; n: number }>(
