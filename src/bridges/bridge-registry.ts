@@ -37,6 +37,9 @@ interface AccountRow {
 /** Channels whose account is one live connection (a linked phone, a Signal daemon): one process at a time. */
 export const exclusiveKinds: readonly string[] = ['baileys', 'whatsapp_web', 'signal'];
 
+/** Account ids are UUIDs or names an admin or test chose from letters, digits, dot, dash and underscore. */
+const plausibleAccountId = (accountId: string): boolean => /^[\w.-]{1,200}$/.test(accountId);
+
 export const isExclusiveAccount = (account: { kind: string; config: Record<string, unknown> }): boolean =>
   exclusiveKinds.includes(account.kind) || account.config.exclusive === true;
 
@@ -79,6 +82,10 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
 
   /** The running bridge of an account; rejects with not_found for an unknown or removed account. */
   get(accountId: string): Promise<Bridge> {
+    // An id no account can have (a NUL, a space) is unknown: never a query, never a 5xx.
+    if (!plausibleAccountId(accountId)) {
+      return Promise.reject(new AppError('not_found', 'no such channel account', { accountId: accountId.slice(0, 200) }));
+    }
     let bridge = this.bridges.get(accountId);
     if (!bridge) {
       bridge = this.create(accountId);
@@ -94,6 +101,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
    * only needs capture, and the pretend phone's inbox is a table.
    */
   async simulator(accountId: string): Promise<SimulatorBridge | null> {
+    if (!plausibleAccountId(accountId)) return null;
     const found = await this.options.db.pool.query<AccountRow>(
       `SELECT id, kind, config, "removedAt", paused FROM "ChannelAccount" WHERE id = $1`,
       [accountId],

@@ -44,6 +44,9 @@ export function fromZod(error: ZodError, where = 'body'): AppError {
 interface BodyParserError {
   type?: string;
   status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  message?: string;
   limit?: number;
   length?: number;
 }
@@ -61,8 +64,18 @@ function fromBodyParser(error: BodyParserError): AppError | null {
     case 'charset.unsupported':
       return new AppError('bad_request', `the request body could not be read (${error.type})`);
     default:
-      return null;
+      break;
   }
+  // Any other client error an HTTP library raised (a body whose Content-Encoding lies, a path parameter that is not
+  // valid percent-encoding): the request's fault, so a 4xx naming it, never a 500.
+  const status = error.status ?? error.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = error.expose !== false && error.message ? error.message : 'the request could not be read';
+    if (status === 413) return new AppError('payload_too_large', message);
+    if (status === 415) return new AppError('unsupported_media_type', message);
+    return new AppError('bad_request', message);
+  }
+  return null;
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

@@ -1,5 +1,6 @@
 import express from 'express';
 import type { RequestHandler } from 'express';
+import { findUnstorableText } from '../core/channel-rules/unstorable-text.js';
 import { AppError } from '../core/errors.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,11 +28,19 @@ export function jsonBody(limit: string | number = '256kb'): RequestHandler[] {
       } catch {
         return next(new AppError('invalid_utf8', 'the request body is not valid UTF-8'));
       }
+      let parsed: unknown;
       try {
-        req.body = JSON.parse(text) as unknown;
+        parsed = JSON.parse(text) as unknown;
       } catch (error) {
         return next(new AppError('invalid_json', `the request body is not valid JSON: ${(error as Error).message}`));
       }
+      // A NUL character or an unpaired surrogate cannot be stored in PostgreSQL: refuse it here, for every route,
+      // rather than fail later at INSERT.
+      const unstorable = findUnstorableText(parsed, 'body');
+      if (unstorable) {
+        return next(new AppError('bad_request', `${unstorable}: text with a NUL character or an unpaired surrogate cannot be stored`));
+      }
+      req.body = parsed;
       next();
     },
   ];

@@ -80,6 +80,10 @@ describe('the simulator endpoint refuses bad input and stores nothing', () => {
       mentions: /larger than/,
     },
     { name: 'an unknown account', body: '{"from":"+15550100001","text":"hi"}', status: 404, error: 'not_found', mentions: /nope/, path: '/api/simulator/nope/inbound' },
+    // Found by the fuzz test: each of these was a 500.
+    { name: 'a NUL character in the text', body: '{"from":"+15550100001","text":"a\\u0000b"}', status: 400, error: 'bad_request', mentions: /body\.text.*NUL/ },
+    { name: 'an unpaired surrogate in the name', body: '{"from":"+15550100001","text":"hi","name":"\\ud83d"}', status: 400, error: 'bad_request', mentions: /body\.name/ },
+    { name: 'an account id that is not valid percent-encoding', body: '{"from":"+15550100001","text":"hi"}', status: 400, error: 'bad_request', mentions: /decode/i, path: '/api/simulator/%FF/inbound' },
   ];
 
   it.each(cases)('$name: $status $error', async (testCase) => {
