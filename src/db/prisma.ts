@@ -23,10 +23,18 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'matterline',
+    // A connection cut without a reset (a proxy, a network partition) must fail, not hang: bounded connects,
+    // TCP keepalive to notice a dead peer, and a ceiling on any single query.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    query_timeout: 120_000,
   });
   // An idle client losing its server (PostgreSQL restarted, a proxy cut) must not crash the process: the pool drops
   // it and the next query reconnects.
   pool.on('error', () => undefined);
+  // A client checked out of the pool (a transaction in progress) has no error listener of the pool's: a connection
+  // reset then emits 'error' with nobody listening, which kills the process. The query itself still fails.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
