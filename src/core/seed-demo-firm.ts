@@ -127,7 +127,8 @@ export async function seedDemoFirm(options: SeedDemoFirmOptions): Promise<DemoSe
         });
       }
       return { seeded: true, firmId: firm.id };
-    });
+      // Seeding writes a few dozen rows; a slow or busy machine must not fail the first start on Prisma's 5 s default.
+    }, { maxWait: 30_000, timeout: 120_000 });
   } catch (error) {
     const raced = await prisma.firm.findUnique({ where: { slug: 'demo' } });
     if (raced) return { seeded: false, firmId: raced.id };

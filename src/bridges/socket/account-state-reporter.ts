@@ -16,6 +16,7 @@ export interface AccountStateReporterOptions {
  * says it is connected but brings no event for a long time is often half-dead, and a person should know.
  */
 export class AccountStateReporter {
+  private written: Promise<void> = Promise.resolve();
   private current: { state: AccountHealth; reason?: string; qrCode?: string } | null = null;
   private silenceTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -39,7 +40,9 @@ export class AccountStateReporter {
     if (state === 'connected') this.armSilence();
     else this.disarmSilence();
     if (same) return;
-    await this.options.context
+    // Reports are written one after another, in the order they were made: two in quick succession ("linked", then
+    // "connected") must not land out of order and leave the older state standing.
+    const write = this.written.then(() => this.options.context
       .emit({
         kind: 'state',
         accountId: asAccountId(this.options.context.accountId),
@@ -48,7 +51,10 @@ export class AccountStateReporter {
         ...(qrCode ? { qrCode } : {}),
       })
       // State is advisory: failing to record it must not break the connection that it describes.
-      .catch((error: unknown) => this.options.logger.warn({ err: error, state }, 'could not record the account state'));
+      .catch((error: unknown) => this.options.logger.warn({ err: error, state }, 'could not record the account state'))
+      .then(() => undefined));
+    this.written = write;
+    await write;
   }
 
   /** Something arrived from the platform: the connection is alive. Clears a "silent" report. */
