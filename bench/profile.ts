@@ -18,6 +18,8 @@ export interface ProfileFigures {
   elapsedMs: number;
   /** CPU milliseconds per message, by part. */
   cpuPerMessage: { server: number; worker: number; postgres: number; loadGenerator: number };
+  /** Transactions PostgreSQL committed per message (pg_stat_database), every process and job included. */
+  commitsPerMessage: number;
   /** Share of sampled active PostgreSQL sessions by what they were doing (CPU or a wait event). */
   postgresActivity: { what: string; share: number }[];
   server: ProfileSummary;
@@ -67,6 +69,9 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileFigure
     const count = scaled(config, 10_000, 1000);
     const burst = phaseRequests(31, count);
     options.log(`profile: ${count} messages at saturation under --cpu-prof`);
+    const commits = async () =>
+      Number((await pair.pool.query<{ n: string }>(`SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = $1`, [options.database])).rows[0]!.n);
+    const commitsBefore = await commits();
     const pids = await backendPids(pair.pool, options.database);
     const postgres = new CpuMeter(() => pids);
     const serverStart = cpuMs(pair.server.pid);
@@ -92,6 +97,9 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileFigure
     await waitForDrain(pair.pool);
     const elapsedMs = Date.now() - started;
     clearInterval(sampler);
+    // The statistics reach pg_stat_database within a second of each transaction's end.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const commitsPerMessage = (await commits()) - commitsBefore;
     const generator = process.cpuUsage(generatorStart);
     const cpuPerMessage = {
       server: (cpuMs(pair.server.pid) - serverStart) / count,
@@ -110,6 +118,7 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileFigure
     return {
       messages: count,
       elapsedMs,
+      commitsPerMessage: commitsPerMessage / count,
       cpuPerMessage,
       postgresActivity,
       server: mainThreadSummary(path.join(profDir, 'profile-server')),

@@ -89,7 +89,8 @@ function profileReport(profile: ProfileFigures): string {
   const lines = [
     `Where the time goes: ${count(profile.messages)} messages at saturation in ${(profile.elapsedMs / 1000).toFixed(1)} s, server and worker under --cpu-prof`,
     `CPU per message: server ${profile.cpuPerMessage.server.toFixed(2)} ms, worker ${profile.cpuPerMessage.worker.toFixed(2)} ms, ` +
-      `PostgreSQL backends ${profile.cpuPerMessage.postgres.toFixed(2)} ms, load generator ${profile.cpuPerMessage.loadGenerator.toFixed(2)} ms`,
+      `PostgreSQL backends ${profile.cpuPerMessage.postgres.toFixed(2)} ms, load generator ${profile.cpuPerMessage.loadGenerator.toFixed(2)} ms; ` +
+      `${profile.commitsPerMessage.toFixed(1)} PostgreSQL transactions per message`,
     `PostgreSQL active sessions were: ${profile.postgresActivity.map((item) => `${item.what} ${(item.share * 100).toFixed(0)} %`).join(', ')}`,
   ];
   for (const [name, summary] of [
@@ -113,6 +114,21 @@ async function main(): Promise<number> {
   const figures: Record<string, unknown> = {};
   let pair: MatterlinePair | undefined;
   const has = (section: Parameters<typeof config.sections.has>[0]) => config.sections.has(section);
+  const failures: string[] = [];
+  /** Runs one section; a section that fails is reported in the table and the run goes on with the next. */
+  const attempt = async (name: string, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${name} failed: ${error instanceof Error ? (error.stack ?? message) : message}`);
+      failures.push(name);
+      rows.push({ section: name, measure: 'failed', value: message.split('\n')[0]!.slice(0, 120) });
+    } finally {
+      await pair?.stop().catch(() => undefined);
+      pair = undefined;
+    }
+  };
   try {
     const server = await databases.describeServer();
     figures.postgres = server;
@@ -124,85 +140,89 @@ async function main(): Promise<number> {
     let profile: ProfileFigures | undefined;
     if (has('raw') || has('capture') || has('live') || has('profile')) {
       const database = await databases.clone('capture');
-      if (has('raw')) {
-        log(`raw INSERT rate, ${serverPoolSize} connections`);
-        raw = await runRawInsert({ databaseUrl: database.url, connections: serverPoolSize, seconds: scaled(config, 15, 3) });
-        figures.raw = raw;
-        rows.push({ section: 'PostgreSQL', measure: `raw single-row INSERT commits, ${raw.connections} connections`, value: perSecond(raw.perSecond) });
-      }
-      if (has('capture') || has('live')) {
-        pair = await startPair({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix, logDir, logLevel: config.logLevel, label: 'capture' });
-        if (has('capture')) {
-          capture = await runCapture({ config, pair, graphSends: () => graph.sends, log });
-          figures.capture = capture;
-          rows.push(...captureRows(capture, raw));
+      await attempt('Capture', async () => {
+        if (has('raw')) {
+          log(`raw INSERT rate, ${serverPoolSize} connections`);
+          raw = await runRawInsert({ databaseUrl: database.url, connections: serverPoolSize, seconds: scaled(config, 15, 3) });
+          figures.raw = raw;
+          rows.push({ section: 'PostgreSQL', measure: `raw single-row INSERT commits, ${raw.connections} connections`, value: perSecond(raw.perSecond) });
         }
-        if (has('live')) {
-          const live: LiveFigures = await runLive({ config, pair, log });
-          figures.live = live;
-          rows.push({
-            section: 'Live inbox',
-            measure: `${live.rate} msg/s: 2xx -> SSE event p50 / p99 (${count(live.received)} of ${count(live.messages)} seen)`,
-            value: `${ms(live.p50)} / ${ms(live.p99)}`,
-            target: 'p99 < 250 ms',
-            met: live.p99 < 250 && live.received === live.messages,
-          });
+        if (has('capture') || has('live')) {
+          pair = await startPair({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix, logDir, logLevel: config.logLevel, label: 'capture' });
+          if (has('capture')) {
+            capture = await runCapture({ config, pair, graphSends: () => graph.sends, log });
+            figures.capture = capture;
+            rows.push(...captureRows(capture, raw));
+          }
+          if (has('live')) {
+            const live: LiveFigures = await runLive({ config, pair, log });
+            figures.live = live;
+            rows.push({
+              section: 'Live inbox',
+              measure: `${live.rate} msg/s: 2xx -> SSE event p50 / p99 (${count(live.received)} of ${count(live.messages)} seen)`,
+              value: `${ms(live.p50)} / ${ms(live.p99)}`,
+              target: 'p99 < 250 ms',
+              met: live.p99 < 250 && live.received === live.messages,
+            });
+          }
         }
-        await pair.stop();
-        pair = undefined;
-      }
+      });
       const missed = rows.some((row) => row.section === 'Capture' && row.met === false);
       if (has('profile') && (config.profile === 'on' || (config.profile === 'auto' && (missed || !capture)))) {
-        profile = await runProfile({ config, databaseUrl: database.url, database: database.name, redisUrl: config.redisUrl, prefix, logDir, log });
-        figures.profile = profile;
+        await attempt('Profile', async () => {
+          profile = await runProfile({ config, databaseUrl: database.url, database: database.name, redisUrl: config.redisUrl, prefix, logDir, log });
+          figures.profile = profile;
+        });
       }
       await databases.drop(database.name);
     }
 
     if (has('history')) {
       const database = await databases.clone('history');
-      const total = scaled(config, 50_000, 2000);
-      log(`history sync: ${count(total)} messages`);
-      const history: HistoryFigures = await runHistory({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix: `${prefix}h`, count: total });
-      figures.history = history;
-      rows.push({
-        section: 'History sync',
-        measure: `${count(history.stored)} messages, batches of ${history.batchSize} over ${history.chats} chats: time, rate`,
-        value: `${(history.elapsedMs / 1000).toFixed(1)} s, ${perSecond(history.perSecond)}`,
-        target: '>= 5,000 msg/s',
-        met: history.perSecond >= 5000,
+      await attempt('History sync', async () => {
+        const total = scaled(config, 50_000, 2000);
+        log(`history sync: ${count(total)} messages`);
+        const history: HistoryFigures = await runHistory({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix: `${prefix}h`, count: total });
+        figures.history = history;
+        rows.push({
+          section: 'History sync',
+          measure: `${count(history.stored)} messages, batches of ${history.batchSize} over ${history.chats} chats: time, rate`,
+          value: `${(history.elapsedMs / 1000).toFixed(1)} s, ${perSecond(history.perSecond)}`,
+          target: '>= 5,000 msg/s',
+          met: history.perSecond >= 5000,
+        });
+        rows.push({ section: 'History sync', measure: 'peak RSS of the capturing process', value: mib(history.peakRss) });
       });
-      rows.push({ section: 'History sync', measure: 'peak RSS of the capturing process', value: mib(history.peakRss) });
       await databases.drop(database.name);
     }
 
     if (has('search')) {
       const database = await databases.clone('search');
-      const total = scaled(config, 1_000_000, 20_000);
-      log(`search: generating ${count(total)} messages`);
-      const generateMs = await generateMessages({ databaseUrl: database.url, count: total, log });
-      pair = await startPair({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix: `${prefix}s`, logDir, logLevel: config.logLevel, label: 'search', serverOnly: true });
-      const probe = await fetch(`${pair.url}/api/search?q=probe`, { headers: { cookie: (await signIn(pair.url, 'supervisor@demo.test')).cookie } });
-      if (probe.status === 404) {
-        rows.push({ section: 'Search', measure: 'GET /api/search', value: 'not available' });
-      } else {
-        const search: SearchFigures = await runSearch({ config, pair, databaseUrl: database.url, messages: total, generateMs, log });
-        figures.search = search;
-        rows.push({
-          section: 'Search',
-          measure: `${search.queries} queries over ${count(search.messages)} messages, API p50 / p95`,
-          value: `${ms(search.app.p50)} / ${ms(search.app.p95)}`,
-          target: 'p95 < 50 ms',
-          met: search.app.p95 < 50,
-        });
-        rows.push({ section: 'Search', measure: 'API p95 as supervisor / as lawyer', value: `${ms(search.app.supervisorP95)} / ${ms(search.app.lawyerP95)}` });
-        rows.push({ section: 'Search', measure: 'the same queries as raw SQL, p50 / p95', value: `${ms(search.raw.p50)} / ${ms(search.raw.p95)}` });
-        const part = (name: keyof SearchFigures['parts']) => `${ms(search.parts[name].p50)} / ${ms(search.parts[name].p95)}`;
-        rows.push({ section: 'Search', measure: 'parts p50 / p95: message query; contact query; audit', value: `${part('messages')}; ${part('contacts')}; ${part('audit')}` });
-        rows.push({ section: 'Search', measure: 'the two queries with JIT off, p50 / p95', value: `${part('messagesNoJit')}; ${part('contactsNoJit')}` });
-      }
-      await pair.stop();
-      pair = undefined;
+      await attempt('Search', async () => {
+        const total = scaled(config, 1_000_000, 20_000);
+        log(`search: generating ${count(total)} messages`);
+        const generateMs = await generateMessages({ databaseUrl: database.url, count: total, log });
+        pair = await startPair({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix: `${prefix}s`, logDir, logLevel: config.logLevel, label: 'search', serverOnly: true });
+        const probe = await fetch(`${pair.url}/api/search?q=probe`, { headers: { cookie: (await signIn(pair.url, 'supervisor@demo.test')).cookie } });
+        if (probe.status === 404) {
+          rows.push({ section: 'Search', measure: 'GET /api/search', value: 'not available' });
+        } else {
+          const search: SearchFigures = await runSearch({ config, pair, databaseUrl: database.url, messages: total, generateMs, log });
+          figures.search = search;
+          rows.push({
+            section: 'Search',
+            measure: `${search.queries} queries over ${count(search.messages)} messages, API p50 / p95`,
+            value: `${ms(search.app.p50)} / ${ms(search.app.p95)}`,
+            target: 'p95 < 50 ms',
+            met: search.app.p95 < 50,
+          });
+          rows.push({ section: 'Search', measure: 'API p95 as supervisor / as lawyer', value: `${ms(search.app.supervisorP95)} / ${ms(search.app.lawyerP95)}` });
+          rows.push({ section: 'Search', measure: 'the same queries as raw SQL, p50 / p95', value: `${ms(search.raw.p50)} / ${ms(search.raw.p95)}` });
+          const part = (name: keyof SearchFigures['parts']) => `${ms(search.parts[name].p50)} / ${ms(search.parts[name].p95)}`;
+          rows.push({ section: 'Search', measure: 'parts p50 / p95: message query; contact query; audit', value: `${part('messages')}; ${part('contacts')}; ${part('audit')}` });
+          rows.push({ section: 'Search', measure: 'the two queries with JIT off, p50 / p95', value: `${part('messagesNoJit')}; ${part('contactsNoJit')}` });
+        }
+      });
       await databases.drop(database.name);
     }
 
@@ -219,9 +239,9 @@ async function main(): Promise<number> {
     }
     if (profile) out.write(`\n${profileReport(profile)}\n`);
     if (config.out) {
-      writeFileSync(config.out, `${JSON.stringify({ runId, started, scale: config.scale, loadAtStart, loadAtEnd: os.loadavg(), figures }, null, 2)}\n`);
+      writeFileSync(config.out, `${JSON.stringify({ runId, started, scale: config.scale, loadAtStart, loadAtEnd: os.loadavg(), figures, failures }, null, 2)}\n`);
     }
-    return 0;
+    return failures.length > 0 ? 1 : 0;
   } finally {
     await pair?.stop().catch(() => undefined);
     await graph.stop();

@@ -104,7 +104,7 @@ export async function generateMessages(options: { databaseUrl: string; count: nu
                 CASE WHEN g % 5 < 3 THEN NULL WHEN c % 4 = 0 THEN $3 ELSE $4 END,
                 at, at, cfg, to_tsvector(cfg::regconfig, t.text)
            FROM generate_series($5::int, $6::int) g
-           CROSS JOIN LATERAL (SELECT (g * 7919) % 1000 AS c, now() - g * interval '90 seconds' AS at) k
+           CROSS JOIN LATERAL (SELECT ((g::bigint * 7919) % 1000)::int AS c, now() - g * interval '90 seconds' AS at) k
            CROSS JOIN LATERAL (SELECT CASE WHEN k.c % 10 = 0 THEN 'spanish' ELSE 'english' END AS cfg,
                                       CASE WHEN k.c % 10 = 0 THEN $8::text[] ELSE $7::text[] END AS words) l
            CROSS JOIN LATERAL (
@@ -173,22 +173,21 @@ async function timeParts(databaseUrl: string, viewers: Record<'supervisor' | 'la
     into.push(performance.now() - started);
   };
   try {
-    for (let pass = 0; pass < 2; pass++) {
-      for (const query of searchQueries) {
-        const viewer = viewers[query.as];
-        const filters = { ...(query.matter ? { matter: query.matter } : {}), ...(query.byLawyer2 ? { lawyer: lawyer2Id } : {}) };
-        const range = resolveDateRange({}, 'America/New_York');
-        for (const [pool, messages, contacts] of [
-          [pools.jit, times.messages, times.contacts],
-          [pools.noJit, times.messagesNoJit, times.contactsNoJit],
-        ] as const) {
-          await timed(pass ? messages : [], () => searchMessages({ pool, viewer, query: query.q, filters, range, limit: 20 }));
-          await timed(pass ? contacts : [], () => findContacts({ pool, viewer, query: query.q, filters, limit: 10 }));
-        }
-        await timed(pass ? times.audit : [], () =>
-          recordAudit(pools.jit, { firmId: viewer.firmId, actorUserId: viewer.userId, actorKind: 'user', action: 'search.performed', subjectType: 'firm', subjectId: viewer.firmId, details: { query: query.q, bench: true } }),
-        );
+    // One pass: the caches are warm from the passes through the API before.
+    for (const query of searchQueries) {
+      const viewer = viewers[query.as];
+      const filters = { ...(query.matter ? { matter: query.matter } : {}), ...(query.byLawyer2 ? { lawyer: lawyer2Id } : {}) };
+      const range = resolveDateRange({}, 'America/New_York');
+      for (const [pool, messages, contacts] of [
+        [pools.jit, times.messages, times.contacts],
+        [pools.noJit, times.messagesNoJit, times.contactsNoJit],
+      ] as const) {
+        await timed(messages, () => searchMessages({ pool, viewer, query: query.q, filters, range, limit: 20 }));
+        await timed(contacts, () => findContacts({ pool, viewer, query: query.q, filters, limit: 10 }));
       }
+      await timed(times.audit, () =>
+        recordAudit(pools.jit, { firmId: viewer.firmId, actorUserId: viewer.userId, actorKind: 'user', action: 'search.performed', subjectType: 'firm', subjectId: viewer.firmId, details: { query: query.q, bench: true } }),
+      );
     }
   } finally {
     await Promise.all([pools.jit.end(), pools.noJit.end()]);
