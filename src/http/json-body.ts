@@ -2,8 +2,8 @@ import express from 'express';
 import type { RequestHandler } from 'express';
 import { findUnstorableText } from '../core/channel-rules/unstorable-text.js';
 import { AppError } from '../core/errors.js';
+import { decodeStrictUtf8 } from './strict-utf8.js';
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Parses a JSON body strictly: the size limit first (413), then the media type (415), then UTF-8 (invalid bytes are
@@ -24,9 +24,9 @@ export function jsonBody(limit: string | number = '256kb'): RequestHandler[] {
       }
       let text: string;
       try {
-        text = strictUtf8.decode(raw);
-      } catch {
-        return next(new AppError('invalid_utf8', 'the request body is not valid UTF-8'));
+        text = decodeStrictUtf8(raw);
+      } catch (error) {
+        return next(error);
       }
       let parsed: unknown;
       try {

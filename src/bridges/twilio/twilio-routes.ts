@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BridgeEvent, RecordedEvent } from '../../core/bridge-events.js';
 import { findUnstorableText } from '../../core/channel-rules/unstorable-text.js';
+import { decodeStrictUtf8 } from '../../http/strict-utf8.js';
 import { AppError } from '../../core/errors.js';
 import { asAccountId } from '../../core/ids.js';
 import type { BridgeRegistry } from '../bridge-registry.js';
@@ -22,7 +23,6 @@ export interface TwilioRoutesOptions {
 }
 
 const paramsSchema = z.object({ accountId: z.string().min(1).max(200) });
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** An SMS form is a few kilobytes even with ten media URLs. */
 const bodyLimit = '256kb';
 const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -97,12 +97,7 @@ function parseForm(req: Request): [string, string][] {
   }
   const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   if (raw.length === 0) throw new AppError('bad_request', 'the webhook body is empty');
-  let text: string;
-  try {
-    text = strictUtf8.decode(raw);
-  } catch {
-    throw new AppError('invalid_utf8', 'the webhook body is not valid UTF-8');
-  }
+  const text = decodeStrictUtf8(raw, 'the webhook body');
   // Percent-escapes of invalid UTF-8 would be silently replaced by URLSearchParams: refuse them instead, so what is
   // stored is what Twilio signed.
   try {

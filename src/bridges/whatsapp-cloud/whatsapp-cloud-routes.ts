@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { BridgeEvent, RecordedEvent } from '../../core/bridge-events.js';
 import { findUnstorableText } from '../../core/channel-rules/unstorable-text.js';
+import { decodeStrictUtf8 } from '../../http/strict-utf8.js';
 import { AppError } from '../../core/errors.js';
 import type { BridgeRegistry } from '../bridge-registry.js';
 import { WhatsAppCloudBridge } from './whatsapp-cloud-bridge.js';
@@ -27,7 +28,6 @@ const subscriptionSchema = z.object({
   'hub.challenge': z.string().regex(/^[\w.-]{1,200}$/),
 });
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** Meta's payloads are small; a megabyte leaves room for a batch while refusing floods early. */
 const bodyLimit = '1mb';
 
@@ -88,12 +88,7 @@ export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router
 
 function parsePayload(raw: Buffer) {
   if (raw.length === 0) throw new AppError('bad_request', 'the webhook body is empty');
-  let text: string;
-  try {
-    text = strictUtf8.decode(raw);
-  } catch {
-    throw new AppError('invalid_utf8', 'the webhook body is not valid UTF-8');
-  }
+  const text = decodeStrictUtf8(raw, 'the webhook body');
   let json: unknown;
   try {
     json = JSON.parse(text);
