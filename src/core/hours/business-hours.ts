@@ -35,7 +35,9 @@ function minutesOf(time: string): number {
  * arbitrarily; a firm that picked "EST" would open an hour late all summer. Only Area/Location names and UTC pass.
  */
 function isUsableTimeZone(name: string): boolean {
-  return (name === 'UTC' || /^[A-Za-z]+\/[A-Za-z0-9_+\-/]+$/.test(name)) && IANAZone.isValidZone(name);
+  // IANAZone.create keeps one zone per name and validates it once; isValidZone would build an Intl.DateTimeFormat
+  // on every call, which the worker did for every message it processed.
+  return (name === 'UTC' || /^[A-Za-z]+\/[A-Za-z0-9_+\-/]+$/.test(name)) && IANAZone.create(name).isValid;
 }
 
 export const isoWeekdaySchema = z.enum(['1', '2', '3', '4', '5', '6', '7']);
@@ -100,7 +102,19 @@ interface CompiledHours {
   closures: readonly { from: string; to: string }[];
 }
 
+// A spec object is compiled once: callers that keep their specs (the inbound worker does) pay for it once.
+const compiled = new WeakMap<BusinessHoursSpec, CompiledHours>();
+
 function compile(spec: BusinessHoursSpec): CompiledHours {
+  let hours = compiled.get(spec);
+  if (!hours) {
+    hours = compileSpec(spec);
+    compiled.set(spec, hours);
+  }
+  return hours;
+}
+
+function compileSpec(spec: BusinessHoursSpec): CompiledHours {
   const byWeekday = new Map<number, Minutes[]>();
   for (const weekday of isoWeekdaySchema.options) {
     const intervals = spec.weekly[weekday] ?? [];
