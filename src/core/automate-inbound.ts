@@ -9,10 +9,10 @@ import { foldWholeMessage } from './consent/fold-text.js';
 import { guessLanguage } from './consent/guess-language.js';
 import { cancelPendingSends, recordConsentChange } from './consent/record-consent-change.js';
 import type { FirmSettings } from './firm-settings.js';
-import { readFirmSettings } from './firm-settings.js';
+import { readFirmSettingsText } from './firm-settings.js';
 import type { BusinessHoursSpec } from './hours/business-hours.js';
 import { currentClosedPeriodStart, formatOpening, isOpen, nextOpening } from './hours/business-hours.js';
-import { loadBusinessHours } from './hours/load-business-hours.js';
+import { readBusinessHours } from './hours/load-business-hours.js';
 import { newId } from './new-id.js';
 import type { OutboxJob } from './ports.js';
 import { loadTemplate } from './templates/load-template.js';
@@ -35,10 +35,16 @@ interface InboundRow {
   matterId: string | null;
   firmName: string;
   defaultLanguage: string;
-  settings: unknown;
+  /** Firm.settings as text (see readFirmSettingsText); null when unset. */
+  settings: string | null;
+  /** The business hours that apply (the account's, else the firm's), as text; null when there are none. */
+  hoursTimeZone: string | null;
+  hoursWeekly: string | null;
+  hoursClosures: string | null;
 }
 
 interface ContactRow {
+  id: string;
   address: string;
   consentState: ConsentState;
   blocked: boolean;
@@ -55,55 +61,106 @@ interface Context {
   target: SendTarget;
   settings: FirmSettings;
   language: TemplateLanguage;
+  templates: TemplateCache;
+  jobs: OutboxJob[];
+}
+
+/** Template bodies read in this transaction, by firm, kind and language. */
+type TemplateCache = Map<string, string>;
+
+/** What processing made of one message: where it is, and the send jobs to queue after commit. */
+export interface AutomatedInbound {
+  conversationId: string;
+  firmId: string;
   jobs: OutboxJob[];
 }
 
 /**
- * What happens to a captured client message, decided inside its processing transaction so each effect exists exactly
+ * What happens to captured client messages, decided inside their processing transaction so each effect exists exactly
  * when the processing committed: the after-hours marker; consent keywords (STOP first of all); a free-text
  * revocation held for a person; the consent request to a contact who has not opted in; the after-hours auto-reply
  * (once per conversation per closed period, judged by the message's own time), the on-call notice for URGENT, and
  * the optional "we are open again" follow-up. Backfilled messages, the firm's own messages and group chats get no
- * automated answer. Returns the send jobs to queue after commit.
+ * automated answer.
+ *
+ * Many messages are decided in one transaction: they are read in one query, their contacts locked in one statement
+ * (in id order, so concurrent transactions queue instead of deadlocking), then decided one after another in capture
+ * order, each seeing what the ones before it changed. The common case (an opted-in client writing while the office
+ * is open) costs no statement of its own. Returns each message found (a purged one is missing) with its send jobs.
  */
-export async function automateInbound(client: pg.ClientBase, messageId: string): Promise<OutboxJob[]> {
+export async function automateInbound(client: pg.ClientBase, messageIds: readonly string[]): Promise<Map<string, AutomatedInbound>> {
   const found = await client.query<InboundRow>(
     `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."identityId", m.direction, m.text, m."sentAt",
             m."capturedAt", m.backfilled, a.kind AS "accountKind", c.kind AS "conversationKind", c."matterId",
-            f.name AS "firmName", f."defaultLanguage", f.settings
+            f.name AS "firmName", f."defaultLanguage", f.settings::text AS settings,
+            h."timeZone" AS "hoursTimeZone", h.weekly::text AS "hoursWeekly", h.closures::text AS "hoursClosures"
        FROM "Message" m
        JOIN "ChannelAccount" a ON a.id = m."accountId"
        JOIN "Conversation" c ON c.id = m."conversationId"
        JOIN "Firm" f ON f.id = m."firmId"
-      WHERE m.id = $1`,
-    [messageId],
+       LEFT JOIN LATERAL (
+         SELECT "timeZone", weekly, closures FROM "BusinessHours"
+          WHERE "firmId" = m."firmId" AND ("accountId" = m."accountId" OR "accountId" IS NULL)
+          ORDER BY ("accountId" IS NULL) LIMIT 1
+       ) h ON true
+      WHERE m.id = ANY($1::text[])
+      ORDER BY m."capturedAt", m.id`,
+    [messageIds],
   );
-  const message = found.rows[0];
-  if (!message || message.direction !== 'inbound') return [];
+  const results = new Map<string, AutomatedInbound>();
+  const decisions: { message: InboundRow; hours: BusinessHoursSpec | null; at: Date; afterHours: boolean }[] = [];
+  for (const message of found.rows) {
+    results.set(message.id, { conversationId: message.conversationId, firmId: message.firmId, jobs: [] });
+    if (message.direction !== 'inbound') continue;
+    const at = message.sentAt ?? message.capturedAt;
+    const hours =
+      message.hoursTimeZone === null
+        ? null
+        : readBusinessHours({ timeZone: message.hoursTimeZone, weekly: message.hoursWeekly ?? 'null', closures: message.hoursClosures ?? 'null' });
+    decisions.push({ message, hours, at, afterHours: hours !== null && !isOpen(hours, at) });
+  }
+  const afterHours = decisions.filter((decision) => decision.afterHours).map((decision) => decision.message.id);
+  if (afterHours.length > 0) await client.query(`UPDATE "Message" SET "afterHours" = true WHERE id = ANY($1::text[])`, [afterHours]);
 
-  const at = message.sentAt ?? message.capturedAt;
-  const hours = await loadBusinessHours(client, message.firmId, message.accountId);
-  const afterHours = hours !== null && !isOpen(hours, at);
-  if (afterHours) await client.query(`UPDATE "Message" SET "afterHours" = true WHERE id = $1`, [message.id]);
-  if (message.backfilled || message.conversationKind !== 'direct' || !message.identityId) return [];
-
+  const answerable = decisions.filter(
+    ({ message }) => !message.backfilled && message.conversationKind === 'direct' && message.identityId !== null,
+  );
+  if (answerable.length === 0) return results;
   // One decision at a time per contact: concurrent messages from the same number queue up here.
-  const contactFound = await client.query<ContactRow>(
-    `SELECT i.address, i."consentState", i.blocked, i.language, cl.language AS "clientLanguage", cl.name AS "clientName",
-            i."revocationPendingMessageId"
+  const contactsFound = await client.query<ContactRow>(
+    `SELECT i.id, i.address, i."consentState", i.blocked, i.language, cl.language AS "clientLanguage",
+            cl.name AS "clientName", i."revocationPendingMessageId"
        FROM "ContactIdentity" i LEFT JOIN "Client" cl ON cl.id = i."clientId"
-      WHERE i.id = $1 FOR UPDATE OF i`,
-    [message.identityId],
+      WHERE i.id = ANY($1::text[])
+      ORDER BY i.id
+      FOR UPDATE OF i`,
+    [[...new Set(answerable.map(({ message }) => message.identityId!))]],
   );
-  const contact = contactFound.rows[0];
-  if (!contact) return [];
-  const settings = readFirmSettings(message.settings);
+  const contacts = new Map(contactsFound.rows.map((contact) => [contact.id, contact]));
+  const templates: TemplateCache = new Map();
+  for (const { message, hours, at, afterHours: closed } of answerable) {
+    const contact = contacts.get(message.identityId!);
+    if (!contact) continue;
+    const jobs = await decide(client, { message, contact, hours, at, afterHours: closed, templates });
+    results.get(message.id)!.jobs.push(...jobs);
+  }
+  return results;
+}
+
+/** One message's decisions, with its contact locked; the contact row is updated in place for the messages after it. */
+async function decide(
+  client: pg.ClientBase,
+  options: { message: InboundRow; contact: ContactRow; hours: BusinessHoursSpec | null; at: Date; afterHours: boolean; templates: TemplateCache },
+): Promise<OutboxJob[]> {
+  const { message, contact, hours, at } = options;
+  const settings = readFirmSettingsText(message.settings ?? 'null');
   const fallback: TemplateLanguage = message.defaultLanguage === 'es' ? 'es' : 'en';
   const known = contact.language ?? contact.clientLanguage;
   const language: TemplateLanguage =
     known === 'es' || known === 'en' ? known : guessLanguage(message.text ?? '', fallback);
   if (!contact.language) {
-    await client.query(`UPDATE "ContactIdentity" SET language = $2 WHERE id = $1`, [message.identityId, language]);
+    await client.query(`UPDATE "ContactIdentity" SET language = $2 WHERE id = $1`, [contact.id, language]);
+    contact.language = language;
   }
   const context: Context = {
     client,
@@ -111,10 +168,11 @@ export async function automateInbound(client: pg.ClientBase, messageId: string):
     contact,
     settings,
     language,
+    templates: options.templates,
     jobs: [],
     target: {
       conversationId: message.conversationId,
-      identityId: message.identityId,
+      identityId: contact.id,
       firmId: message.firmId,
       accountId: message.accountId,
       address: contact.address,
@@ -137,7 +195,7 @@ export async function automateInbound(client: pg.ClientBase, messageId: string):
     if (settings.consentRequestMode === 'automatic') await requestConsent(context);
     return context.jobs;
   }
-  if (contact.consentState === 'opted_in' && afterHours && hours) await answerAfterHours(context, hours, at);
+  if (contact.consentState === 'opted_in' && options.afterHours && hours) await answerAfterHours(context, hours, at);
   return context.jobs;
 }
 
@@ -172,6 +230,7 @@ async function holdForRevocationReview(context: Context, phrase: string): Promis
     message.identityId,
     message.id,
   ]);
+  contact.revocationPendingMessageId = message.id;
   await recordConsentChange(client, {
     identityId: message.identityId!,
     from: contact.consentState,
@@ -267,7 +326,12 @@ async function sendTemplate(
     purpose,
   });
   if (!permission.ok) return;
-  const body = await loadTemplate(client, message.firmId, kind, context.language);
+  const templateKey = `${message.firmId}:${kind}:${context.language}`;
+  let body = context.templates.get(templateKey);
+  if (body === undefined) {
+    body = await loadTemplate(client, message.firmId, kind, context.language);
+    context.templates.set(templateKey, body);
+  }
   const text = renderTemplate(body, {
     firm: message.firmName,
     client_name: contact.clientName ?? undefined,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { memoizePure } from './memoize-pure.js';
 
 // A firm's policies, stored as Firm.settings JSON and read through this schema, so a missing key has its default and
 // a bad one is refused when saved.
@@ -54,3 +55,9 @@ export function readFirmSettings(stored: unknown): FirmSettings {
   const parsed = firmSettingsSchema.safeParse(stored ?? {});
   return parsed.success ? parsed.data : firmSettingsSchema.parse({});
 }
+
+/**
+ * readFirmSettings of the column's text (`settings::text`; null reads as no settings), memoized by that text: the
+ * same settings are parsed once, and an edit is seen by the very next read. The value is shared: never mutate it.
+ */
+export const readFirmSettingsText = memoizePure((text: string): FirmSettings => readFirmSettings(JSON.parse(text)));

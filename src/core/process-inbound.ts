@@ -1,8 +1,8 @@
 import type { Database } from '../db/prisma.js';
 import { automateInbound } from './automate-inbound.js';
 import { jobIdFor } from './outbox.js';
-import type { LivePublisher, WorkDispatcher } from './ports.js';
-import { runJobOnce } from './run-job-once.js';
+import type { LivePublisher, OutboxJob, WorkDispatcher } from './ports.js';
+import { runJobsOnce } from './run-job-once.js';
 
 export interface ProcessInboundOptions {
   db: Database;
@@ -19,25 +19,43 @@ export type ProcessInboundResult = { processed: false } | { processed: true; con
  * runs, and every effect (consent change, auto-reply, notification) commits with the job's ProcessedJob row.
  */
 export async function processInbound(options: ProcessInboundOptions): Promise<ProcessInboundResult> {
-  const { db, messageId } = options;
-  const run = await runJobOnce(db.pool, jobIdFor('inbound', messageId), async (client) => {
-    const found = await client.query<{ conversationId: string; firmId: string }>(
-      `SELECT "conversationId", "firmId" FROM "Message" WHERE id = $1`,
-      [messageId],
-    );
-    // A message purged (retention) before its job ran leaves nothing to do.
-    const message = found.rows[0];
-    if (!message) return null;
-    const jobs = await automateInbound(client, messageId);
-    return { ...message, jobs };
-  });
-  if (!run.ran || !run.value) return { processed: false };
-  const { conversationId, firmId, jobs } = run.value;
+  const { messageId, ...rest } = options;
+  const results = await processInboundBatch({ ...rest, messageIds: [messageId] });
+  return results.get(messageId) ?? { processed: false };
+}
+
+export interface ProcessInboundBatchOptions extends Omit<ProcessInboundOptions, 'messageId'> {
+  messageIds: readonly string[];
+}
+
+/**
+ * processInbound for several messages in one transaction (one commit for all of them), decided in capture order.
+ * All or nothing: if it throws, none of them was processed, and each can be retried on its own. The send jobs are
+ * queued and the live events published after the commit. Returns every message id given.
+ */
+export async function processInboundBatch(options: ProcessInboundBatchOptions): Promise<Map<string, ProcessInboundResult>> {
+  const { db, messageIds } = options;
+  const jobIds = new Map(messageIds.map((messageId) => [jobIdFor('inbound', messageId), messageId]));
+  const run = await runJobsOnce(db.pool, [...jobIds.keys()], async (client, claimed) =>
+    claimed.length === 0 ? new Map() : automateInbound(client, claimed.map((jobId) => jobIds.get(jobId)!)),
+  );
+  const results = new Map<string, ProcessInboundResult>(messageIds.map((messageId) => [messageId, { processed: false }]));
+  const jobs: OutboxJob[] = [];
+  // A message purged (retention) before its job ran is claimed but leaves nothing to do.
+  for (const [messageId, automated] of run.value) {
+    results.set(messageId, { processed: true, conversationId: automated.conversationId, replies: automated.jobs.length });
+    jobs.push(...automated.jobs);
+  }
   if (jobs.length > 0) {
     await options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error));
   }
-  await options.live
-    ?.publish({ type: 'message.created', firmId, conversationId, messageId })
-    .catch(() => undefined);
-  return { processed: true, conversationId, replies: jobs.length };
+  if (options.live) {
+    const live = options.live;
+    await Promise.all(
+      [...run.value].map(([messageId, { firmId, conversationId }]) =>
+        live.publish({ type: 'message.created', firmId, conversationId, messageId }).catch(() => undefined),
+      ),
+    );
+  }
+  return results;
 }

@@ -13,28 +13,45 @@ export async function runJobOnce<T>(
   jobId: string,
   effects: (client: pg.PoolClient) => Promise<T>,
 ): Promise<JobRun<T>> {
-  return withTransaction(pool, async (client) => {
-    const claimed = await client.query(
-      `INSERT INTO "ProcessedJob" ("jobId") VALUES ($1) ON CONFLICT ("jobId") DO NOTHING RETURNING "jobId"`,
-      [jobId],
-    );
-    if (claimed.rowCount === 0) {
-      // Processed before; make sure the outbox agrees (it does unless someone edited it by hand).
-      await markOutboxDone(client, jobId);
-      return { ran: false as const };
-    }
-    const value = await effects(client);
-    await markOutboxDone(client, jobId);
-    return { ran: true as const, value };
-  });
+  const run = await runJobsOnce(pool, [jobId], async (client, claimed) => (claimed.length > 0 ? { value: await effects(client) } : null));
+  return run.value ? { ran: true, value: run.value.value } : { ran: false };
 }
 
-async function markOutboxDone(client: pg.ClientBase, jobId: string): Promise<void> {
-  await client.query(
-    `UPDATE "Outbox" SET status = 'done', "processedAt" = now(), attempts = attempts + 1
-      WHERE "jobId" = $1 AND status <> 'done'`,
-    [jobId],
-  );
+export interface JobsRun<T> {
+  /** The job ids this run claimed, in the order given; the others were processed before. */
+  claimed: string[];
+  value: T;
+}
+
+/**
+ * runJobOnce for several jobs in one transaction: one statement claims every ProcessedJob row, the effects run for
+ * the claimed jobs only, and one statement marks every outbox row done (also the rows of jobs processed before,
+ * which the outbox already agrees on unless someone edited it by hand). If anything fails, nothing of any of them
+ * commits. The claims are made in job id order, so concurrent runs over overlapping jobs wait instead of deadlocking.
+ */
+export async function runJobsOnce<T>(
+  pool: pg.Pool,
+  jobIds: readonly string[],
+  effects: (client: pg.PoolClient, claimed: string[]) => Promise<T>,
+): Promise<JobsRun<T>> {
+  const distinct = [...new Set(jobIds)];
+  const sorted = [...distinct].sort();
+  return withTransaction(pool, async (client) => {
+    const inserted = await client.query<{ jobId: string }>(
+      `INSERT INTO "ProcessedJob" ("jobId") SELECT unnest($1::text[]) ORDER BY 1
+       ON CONFLICT ("jobId") DO NOTHING RETURNING "jobId"`,
+      [sorted],
+    );
+    const fresh = new Set(inserted.rows.map((row) => row.jobId));
+    const claimed = distinct.filter((jobId) => fresh.has(jobId));
+    const value = await effects(client, claimed);
+    await client.query(
+      `UPDATE "Outbox" SET status = 'done', "processedAt" = now(), attempts = attempts + 1
+        WHERE "jobId" = ANY($1::text[]) AND status <> 'done'`,
+      [sorted],
+    );
+    return { claimed, value };
+  });
 }
 
 /**

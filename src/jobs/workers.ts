@@ -6,9 +6,11 @@ import { jobIdFor } from '../core/outbox.js';
 import type { JobName, LivePublisher, MediaFetcher, OutboundTransport } from '../core/ports.js';
 import type { Keyring } from '../core/crypto/secret-box.js';
 import { fetchAttachment } from '../core/fetch-attachment.js';
-import { processInbound } from '../core/process-inbound.js';
+import type { ProcessInboundResult } from '../core/process-inbound.js';
+import { processInboundBatch } from '../core/process-inbound.js';
 import { recordJobFailure } from '../core/run-job-once.js';
 import { sendQueuedMessage } from '../core/send-queued-message.js';
+import { createJobBatcher } from './job-batcher.js';
 import { createJobDispatcher } from './job-dispatcher.js';
 import type { QueueBackend, WorkerHandle } from './queue-backend.js';
 
@@ -27,6 +29,11 @@ export interface StartWorkersOptions {
   transport: SendTransport;
   logger: Logger;
   concurrency: number;
+  /**
+   * How many inbound jobs run at once (default: eight times `concurrency`, at most 256). They share batch
+   * transactions (one connection for all of them), so this sets the largest batch rather than the pool's load.
+   */
+  inboundConcurrency?: number;
   live?: LivePublisher;
   keyring?: Keyring;
 }
@@ -84,13 +91,17 @@ export function startWorkers(options: StartWorkersOptions): Workers {
   const dispatcher = createJobDispatcher({ backend });
   const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
 
+  const inboundConcurrency = options.inboundConcurrency ?? Math.min(256, options.concurrency * 8);
+  // The inbound jobs running at the same time are processed in one transaction (one commit) between them.
+  const inboundBatcher = createJobBatcher<string, ProcessInboundResult>({
+    maxBatch: inboundConcurrency,
+    runBatch: (messageIds) => processInboundBatch({ db, dispatcher, messageIds, live: options.live, onDispatchError }),
+    onBatchFailure: (error, size) => logger.warn({ err: error, size }, 'an inbound batch failed; processing its messages one by one'),
+  });
   const inbound = backend.worker(
     'inbound',
-    async (job: Job) => {
-      const { messageId } = messageJobSchema.parse(job.data);
-      return processInbound({ db, dispatcher, messageId, live: options.live, onDispatchError });
-    },
-    { concurrency: options.concurrency },
+    async (job: Job) => inboundBatcher.submit(messageJobSchema.parse(job.data).messageId),
+    { concurrency: inboundConcurrency },
   );
   const send = backend.worker('send', sendProcessor(options), { concurrency: options.concurrency });
   recordFailures(inbound, 'inbound', db, logger);
