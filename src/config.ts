@@ -48,6 +48,8 @@ export const configSchema = z.object({
   // Connections each process may hold in its main pool (PostgreSQL's max_connections is shared by every process).
   MATTERLINE_DB_POOL_MAX: z.coerce.number().int().min(2).max(500).default(20),
   MATTERLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  // Capture batches committed at once (group commit); each holds one connection of the pool while it commits.
+  MATTERLINE_CAPTURE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   // Which parts this process runs: all (the single-machine default), server only, or workers only.
   MATTERLINE_ROLE: z.enum(['all', 'server', 'worker']).default('all'),
   MATTERLINE_SIMULATOR_RECEIPT_MS: z.coerce.number().int().min(0).default(400),
@@ -78,6 +80,7 @@ export interface Config {
   queuePrefix: string;
   sweepIntervalMs: number;
   workerConcurrency: number;
+  captureConcurrency: number;
   dbPoolMax: number;
   accountSupervisorMs: number;
   role: RawConfig['MATTERLINE_ROLE'];
@@ -131,6 +134,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: raw.MATTERLINE_QUEUE_PREFIX,
     sweepIntervalMs: raw.MATTERLINE_SWEEP_INTERVAL_MS,
     workerConcurrency: raw.MATTERLINE_WORKER_CONCURRENCY,
+    captureConcurrency: raw.MATTERLINE_CAPTURE_CONCURRENCY,
     dbPoolMax: raw.MATTERLINE_DB_POOL_MAX,
     accountSupervisorMs: raw.MATTERLINE_ACCOUNT_SUPERVISOR_MS,
     role: raw.MATTERLINE_ROLE,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { Database } from '../db/prisma.js';
+import type { StoredBlob } from './blobs/blob-store.js';
 import { storeBlob } from './blobs/blob-store.js';
 import type { Keyring } from './crypto/secret-box.js';
 import { AppError } from './errors.js';
@@ -7,7 +8,7 @@ import type { MessageEvent } from './events.js';
 import type { MessageId } from './ids.js';
 import { asMessageId } from './ids.js';
 import { newId } from './new-id.js';
-import { insertOutbox, mediaJob, outboxJob } from './outbox.js';
+import { mediaJob, outboxJob } from './outbox.js';
 import type { OutboxJob, WorkDispatcher } from './ports.js';
 import { withTransaction } from './transaction.js';
 
@@ -25,237 +26,177 @@ export type CaptureResult =
   | { duplicate: false; messageId: MessageId; conversationId: string; firmId: string }
   | { duplicate: true; messageId: MessageId; conversationId: string; firmId: string };
 
-interface AccountRow {
-  id: string;
-  firmId: string;
-  removedAt: Date | null;
-}
+/** One event's capture as committed: its result and the jobs (processing, media fetches) to queue now. */
+export type StoredCapture = CaptureResult & { jobs: OutboxJob[] };
+
+/** What became of each event of a batch, in the batch's order. */
+export type CaptureOutcome = { ok: true; value: StoredCapture } | { ok: false; error: unknown };
 
 /**
  * Captures one message (inbound, or sent from the firm's own phone) into the record: contact identity, conversation,
- * message, attachments and an outbox row, in one transaction. Idempotent on (account, provider message id): a
+ * message, attachments and an outbox row, committed together. Idempotent on (account, provider message id): a
  * redelivery returns the stored message and queues nothing. Only after commit is the processing job queued, so
  * nothing ever acts on a message that is not stored.
  */
 export async function captureInbound(options: CaptureInboundOptions): Promise<CaptureResult> {
-  const { db, event } = options;
-  const outcome = await withTransaction(db.pool, async (client) => {
-    const existing = await findExisting(client, event);
-    if (existing) return { ...existing, duplicate: true as const, jobs: [] as OutboxJob[] };
-
-    const account = await loadAccount(client, event.accountId);
-    const identityId = event.contact ? await upsertIdentity(client, account, event) : null;
-    const conversationId = await upsertConversation(client, account, event, identityId);
-    const messageId = newId();
-    const related = await resolveRelated(client, event);
-    const inserted = await client.query<{ id: string }>(
-      `INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", "identityId", direction, kind,
-         "providerMessageId", text, status, "sentAt", backfilled, "replyToId", "relatesToId", raw)
-       VALUES ($1, $2, $3, $4, $5, $6::"MessageDirection", $7::"MessageKind", $8, $9, $10::"MessageStatus",
-         $11, $12, $13, $14, $15)
-       ON CONFLICT ("accountId", "providerMessageId") DO NOTHING
-       RETURNING id`,
-      [
-        messageId,
-        account.firmId,
-        account.id,
-        conversationId,
-        identityId,
-        event.direction,
-        event.messageKind,
-        event.providerMessageId,
-        event.text ?? null,
-        event.direction === 'inbound' ? 'received' : 'sent',
-        event.sentAt,
-        event.backfilled ?? false,
-        related.replyToId,
-        related.relatesToId,
-        JSON.stringify(event.raw ?? null),
-      ],
-    );
-    if (inserted.rowCount === 0) {
-      // Another delivery of the same event committed while this one ran: the unique index made us wait for it.
-      throw new DuplicateRace();
-    }
-    await applyRelatedEffects(client, event, related.relatesToId);
-    const mediaJobs = await insertAttachments(client, messageId, event, options.keyring);
-    await client.query(
-      `UPDATE "Conversation"
-         SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", $2), $2),
-             "lastInboundAt" = CASE WHEN $3 THEN GREATEST(COALESCE("lastInboundAt", $2), $2) ELSE "lastInboundAt" END
-       WHERE id = $1`,
-      [conversationId, event.sentAt, event.direction === 'inbound'],
-    );
-    const jobs = [outboxJob('inbound', messageId), ...mediaJobs];
-    await insertOutbox(client, jobs);
-    return {
-      duplicate: false as const,
-      messageId: asMessageId(messageId),
-      conversationId,
-      firmId: account.firmId,
-      jobs,
-    };
-  }).catch(async (error: unknown) => {
-    if (!(error instanceof DuplicateRace)) throw error;
-    const existing = await findExisting(db.pool, event);
-    if (!existing) throw new AppError('internal', 'message vanished after a duplicate delivery', {}, { cause: error });
-    return { ...existing, duplicate: true as const, jobs: [] as OutboxJob[] };
-  });
-
-  const { jobs, ...result } = outcome;
+  const [outcome] = await storeCaptures(options.db, [options.event], options.keyring);
+  if (!outcome) throw new AppError('internal', 'capture returned no outcome');
+  if (!outcome.ok) throw outcome.error;
+  const { jobs, ...result } = outcome.value;
   if (jobs.length > 0) {
     await options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error));
   }
   return result;
 }
 
-class DuplicateRace extends Error {}
-
-async function findExisting(
-  client: pg.ClientBase | pg.Pool,
-  event: MessageEvent,
-): Promise<{ messageId: MessageId; conversationId: string; firmId: string } | null> {
-  const found = await client.query<{ id: string; conversationId: string; firmId: string }>(
-    `SELECT id, "conversationId", "firmId" FROM "Message" WHERE "accountId" = $1 AND "providerMessageId" = $2`,
-    [event.accountId, event.providerMessageId],
-  );
-  const row = found.rows[0];
-  return row ? { messageId: asMessageId(row.id), conversationId: row.conversationId, firmId: row.firmId } : null;
-}
-
-async function loadAccount(client: pg.ClientBase, accountId: string): Promise<AccountRow> {
-  const found = await client.query<AccountRow>(
-    `SELECT id, "firmId", "removedAt" FROM "ChannelAccount" WHERE id = $1`,
-    [accountId],
-  );
-  const account = found.rows[0];
-  if (!account) throw new AppError('not_found', `unknown channel account ${accountId}`, { accountId });
-  return account;
-}
-
-async function upsertIdentity(client: pg.ClientBase, account: AccountRow, event: MessageEvent): Promise<string> {
-  const contact = event.contact;
-  if (!contact) throw new AppError('internal', 'upsertIdentity without a contact');
-  const lookup = () =>
-    client.query<{ id: string }>(
-      `SELECT id FROM "ContactIdentity"
-        WHERE "accountId" = $1 AND (address = $2 OR aliases @> ARRAY[$2]::text[])
-        ORDER BY (address = $2) DESC LIMIT 1`,
-      [account.id, contact.address],
-    );
-  const found = await lookup();
-  if (found.rows[0]) return found.rows[0].id;
-  const inserted = await client.query<{ id: string }>(
-    `INSERT INTO "ContactIdentity" (id, "firmId", "accountId", address, aliases, "displayName")
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT ("accountId", address) DO NOTHING
-     RETURNING id`,
-    [newId(), account.firmId, account.id, contact.address, contact.aliases ?? [], contact.name ?? null],
-  );
-  if (inserted.rows[0]) return inserted.rows[0].id;
-  const raced = await lookup();
-  if (!raced.rows[0]) throw new AppError('internal', 'contact identity vanished during capture');
-  return raced.rows[0].id;
-}
-
-async function upsertConversation(
-  client: pg.ClientBase,
-  account: AccountRow,
-  event: MessageEvent,
-  identityId: string | null,
-): Promise<string> {
-  const lookup = () =>
-    client.query<{ id: string }>(`SELECT id FROM "Conversation" WHERE "accountId" = $1 AND "externalId" = $2`, [
-      account.id,
-      event.chat.externalId,
-    ]);
-  const found = await lookup();
-  if (found.rows[0]) return found.rows[0].id;
-  const inserted = await client.query<{ id: string }>(
-    `INSERT INTO "Conversation" (id, "firmId", "accountId", "externalId", kind, "identityId", title)
-     VALUES ($1, $2, $3, $4, $5::"ConversationKind", $6, $7)
-     ON CONFLICT ("accountId", "externalId") DO NOTHING
-     RETURNING id`,
-    [
-      newId(),
-      account.firmId,
-      account.id,
-      event.chat.externalId,
-      event.chat.kind,
-      event.chat.kind === 'direct' ? identityId : null,
-      event.chat.title ?? null,
-    ],
-  );
-  if (inserted.rows[0]) return inserted.rows[0].id;
-  const raced = await lookup();
-  if (!raced.rows[0]) throw new AppError('internal', 'conversation vanished during capture');
-  return raced.rows[0].id;
-}
-
-async function resolveRelated(
-  client: pg.ClientBase,
-  event: MessageEvent,
-): Promise<{ replyToId: string | null; relatesToId: string | null }> {
-  const byProviderId = async (providerId: string | undefined) => {
-    if (!providerId) return null;
-    const found = await client.query<{ id: string }>(
-      `SELECT id FROM "Message" WHERE "accountId" = $1 AND "providerMessageId" = $2`,
-      [event.accountId, providerId],
-    );
-    return found.rows[0]?.id ?? null;
-  };
-  return {
-    replyToId: await byProviderId(event.replyToProviderId),
-    relatesToId: await byProviderId(event.relatesToProviderId),
-  };
-}
-
-/** A deletion marks its target deleted by the sender and an edit records the new text; the target's own row stays. */
-async function applyRelatedEffects(client: pg.ClientBase, event: MessageEvent, targetId: string | null): Promise<void> {
-  if (!targetId) return;
-  if (event.messageKind === 'deletion') {
-    await client.query(`UPDATE "Message" SET "deletedBySender" = true WHERE id = $1`, [targetId]);
-  } else if (event.messageKind === 'edit') {
-    await client.query(`UPDATE "Message" SET "editedText" = $2 WHERE id = $1`, [targetId, event.text ?? null]);
-  }
-}
-
 /**
- * Records the message's media. Bytes handed over with the event are encrypted into the blob store in this same
- * transaction; media the provider only points at gets a fetch job, so the record keeps its own copy before the
- * provider's link expires.
+ * Stores a batch of events with one statement and one commit (matterline_capture_messages, migration
+ * capture_batch), in the batch's order. Should the batch fail as a whole, each event is stored on its own, so the
+ * outcome of one bad event is its own error and the others are still captured. Queues nothing: the caller
+ * dispatches the returned jobs after this resolves.
  */
-async function insertAttachments(
-  client: pg.ClientBase,
-  messageId: string,
-  event: MessageEvent,
-  keyring: Keyring | undefined,
-): Promise<OutboxJob[]> {
-  const jobs: OutboxJob[] = [];
-  for (const media of event.media ?? []) {
-    const id = newId();
-    const stored = media.data && keyring ? await storeBlob(client, keyring, media.data) : null;
-    const fetchable = !stored && (media.url !== undefined || media.providerMediaId !== undefined);
-    await client.query(
-      `INSERT INTO "Attachment" (id, "messageId", "fileName", "mimeType", size, sha256, "providerMediaId", "sourceUrl",
-         "blobKey", "keyId", state, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        id,
-        messageId,
-        media.fileName ?? null,
-        media.mimeType,
-        stored?.size ?? media.size ?? media.data?.length ?? null,
-        stored?.sha256 ?? media.sha256 ?? null,
-        media.providerMediaId ?? null,
-        media.url ?? null,
-        stored?.sha256 ?? null,
-        stored?.keyId ?? null,
-        stored ? 'stored' : fetchable ? 'pending' : 'failed',
-        stored || fetchable ? null : 'the channel gave no way to fetch this media',
-      ],
-    );
-    if (fetchable) jobs.push(mediaJob(id));
+export async function storeCaptures(
+  db: Database,
+  events: readonly MessageEvent[],
+  keyring?: Keyring,
+): Promise<CaptureOutcome[]> {
+  try {
+    return await storeTogether(db.pool, events, keyring);
+  } catch (error) {
+    if (events.length === 1) return [{ ok: false, error }];
+    const outcomes: CaptureOutcome[] = [];
+    for (const event of events) {
+      outcomes.push(
+        await storeTogether(db.pool, [event], keyring).then(
+          (single) => single[0] ?? { ok: false as const, error: new AppError('internal', 'capture returned no outcome') },
+          (failure: unknown) => ({ ok: false as const, error: failure }),
+        ),
+      );
+    }
+    return outcomes;
   }
-  return jobs;
+}
+
+interface PreparedMedia {
+  id: string;
+  fileName: string | null;
+  mimeType: string;
+  size: number | null;
+  sha256: string | null;
+  providerMediaId: string | null;
+  sourceUrl: string | null;
+  blobKey: string | null;
+  keyId: string | null;
+  state: 'stored' | 'pending' | 'failed';
+  error: string | null;
+}
+
+interface CaptureRow {
+  idx: number;
+  message_id: string | null;
+  conversation_id: string | null;
+  firm_id: string | null;
+  duplicate: boolean;
+  problem: string | null;
+}
+
+async function storeTogether(pool: pg.Pool, events: readonly MessageEvent[], keyring: Keyring | undefined): Promise<CaptureOutcome[]> {
+  const withBytes = keyring !== undefined && events.some((event) => event.media?.some((media) => media.data !== undefined));
+  const run = async (client: pg.ClientBase | pg.Pool) => {
+    const blobs = withBytes && keyring ? await storeEventBlobs(client, keyring, events) : new Map<Buffer, StoredBlob>();
+    const prepared = events.map((event) => prepare(event, blobs));
+    const result = await client.query<CaptureRow>(`SELECT * FROM matterline_capture_messages($1::jsonb)`, [
+      JSON.stringify(prepared.map((entry) => entry.row)),
+    ]);
+    return result.rows.map((row): CaptureOutcome => {
+      const entry = prepared[row.idx];
+      if (!entry) return { ok: false, error: new AppError('internal', `capture answered for event ${row.idx} of ${prepared.length}`) };
+      if (row.problem === 'unknown_account' || !row.message_id || !row.conversation_id || !row.firm_id) {
+        const accountId = entry.event.accountId;
+        return { ok: false, error: new AppError('not_found', `unknown channel account ${accountId}`, { accountId }) };
+      }
+      const jobs = row.duplicate
+        ? []
+        : [outboxJob('inbound', row.message_id), ...entry.media.filter((media) => media.state === 'pending').map((media) => mediaJob(media.id))];
+      return {
+        ok: true,
+        value: {
+          duplicate: row.duplicate,
+          messageId: asMessageId(row.message_id),
+          conversationId: row.conversation_id,
+          firmId: row.firm_id,
+          jobs,
+        },
+      };
+    });
+  };
+  // Without media bytes the function call is the whole transaction; with them, the blobs commit alongside it.
+  return withBytes ? withTransaction(pool, run) : run(pool);
+}
+
+/** Media bytes handed over with the events, encrypted into the blob store (content-addressed: a repeat is a no-op). */
+async function storeEventBlobs(
+  client: pg.ClientBase | pg.Pool,
+  keyring: Keyring,
+  events: readonly MessageEvent[],
+): Promise<Map<Buffer, StoredBlob>> {
+  const stored = new Map<Buffer, StoredBlob>();
+  for (const event of events) {
+    for (const media of event.media ?? []) {
+      if (media.data && !stored.has(media.data)) stored.set(media.data, await storeBlob(client, keyring, media.data));
+    }
+  }
+  return stored;
+}
+
+function sentAtMs(event: MessageEvent): number {
+  const ms = event.sentAt.getTime();
+  if (Number.isNaN(ms)) throw new AppError('bad_request', `message ${event.providerMessageId} has no valid time`);
+  return ms;
+}
+
+/** The event as matterline_capture_messages takes it, with the ids a new row would get. */
+function prepare(event: MessageEvent, blobs: Map<Buffer, StoredBlob>) {
+  const media = (event.media ?? []).map((item): PreparedMedia => {
+    const stored = item.data ? blobs.get(item.data) : undefined;
+    // Media the provider only points at gets a fetch job, so the record keeps its own copy before the link expires.
+    const fetchable = !stored && (item.url !== undefined || item.providerMediaId !== undefined);
+    return {
+      id: newId(),
+      fileName: item.fileName ?? null,
+      mimeType: item.mimeType,
+      size: stored?.size ?? item.size ?? item.data?.length ?? null,
+      sha256: stored?.sha256 ?? item.sha256 ?? null,
+      providerMediaId: item.providerMediaId ?? null,
+      sourceUrl: item.url ?? null,
+      blobKey: stored?.sha256 ?? null,
+      keyId: stored?.keyId ?? null,
+      state: stored ? 'stored' : fetchable ? 'pending' : 'failed',
+      error: stored || fetchable ? null : 'the channel gave no way to fetch this media',
+    };
+  });
+  const row = {
+    accountId: event.accountId,
+    providerMessageId: event.providerMessageId,
+    direction: event.direction,
+    messageKind: event.messageKind,
+    chatExternalId: event.chat.externalId,
+    chatKind: event.chat.kind,
+    chatTitle: event.chat.title ?? null,
+    contact: event.contact
+      ? { address: event.contact.address, aliases: event.contact.aliases ?? [], name: event.contact.name ?? null }
+      : null,
+    text: event.text ?? null,
+    // Epoch milliseconds: years past 9999 have no ISO form PostgreSQL reads, but are valid timestamps.
+    sentAtMs: sentAtMs(event),
+    backfilled: event.backfilled ?? false,
+    replyToProviderId: event.replyToProviderId ?? null,
+    relatesToProviderId: event.relatesToProviderId ?? null,
+    raw: event.raw ?? null,
+    messageId: newId(),
+    identityId: newId(),
+    conversationId: newId(),
+    media,
+  };
+  return { event, row, media };
 }

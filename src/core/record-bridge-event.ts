@@ -1,5 +1,6 @@
 import type { Database } from '../db/prisma.js';
 import type { RecordedEvent } from './bridge-events.js';
+import type { CaptureBatcher } from './capture-batcher.js';
 import { captureInbound } from './capture-inbound.js';
 import { captureReceipt } from './capture-receipt.js';
 import type { BridgeEvent } from './events.js';
@@ -13,6 +14,8 @@ export interface RecordBridgeEventOptions {
   event: BridgeEvent;
   onDispatchError?: (error: unknown) => void;
   keyring?: Keyring;
+  /** Group commit for messages (the running server's); without it each message is committed on its own. */
+  batcher?: CaptureBatcher;
 }
 
 /** The one entry point for everything a bridge reports: messages, receipts and account state. */
@@ -20,6 +23,11 @@ export async function recordBridgeEvent(options: RecordBridgeEventOptions): Prom
   const { event, db } = options;
   switch (event.kind) {
     case 'message': {
+      if (options.batcher) {
+        const [result] = await options.batcher.capture([event]);
+        if (!result) throw new Error('the capture batcher returned no result');
+        return { kind: 'message', messageId: result.messageId, conversationId: result.conversationId, duplicate: result.duplicate };
+      }
       const result = await captureInbound({
         db,
         dispatcher: options.dispatcher,

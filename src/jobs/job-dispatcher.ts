@@ -1,4 +1,5 @@
-import type { OutboxJob, WorkDispatcher } from '../core/ports.js';
+import type { JobsOptions } from 'bullmq';
+import type { JobName, OutboxJob, WorkDispatcher } from '../core/ports.js';
 import type { QueueBackend } from './queue-backend.js';
 
 export interface JobDispatcherOptions {
@@ -16,22 +17,33 @@ export function createJobDispatcher(options: JobDispatcherOptions): WorkDispatch
   const timeoutMs = options.timeoutMs ?? 2000;
   return {
     async dispatch(jobs: readonly OutboxJob[]) {
+      if (jobs.length === 1) {
+        await withTimeout(enqueue(options.backend, jobs[0]!), timeoutMs, `queueing ${jobs[0]!.jobId}`);
+        return;
+      }
+      // Many at once (a capture batch): one round trip per queue.
+      const byQueue = new Map<JobName, OutboxJob[]>();
+      for (const job of jobs) byQueue.set(job.jobName, [...(byQueue.get(job.jobName) ?? []), job]);
       await Promise.all(
-        jobs.map((job) => withTimeout(enqueue(options.backend, job), timeoutMs, `queueing ${job.jobId}`)),
+        [...byQueue].map(([name, queued]) =>
+          withTimeout(
+            options.backend.queue(name).addBulk(queued.map((job) => ({ name, data: job.payload, opts: jobOptions(job) }))),
+            timeoutMs,
+            `queueing ${queued.length} ${name} jobs`,
+          ),
+        ),
       );
     },
   };
 }
 
 export async function enqueue(backend: QueueBackend, job: OutboxJob): Promise<void> {
+  await backend.queue(job.jobName).add(job.jobName, job.payload, jobOptions(job));
+}
+
+function jobOptions(job: OutboxJob): JobsOptions {
   const delay = job.runAfter ? Math.max(0, job.runAfter.getTime() - Date.now()) : 0;
-  await backend.queue(job.jobName).add(job.jobName, job.payload, {
-    jobId: job.jobId,
-    delay,
-    attempts: 1,
-    removeOnComplete: true,
-    removeOnFail: true,
-  });
+  return { jobId: job.jobId, delay, attempts: 1, removeOnComplete: true, removeOnFail: true };
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

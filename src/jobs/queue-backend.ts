@@ -9,6 +9,7 @@ export type QueueBackendKind = 'redis' | 'postgres';
 
 export interface QueueHandle {
   add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
+  addBulk(jobs: { name: string; data: unknown; opts: JobsOptions }[]): Promise<unknown>;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import type { BridgeEvent } from '../core/bridge-events.js';
 import { postgresCredentialStoreFactory } from '../core/credentials/postgres-credential-store.js';
 import { createKeyring } from '../core/crypto/secret-box.js';
+import { createCaptureBatcher } from '../core/capture-batcher.js';
 import { recordBridgeEvent } from '../core/record-bridge-event.js';
 import { seedDemoFirm } from '../core/seed-demo-firm.js';
 import { applyMigrations } from '../db/migrate.js';
@@ -121,7 +122,11 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
     const keyring = createKeyring(await secretKey(config, logger));
-    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError, keyring });
+    // Group commit of captures: one statement and one commit for the messages that arrive together.
+    const batcher = createCaptureBatcher({ db, dispatcher, live, keyring, onDispatchError, maxConcurrent: config.captureConcurrency });
+    // Runs after the web server and the bridges stopped (cleanups run in reverse): what they handed over is queued.
+    cleanups.push(() => batcher.drain());
+    const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError, keyring, batcher });
     const registry = new BridgeRegistry({
       db,
       logger,

@@ -1,0 +1,137 @@
+import type { Database } from '../db/prisma.js';
+import type { CaptureOutcome, CaptureResult } from './capture-inbound.js';
+import { storeCaptures } from './capture-inbound.js';
+import type { Keyring } from './crypto/secret-box.js';
+import type { MessageEvent } from './events.js';
+import type { LiveEvent, LivePublisher, OutboxJob, WorkDispatcher } from './ports.js';
+
+export interface CaptureBatcherOptions {
+  db: Database;
+  dispatcher: WorkDispatcher;
+  /** Told of each new message as soon as it is committed, so open inboxes show it before it is processed. */
+  live?: LivePublisher;
+  keyring?: Keyring;
+  onDispatchError?: (error: unknown) => void;
+  /** Most events stored by one statement (one commit). */
+  maxBatch?: number;
+  /** Batches being committed at once, each on its own connection. */
+  maxConcurrent?: number;
+}
+
+export interface CaptureBatcher {
+  /**
+   * Captures the events, in their order and in one commit, and resolves once they are committed; rejects with the
+   * first event's error when any of them could not be stored (the others are stored, and a redelivery of all of
+   * them is harmless). Their jobs are queued right after the commit.
+   */
+  capture(events: readonly MessageEvent[]): Promise<CaptureResult[]>;
+  /** Waits for everything submitted to be committed and queued. */
+  drain(): Promise<void>;
+}
+
+interface Submission {
+  events: readonly MessageEvent[];
+  resolve(results: CaptureResult[]): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit for capture. Each capture is still answered only after the commit that holds it, but captures that
+ * arrive while a commit is under way wait for the next one and share it: at low traffic every message is committed
+ * on its own at once, and under load one statement and one WAL flush carry many messages instead of one each.
+ * Events of one submission always share a commit, in their order.
+ */
+export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBatcher {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxConcurrent = options.maxConcurrent ?? 4;
+  const pending: Submission[] = [];
+  const running = new Set<Promise<void>>();
+  let inFlight = 0;
+
+  const takeBatch = (): Submission[] => {
+    const batch: Submission[] = [];
+    let size = 0;
+    while (pending.length > 0) {
+      const next = pending[0]!;
+      if (batch.length > 0 && size + next.events.length > maxBatch) break;
+      batch.push(pending.shift()!);
+      size += next.events.length;
+    }
+    return batch;
+  };
+
+  const track = (work: Promise<void>) => {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  };
+
+  const pump = () => {
+    while (inFlight < maxConcurrent && pending.length > 0) {
+      const batch = takeBatch();
+      inFlight++;
+      track(
+        commit(batch).finally(() => {
+          inFlight--;
+          pump();
+        }),
+      );
+    }
+  };
+
+  const commit = async (batch: Submission[]): Promise<void> => {
+    const events = batch.flatMap((submission) => submission.events);
+    let outcomes: CaptureOutcome[];
+    try {
+      outcomes = await storeCaptures(options.db, events, options.keyring);
+    } catch (error) {
+      for (const submission of batch) submission.reject(error);
+      return;
+    }
+    const jobs: OutboxJob[] = [];
+    const created: LiveEvent[] = [];
+    let offset = 0;
+    for (const submission of batch) {
+      const mine = outcomes.slice(offset, offset + submission.events.length);
+      offset += submission.events.length;
+      const failed = mine.find((outcome) => !outcome.ok);
+      if (failed && !failed.ok) submission.reject(failed.error);
+      const results: CaptureResult[] = [];
+      for (const outcome of mine) {
+        if (!outcome.ok) continue;
+        const { jobs: own, ...result } = outcome.value;
+        jobs.push(...own);
+        results.push(result);
+        if (!result.duplicate) {
+          created.push({ type: 'message.created', firmId: result.firmId, conversationId: result.conversationId, messageId: result.messageId });
+        }
+      }
+      if (!failed) submission.resolve(results);
+    }
+    // After the answer: queueing and live pushes are best effort (the outbox sweeper queues what this misses).
+    track(afterCommit(jobs, created));
+  };
+
+  const afterCommit = async (jobs: OutboxJob[], created: LiveEvent[]): Promise<void> => {
+    if (jobs.length > 0) await options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error));
+    if (options.live) {
+      const live = options.live;
+      await Promise.all(created.map((event) => live.publish(event).catch(() => undefined)));
+    }
+  };
+
+  return {
+    capture(events) {
+      if (events.length === 0) return Promise.resolve([]);
+      return new Promise<CaptureResult[]>((resolve, reject) => {
+        pending.push({ events, resolve, reject });
+        pump();
+      });
+    },
+    async drain() {
+      while (running.size > 0 || pending.length > 0) {
+        await Promise.all([...running]);
+        if (running.size === 0 && pending.length > 0) pump();
+      }
+    },
+  };
+}
