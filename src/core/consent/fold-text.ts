@@ -15,7 +15,21 @@ const APOSTROPHES = /[\u2018\u2019\u201B\u02BC\u00B4`]/u;
 const QUOTES = /[\u201C\u201D\u201E\u00AB\u00BB]/u;
 const MARKS = /\p{M}/gu;
 
+// Printable ASCII but the backtick (an apostrophe to fold), with no run of spaces: folding only lower-cases it, one
+// character for one. Most messages are this, and take the short way.
+const PLAIN = /^[\x20-\x5f\x61-\x7e]*$/;
+const isPlain = (original: string): boolean => PLAIN.test(original) && !original.includes('  ');
+
 export function foldText(original: string): FoldedText {
+  if (isPlain(original)) {
+    const start = new Array<number>(original.length);
+    const end = new Array<number>(original.length);
+    for (let i = 0; i < original.length; i++) {
+      start[i] = i;
+      end[i] = i + 1;
+    }
+    return { text: original.toLowerCase(), start, end };
+  }
   let text = '';
   const start: number[] = [];
   const end: number[] = [];
@@ -47,6 +61,11 @@ export function foldText(original: string): FoldedText {
   return { text, start, end };
 }
 
+/** foldText's text alone, without the spans. */
+export function foldString(original: string): string {
+  return isPlain(original) ? original.toLowerCase() : foldText(original).text;
+}
+
 /** The original text behind folded characters [from, to). */
 export function originalSpan(original: string, folded: FoldedText, from: number, to: number): string {
   const first = folded.start[from];
@@ -60,5 +79,5 @@ const SURROUNDING = /^[\s\p{P}\p{S}\p{Z}\p{Cf}]+|[\s\p{P}\p{S}\p{Z}\p{Cf}]+$/gu;
 
 /** Folds and trims the whole message of surrounding punctuation and emoji: the unit a keyword must fill. */
 export function foldWholeMessage(original: string): string {
-  return foldText(original).text.replace(SURROUNDING, '');
+  return foldString(original).replace(SURROUNDING, '');
 }

@@ -1,5 +1,5 @@
 import type { TemplateLanguage } from '../templates/template-kinds.js';
-import { foldText } from './fold-text.js';
+import { foldString } from './fold-text.js';
 
 /*
  * Written here rather than taken from franc-min or tinyld: a first message is often one to five words ("Hola",
@@ -40,7 +40,7 @@ export function guessLanguage(text: string, fallback: TemplateLanguage): Templat
   spanish += 2 * (text.match(/[ñÑ]/gu)?.length ?? 0);
   spanish += Math.min(3, text.match(/[áéíóúüÁÉÍÓÚÜ]/gu)?.length ?? 0);
 
-  const words = foldText(text).text.match(/[a-z']+/gu) ?? [];
+  const words = foldString(text).match(/[a-z']+/gu) ?? [];
   for (const word of words) {
     const bare = word.replace(/^'+|'+$/gu, '');
     if (SPANISH_WORDS.has(bare)) spanish += 1;
