@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProcessInboundResult } from '../../src/core/process-inbound.js';
 import { processInboundBatch } from '../../src/core/process-inbound.js';
 import { createJobBatcher } from '../../src/jobs/job-batcher.js';
 import { createJobDispatcher } from '../../src/jobs/job-dispatcher.js';
-import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
-import { startTestMatterline } from '../support/matterline.js';
-import type { TestDatabase } from '../support/test-database.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { useTestMatterline } from '../support/matterline.js';
 
 // The inbound worker hands the jobs it runs at the same time to one batch transaction. Here the messages are captured
 // by a server with no worker, then handed to a batcher together, as the worker's jobs would be; real PostgreSQL.
 describe('inbound messages processed in batches', () => {
-  let database: TestDatabase;
-  let app: RunningMatterline;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', role: 'server' });
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await database?.drop();
-  });
+  const matterline = useTestMatterline({ queue: 'redis', role: 'server' });
 
   const at = '2026-11-18T15:00:00Z'; // a Wednesday, 10:00 in New York: open
   let sequence = 0;
   /** Captures one message and waits for its commit, so messages sent one after another are in capture order. */
   const capture = async (from: string, text: string) => {
-    const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+    const response = await fetch(`${matterline.app.url}/api/simulator/demo/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ from, text, id: `batch-${++sequence}`, sentAt: at }),
@@ -39,12 +26,12 @@ describe('inbound messages processed in batches', () => {
     createJobBatcher<string, ProcessInboundResult>({
       maxBatch: 64,
       runBatch: (messageIds) =>
-        processInboundBatch({ db: app.db, dispatcher: createJobDispatcher({ backend: app.backend }), messageIds }),
+        processInboundBatch({ db: matterline.app.db, dispatcher: createJobDispatcher({ backend: matterline.app.backend }), messageIds }),
       ...(onBatchFailure ? { onBatchFailure } : {}),
     });
   const processedJobs = async (messageIds: string[]) =>
     (
-      await app.db.pool.query<{ jobId: string; processedAt: Date }>(
+      await matterline.app.db.pool.query<{ jobId: string; processedAt: Date }>(
         `SELECT "jobId", "processedAt" FROM "ProcessedJob" WHERE "jobId" = ANY($1::text[])`,
         [messageIds.map((id) => `inbound-${id}`)],
       )
@@ -65,7 +52,7 @@ describe('inbound messages processed in batches', () => {
     expect(jobs).toHaveLength(ids.length);
     expect(new Set(jobs.map((job) => job.processedAt.getTime())).size).toBe(1);
 
-    const identity = await app.db.prisma.contactIdentity.findFirstOrThrow({
+    const identity = await matterline.app.db.prisma.contactIdentity.findFirstOrThrow({
       where: { address: from },
       include: { consentEvents: { orderBy: { createdAt: 'asc' } } },
     });
@@ -76,7 +63,7 @@ describe('inbound messages processed in batches', () => {
       ['opted_out', 'opted_in', 'YES'],
     ]);
     // STOP cancelled the consent request queued a moment before it, in the same commit; the confirmations stand.
-    const sent = await app.db.prisma.message.findMany({
+    const sent = await matterline.app.db.prisma.message.findMany({
       where: { identityId: identity.id, direction: 'outbound' },
       // Time-ordered ids (UUIDv7): the order the replies were written in.
       orderBy: { id: 'asc' },
@@ -87,7 +74,7 @@ describe('inbound messages processed in batches', () => {
       { purpose: 'opted_out', status: 'queued' },
       { purpose: 'consent_confirmed', status: 'queued' },
     ]);
-    const outbox = await app.db.pool.query<{ status: string }>(
+    const outbox = await matterline.app.db.pool.query<{ status: string }>(
       `SELECT status FROM "Outbox" WHERE "jobId" = ANY($1::text[])`,
       [ids.map((id) => `inbound-${id}`)],
     );
@@ -97,12 +84,12 @@ describe('inbound messages processed in batches', () => {
     const again = await Promise.all(ids.map((id) => inbound.submit(id)));
     expect(again).toEqual(ids.map(() => ({ processed: false })));
     expect(await processedJobs(ids)).toHaveLength(ids.length);
-    expect(await app.db.prisma.consentEvent.count({ where: { identityId: identity.id } })).toBe(3);
+    expect(await matterline.app.db.prisma.consentEvent.count({ where: { identityId: identity.id } })).toBe(3);
   });
 
   it('retries each message of a failed batch on its own, so one that cannot be processed holds up no other', async () => {
     // A database rule this message breaks, whichever transaction it is processed in.
-    await app.db.pool.query(`
+    await matterline.app.db.pool.query(`
       CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'poison refused'; END $$;
       CREATE TRIGGER refuse_poison BEFORE INSERT ON "ConsentEvent"
@@ -126,12 +113,12 @@ describe('inbound messages processed in batches', () => {
       expect(jobs.map((job) => job.jobId).sort()).toEqual([...good, more].map((id) => `inbound-${id}`).sort());
       // Each in a transaction of its own after the batch failed.
       expect(new Set(jobs.map((job) => job.processedAt.getTime())).size).toBe(3);
-      const newcomer = await app.db.prisma.contactIdentity.findFirstOrThrow({ where: { address: '+15558880002' } });
+      const newcomer = await matterline.app.db.prisma.contactIdentity.findFirstOrThrow({ where: { address: '+15558880002' } });
       expect(newcomer.consentState).toBe('requested');
-      const poisoned = await app.db.pool.query<{ status: string }>(`SELECT status FROM "Outbox" WHERE "jobId" = $1`, [`inbound-${poison}`]);
+      const poisoned = await matterline.app.db.pool.query<{ status: string }>(`SELECT status FROM "Outbox" WHERE "jobId" = $1`, [`inbound-${poison}`]);
       expect(poisoned.rows[0]?.status).toBe('pending');
     } finally {
-      await app.db.pool.query(`DROP TRIGGER refuse_poison ON "ConsentEvent"; DROP FUNCTION refuse_poison();`);
+      await matterline.app.db.pool.query(`DROP TRIGGER refuse_poison ON "ConsentEvent"; DROP FUNCTION refuse_poison();`);
     }
   });
 });

@@ -8,6 +8,9 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { startMatterline } from '../../src/runtime/start-matterline.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { TestDatabase } from './test-database.js';
+import { createTestDatabase } from './test-database.js';
 
 export const demoPassword = 'demo-password-for-tests';
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -52,6 +55,35 @@ export function testEnv(options: TestMatterlineOptions): Record<string, string> 
 export async function startTestMatterline(options: TestMatterlineOptions): Promise<RunningMatterline> {
   const config = loadConfig(testEnv(options));
   return startMatterline(config, createLogger(config));
+}
+
+/**
+ * For a describe block: a database of its own and Matterline in this test process, started before its tests and
+ * stopped (the database dropped) after them. Read `app` and `database` inside the tests.
+ */
+export function useTestMatterline(options: Omit<TestMatterlineOptions, 'databaseUrl'>): { readonly app: RunningMatterline; readonly database: TestDatabase } {
+  let database: TestDatabase | undefined;
+  let app: RunningMatterline | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestMatterline({ ...options, databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await database?.drop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('Matterline is started in beforeAll: use it inside a test');
+    return value;
+  };
+  return {
+    get app() {
+      return started(app);
+    },
+    get database() {
+      return started(database);
+    },
+  };
 }
 
 /** Matterline in a child process of its own (for SIGKILL and restarts): `src/main.ts` or `src/worker.ts`. */
