@@ -5,6 +5,7 @@ import { captureWithRetry } from '../src/bridges/socket/capture-with-retry.js';
 import { ChatQueue } from '../src/bridges/socket/chat-queue.js';
 import type { MessageEvent } from '../src/core/bridge-events.js';
 import { asAccountId, asProviderMessageId } from '../src/core/ids.js';
+import { createCaptureBatcher } from '../src/core/capture-batcher.js';
 import { recordBridgeEvent } from '../src/core/record-bridge-event.js';
 import { openDatabase } from '../src/db/prisma.js';
 import { createJobDispatcher } from '../src/jobs/job-dispatcher.js';
@@ -14,7 +15,7 @@ import { clientText } from './support/whatsapp-payload.js';
 
 // One process doing what a socket bridge (Baileys) does when a newly linked phone syncs its history: batches of
 // messages, each batch ordered by time, captured one chat after another and chats in parallel (ChatQueue), every
-// message through recordBridgeEvent with its processing job queued after commit. Run by bench/history.ts as a
+// message through recordBridgeEvent and the capture batcher (as in the server) with its job queued after commit. Run by bench/history.ts as a
 // process of its own so that its peak memory is the capture's alone. Prints its figures as one JSON line.
 
 const argsSchema = z.object({
@@ -36,7 +37,9 @@ const dispatcher = createJobDispatcher({ backend });
 const queue = new ChatQueue();
 const abort = new AbortController();
 const accountId = asAccountId(args.accountId);
-const emit = (event: MessageEvent) => recordBridgeEvent({ db, dispatcher, event, onDispatchError: () => undefined });
+// The server's composition: captures that are waiting while a commit runs share the next one (group commit).
+const batcher = createCaptureBatcher({ db, dispatcher, onDispatchError: () => undefined });
+const emit = (event: MessageEvent) => recordBridgeEvent({ db, dispatcher, event, onDispatchError: () => undefined, batcher });
 
 const yearsBack = Date.now() - 3 * 365 * 24 * 3600 * 1000;
 const step = (3 * 365 * 24 * 3600 * 1000) / args.count;
@@ -80,6 +83,7 @@ for (let from = 0; from < args.count; from += args.batchSize) {
   );
 }
 const elapsedMs = performance.now() - started;
+await batcher.drain();
 const stored = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "Message" WHERE "accountId" = $1`, [args.accountId]);
 const memory = readMemory(process.pid);
 process.stdout.write(`${JSON.stringify({ count: args.count, stored: stored.rows[0]!.n, elapsedMs, rssBefore, peakRss: memory?.peak ?? 0 })}\n`);

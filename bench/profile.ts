@@ -5,7 +5,7 @@ import type { BenchConfig } from './support/bench-config.js';
 import { scaled } from './support/bench-config.js';
 import type { ProfileSummary } from './support/cpu-profile.js';
 import { summariseProfile } from './support/cpu-profile.js';
-import { CpuMeter, backendPids, cpuMs } from './support/cpu-time.js';
+import { CpuMeter, backendPids, cpuMs, cpuSplitMs } from './support/cpu-time.js';
 import { HttpClient, closedLoop } from './support/http-load.js';
 import { startPair, waitForDrain } from './support/matterline-pair.js';
 
@@ -20,6 +20,11 @@ export interface ProfileFigures {
   cpuPerMessage: { server: number; worker: number; postgres: number; loadGenerator: number };
   /** Transactions PostgreSQL committed per message (pg_stat_database), every process and job included. */
   commitsPerMessage: number;
+  /** The same CPU split into user and system (kernel) time, ms per message. */
+  systemShare: Record<'server' | 'worker', { user: number; system: number }>;
+  /** Messages stored per capture commit (group commit), from the rows' transaction ids; and the same for processing. */
+  messagesPerCaptureCommit: number;
+  messagesPerProcessingCommit: number;
   /** Share of sampled active PostgreSQL sessions by what they were doing (CPU or a wait event). */
   postgresActivity: { what: string; share: number }[];
   server: ProfileSummary;
@@ -37,10 +42,10 @@ export interface ProfileOptions {
 }
 
 /** The busiest of a process's thread profiles: its main thread (the others load modules or sit idle). */
-function mainThreadSummary(dir: string): ProfileSummary {
+function mainThreadSummary(dir: string, lastMs: number): ProfileSummary {
   const summaries = readdirSync(dir)
     .filter((name) => name.endsWith('.cpuprofile'))
-    .map((name) => summariseProfile(path.join(dir, name)));
+    .map((name) => summariseProfile(path.join(dir, name), 12, lastMs));
   const busiest = summaries.sort((a, b) => b.busyMs - a.busyMs)[0];
   if (!busiest) throw new Error(`no CPU profile in ${dir}`);
   return busiest;
@@ -75,6 +80,8 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileFigure
     const pids = await backendPids(pair.pool, options.database);
     const postgres = new CpuMeter(() => pids);
     const serverStart = cpuMs(pair.server.pid);
+    const serverSplitStart = cpuSplitMs(pair.server.pid);
+    const workerSplitStart = cpuSplitMs(pair.worker!.pid);
     const workerStart = cpuMs(pair.worker!.pid);
     const generatorStart = process.cpuUsage();
     const activity = new Map<string, number>();
@@ -100,7 +107,20 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileFigure
     // The statistics reach pg_stat_database within a second of each transaction's end.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const commitsPerMessage = (await commits()) - commitsBefore;
+    // Rows written by one transaction share its xmin: messages per capture commit and per processing commit.
+    const grouping = await pair.pool.query<{ capture: number; processing: number }>(
+      `SELECT (count(*)::float8 / greatest(count(DISTINCT m.xmin::text), 1)) AS capture,
+              (count(*)::float8 / greatest(count(DISTINCT p.xmin::text), 1)) AS processing
+         FROM "Message" m JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id
+        WHERE m.direction = 'inbound' AND m."providerMessageId" = ANY($1)`,
+      [burst.providerIds],
+    );
     const generator = process.cpuUsage(generatorStart);
+    const split = (pid: number, start: { user: number; system: number }) => {
+      const now = cpuSplitMs(pid);
+      return { user: (now.user - start.user) / count, system: (now.system - start.system) / count };
+    };
+    const systemShare = { server: split(pair.server.pid, serverSplitStart), worker: split(pair.worker!.pid, workerSplitStart) };
     const cpuPerMessage = {
       server: (cpuMs(pair.server.pid) - serverStart) / count,
       worker: (cpuMs(pair.worker!.pid) - workerStart) / count,
@@ -113,16 +133,22 @@ export async function runProfile(options: ProfileOptions): Promise<ProfileFigure
       .slice(0, 8)
       .map(([what, n]) => ({ what, share: total ? n / total : 0 }));
     options.log(`profile: ${samples} samples of pg_stat_activity; stopping the profiled processes`);
+    const stopStarted = Date.now();
     await pair.stop();
+    // Only the load and the stop that follows it: start-up and warm-up are not what a message costs.
+    const window = elapsedMs + (Date.now() - stopStarted);
     stopped = true;
     return {
       messages: count,
       elapsedMs,
       commitsPerMessage: commitsPerMessage / count,
+      systemShare,
+      messagesPerCaptureCommit: grouping.rows[0]?.capture ?? 0,
+      messagesPerProcessingCommit: grouping.rows[0]?.processing ?? 0,
       cpuPerMessage,
       postgresActivity,
-      server: mainThreadSummary(path.join(profDir, 'profile-server')),
-      worker: mainThreadSummary(path.join(profDir, 'profile-worker')),
+      server: mainThreadSummary(path.join(profDir, 'profile-server'), window),
+      worker: mainThreadSummary(path.join(profDir, 'profile-worker'), window),
     };
   } finally {
     client.close();

@@ -90,7 +90,10 @@ function profileReport(profile: ProfileFigures): string {
     `Where the time goes: ${count(profile.messages)} messages at saturation in ${(profile.elapsedMs / 1000).toFixed(1)} s, server and worker under --cpu-prof`,
     `CPU per message: server ${profile.cpuPerMessage.server.toFixed(2)} ms, worker ${profile.cpuPerMessage.worker.toFixed(2)} ms, ` +
       `PostgreSQL backends ${profile.cpuPerMessage.postgres.toFixed(2)} ms, load generator ${profile.cpuPerMessage.loadGenerator.toFixed(2)} ms; ` +
-      `${profile.commitsPerMessage.toFixed(1)} PostgreSQL transactions per message`,
+      `${profile.commitsPerMessage.toFixed(2)} PostgreSQL transactions per message; ` +
+      `${profile.messagesPerCaptureCommit.toFixed(1)} messages per capture commit, ${profile.messagesPerProcessingCommit.toFixed(1)} per processing commit`,
+    `user / system CPU per message: server ${profile.systemShare.server.user.toFixed(2)} / ${profile.systemShare.server.system.toFixed(2)} ms, ` +
+      `worker ${profile.systemShare.worker.user.toFixed(2)} / ${profile.systemShare.worker.system.toFixed(2)} ms`,
     `PostgreSQL active sessions were: ${profile.postgresActivity.map((item) => `${item.what} ${(item.share * 100).toFixed(0)} %`).join(', ')}`,
   ];
   for (const [name, summary] of [

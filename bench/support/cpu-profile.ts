@@ -12,6 +12,7 @@ interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  endTime: number;
 }
 
 export interface SelfTime {
@@ -44,11 +45,25 @@ export function packageOf(url: string, functionName: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
-export function summariseProfile(file: string, top = 12): ProfileSummary {
+/**
+ * Sums a profile's self time. `lastMs` keeps only the samples of the profile's last milliseconds (the measured load,
+ * not start-up and warm-up: a process under tsx spends seconds compiling modules when it starts).
+ */
+export function summariseProfile(file: string, top = 12, lastMs?: number): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const times: number[] = [];
+  let at = profile.endTime;
+  for (let index = profile.timeDeltas.length - 1; index >= 0; index--) {
+    times[index] = at;
+    at -= profile.timeDeltas[index] ?? 0;
+  }
+  const from = lastMs === undefined ? -Infinity : profile.endTime - lastMs * 1000;
+  profile.samples.forEach((id, index) => {
+    if ((times[index] ?? 0) < from) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+  });
   const functions = new Map<string, number>();
   const packages = new Map<string, number>();
   let idleUs = 0;

@@ -63,9 +63,13 @@ BEGIN
     identity_id := NULL;
     IF jsonb_typeof(e->'contact') = 'object' THEN
       v_address := e->'contact'->>'address';
-      SELECT i.id INTO identity_id FROM "ContactIdentity" i
-       WHERE i."accountId" = account_id AND (i.address = v_address OR i.aliases @> ARRAY[v_address])
-       ORDER BY (i.address = v_address) DESC LIMIT 1;
+      -- The contact by its address (unique index), else by another form of it (GIN on aliases). One query with OR
+      -- would read every contact of the account.
+      SELECT i.id INTO identity_id FROM "ContactIdentity" i WHERE i."accountId" = account_id AND i.address = v_address;
+      IF identity_id IS NULL THEN
+        SELECT i.id INTO identity_id FROM "ContactIdentity" i
+         WHERE i.aliases @> ARRAY[v_address] AND i."accountId" = account_id LIMIT 1;
+      END IF;
       IF identity_id IS NULL THEN
         INSERT INTO "ContactIdentity" (id, "firmId", "accountId", address, aliases, "displayName")
         VALUES (e->>'identityId', account_firm, account_id, v_address,
