@@ -42,6 +42,13 @@ export function createApp(options: CreateAppOptions): Express {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // A provider's accepted webhook is the bulk of all requests (thousands a second at peak) and its message is in
+      // the record: debug. Refusals and failures, and every request of a person, stay at info and above.
+      customLogLevel: (req, res, error) => {
+        if (error || res.statusCode >= 500) return 'error';
+        if (res.statusCode >= 400) return 'warn';
+        return req.method === 'POST' && req.url?.startsWith('/webhooks/') ? 'debug' : 'info';
+      },
     }),
   );
 
