@@ -7,6 +7,8 @@ import type { CaptureFigures } from './capture.js';
 import { runCapture } from './capture.js';
 import type { HistoryFigures } from './history.js';
 import { runHistory } from './history.js';
+import type { HttpFloorFigures } from './http-floor.js';
+import { runHttpFloor } from './http-floor.js';
 import type { LiveFigures } from './live.js';
 import { runLive } from './live.js';
 import type { ProfileFigures } from './profile.js';
@@ -24,7 +26,7 @@ import type { Row } from './support/stats.js';
 import { count, mib, ms, perSecond, renderTable } from './support/stats.js';
 
 // `npm run bench`: every figure of issue 8 in one run, printed as one table, then where the time goes. Sizes scale
-// with BENCH_SCALE (0.05 while developing); BENCH_SECTIONS picks sections (raw,capture,live,history,search,profile).
+// with BENCH_SCALE (0.05 while developing); BENCH_SECTIONS picks sections (raw,http,capture,live,history,search,profile).
 
 const config = loadBenchConfig(process.env);
 const runId = randomBytes(3).toString('hex');
@@ -141,7 +143,7 @@ async function main(): Promise<number> {
     let raw: RawInsertFigures | undefined;
     let capture: CaptureFigures | undefined;
     let profile: ProfileFigures | undefined;
-    if (has('raw') || has('capture') || has('live') || has('profile')) {
+    if (has('raw') || has('http') || has('capture') || has('live') || has('profile')) {
       const database = await databases.clone('capture');
       await attempt('Capture', async () => {
         if (has('raw')) {
@@ -149,6 +151,16 @@ async function main(): Promise<number> {
           raw = await runRawInsert({ databaseUrl: database.url, connections: serverPoolSize, seconds: scaled(config, 15, 3) });
           figures.raw = raw;
           rows.push({ section: 'PostgreSQL', measure: `raw single-row INSERT commits, ${raw.connections} connections`, value: perSecond(raw.perSecond) });
+        }
+        if (has('http')) {
+          log('HTTP floor: webhooks answered with nothing captured');
+          const floor: HttpFloorFigures = await runHttpFloor({ config });
+          figures.httpFloor = floor;
+          rows.push({
+            section: 'HTTP floor',
+            measure: `signature check + JSON.parse + 200, nothing stored (${config.concurrency} in flight)`,
+            value: `${perSecond(floor.perSecond)}; CPU/request: server ${floor.serverCpuMs.toFixed(2)} ms, load generator ${floor.generatorCpuMs.toFixed(2)} ms`,
+          });
         }
         if (has('capture') || has('live')) {
           pair = await startPair({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix, logDir, logLevel: config.logLevel, label: 'capture' });
