@@ -23,7 +23,10 @@ export interface WorkDispatcher {
 
 /** A change the inbox shows live. Delivery is best effort: a client that missed one reloads from the record. */
 export type LiveEvent =
+  /** A message is in the record (published right after the capture commits). */
   | { type: 'message.created'; firmId: string; conversationId: string; messageId: string }
+  /** Its processing committed: consent, hours and automated answers it caused are in the record. */
+  | { type: 'message.processed'; firmId: string; conversationId: string; messageId: string }
   | { type: 'message.status'; firmId: string; conversationId: string; messageId: string; status: string };
 
 export interface LivePublisher {

@@ -85,7 +85,9 @@ const conversationPaths = buildPaths('inbox', {
   '/api/events': {
     get: {
       summary: 'Server-Sent Events: new messages and status changes of conversations you may see',
-      description: 'Each event is `event: <type>` with the event as JSON in `data:`; comments keep the connection alive. Nothing is replayed after a reconnect.',
+      description:
+        'Each event is `event: <type>` with the event as JSON in `data:`; comments keep the connection alive. Nothing is replayed after a reconnect. ' +
+        'Types: `message.created` (a message is in the record, right after capture), `message.processed` (its consent, hours and automated answers are done), `message.status` (sent, delivered, read, failed).',
       responses: { 200: { description: 'an open event stream', content: { 'text/event-stream': { schema: str } } } },
     },
   },

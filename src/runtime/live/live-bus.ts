@@ -14,6 +14,7 @@ export interface LiveBus extends LivePublisher {
 
 const liveEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), firmId: z.string(), conversationId: z.string(), messageId: z.string() }),
+  z.object({ type: z.literal('message.processed'), firmId: z.string(), conversationId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('message.status'), firmId: z.string(), conversationId: z.string(), messageId: z.string(), status: z.string() }),
 ]);
 

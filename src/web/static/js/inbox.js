@@ -236,6 +236,7 @@ export function showInbox(main, user, options) {
     if (thread && data.conversationId === openId) thread.onLiveEvent(event.type, data);
   };
   events.addEventListener('message.created', onEvent);
+  events.addEventListener('message.processed', onEvent);
   events.addEventListener('message.status', onEvent);
   let wasOpen = false;
   events.addEventListener('open', () => {

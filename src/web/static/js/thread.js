@@ -300,6 +300,7 @@ export function createThread(pane, options) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let liveTimer;
   let pendingNew = false;
+  let pendingProcessed = false;
   return {
     async load() {
       drawHeader();
@@ -316,10 +317,13 @@ export function createThread(pane, options) {
     /** @param {string} type */
     onLiveEvent(type) {
       if (type === 'message.created') pendingNew = true;
+      if (type === 'message.processed') pendingProcessed = true;
       clearTimeout(liveTimer);
       liveTimer = setTimeout(async () => {
         const created = pendingNew;
+        const processed = pendingProcessed;
         pendingNew = false;
+        pendingProcessed = false;
         const fresh = await refresh();
         const inbound = fresh.filter((m) => m.direction === 'inbound');
         if (inbound.length > 0) {
@@ -327,8 +331,9 @@ export function createThread(pane, options) {
           announce(`New message from ${conversationName(detail)}: ${last?.text ?? 'an attachment'}`);
           if (document.visibilityState === 'visible') await markRead();
         }
-        // A client's message can move consent (YES, STOP) and the WhatsApp window: the gates may have changed.
-        if (created) options.onConsentChanged();
+        // A client's message can move consent (YES, STOP) and the WhatsApp window once it is processed: the gates
+        // may have changed.
+        if (created || processed) options.onConsentChanged();
       }, 120);
     },
     destroy() {
