@@ -85,10 +85,15 @@ export interface AutomatedInbound {
  *
  * Many messages are decided in one transaction: they are read in one query, their contacts locked in one statement
  * (in id order, so concurrent transactions queue instead of deadlocking), then decided one after another in capture
- * order, each seeing what the ones before it changed. The common case (an opted-in client writing while the office
- * is open) costs no statement of its own. Returns each message found (a purged one is missing) with its send jobs.
+ * order, each seeing what the ones before it changed; `onLocked` is called once the locks are held. The common case
+ * (an opted-in client writing while the office is open) costs no statement of its own. Returns each message found
+ * (a purged one is missing) with its send jobs.
  */
-export async function automateInbound(client: pg.ClientBase, messageIds: readonly string[]): Promise<Map<string, AutomatedInbound>> {
+export async function automateInbound(
+  client: pg.ClientBase,
+  messageIds: readonly string[],
+  onLocked: () => void = () => undefined,
+): Promise<Map<string, AutomatedInbound>> {
   const found = await client.query<InboundRow>(
     `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."identityId", m.direction, m.text, m."sentAt",
             m."capturedAt", m.backfilled, a.kind AS "accountKind", c.kind AS "conversationKind", c."matterId",
@@ -125,7 +130,10 @@ export async function automateInbound(client: pg.ClientBase, messageIds: readonl
   const answerable = decisions.filter(
     ({ message }) => !message.backfilled && message.conversationKind === 'direct' && message.identityId !== null,
   );
-  if (answerable.length === 0) return results;
+  if (answerable.length === 0) {
+    onLocked();
+    return results;
+  }
   // One decision at a time per contact: concurrent messages from the same number queue up here.
   const contactsFound = await client.query<ContactRow>(
     `SELECT i.id, i.address, i."consentState", i.blocked, i.language, cl.language AS "clientLanguage",
@@ -136,6 +144,7 @@ export async function automateInbound(client: pg.ClientBase, messageIds: readonl
       FOR UPDATE OF i`,
     [[...new Set(answerable.map(({ message }) => message.identityId!))]],
   );
+  onLocked();
   const contacts = new Map(contactsFound.rows.map((contact) => [contact.id, contact]));
   const templates: TemplateCache = new Map();
   for (const { message, hours, at, afterHours: closed } of answerable) {

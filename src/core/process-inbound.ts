@@ -26,6 +26,11 @@ export async function processInbound(options: ProcessInboundOptions): Promise<Pr
 
 export interface ProcessInboundBatchOptions extends Omit<ProcessInboundOptions, 'messageId'> {
   messageIds: readonly string[];
+  /**
+   * Called once the batch holds the locks of its messages' contacts (see automateInbound). A batch that starts from
+   * then on waits for those locks where it shares a contact, so its messages are decided after these.
+   */
+  onLocked?: () => void;
 }
 
 /**
@@ -37,7 +42,9 @@ export async function processInboundBatch(options: ProcessInboundBatchOptions): 
   const { db, messageIds } = options;
   const jobIds = new Map(messageIds.map((messageId) => [jobIdFor('inbound', messageId), messageId]));
   const run = await runJobsOnce(db.pool, [...jobIds.keys()], async (client, claimed) =>
-    claimed.length === 0 ? new Map() : automateInbound(client, claimed.map((jobId) => jobIds.get(jobId)!)),
+    claimed.length === 0
+      ? new Map()
+      : automateInbound(client, claimed.map((jobId) => jobIds.get(jobId)!), options.onLocked),
   );
   const results = new Map<string, ProcessInboundResult>(messageIds.map((messageId) => [messageId, { processed: false }]));
   const jobs: OutboxJob[] = [];

@@ -1,11 +1,15 @@
 export interface JobBatcherOptions<K, R> {
   /**
    * Does the work of several jobs together, all or nothing: when it throws, none of them took effect. Returns a
-   * result for every key it was given.
+   * result for every key it was given. It calls `admitNext` once whatever orders it before later batches is taken
+   * (its locks): the next batch may start from then on. Not calling it is allowed; the next batch then starts when
+   * this one ends, or when another running batch admits it.
    */
-  runBatch(keys: readonly K[]): Promise<ReadonlyMap<K, R>>;
+  runBatch(keys: readonly K[], admitNext: () => void): Promise<ReadonlyMap<K, R>>;
   /** The most keys in one batch. */
   maxBatch: number;
+  /** How many batches may run at once (default 2): one can wait on PostgreSQL while the next is being decided. */
+  maxInFlight?: number;
   /** A batch of more than one failed; its keys are now run one at a time. */
   onBatchFailure?(error: unknown, size: number): void;
 }
@@ -23,60 +27,86 @@ interface Pending<K, R> {
 
 /**
  * Groups the jobs a worker runs at the same time (BullMQ hands a worker up to `concurrency` of them at once) into
- * batches, so that their work shares one transaction and one commit. One batch runs at a time, in submission order;
- * what is submitted meanwhile waits and forms the next batch, so batches grow with the load and a lone job waits for
- * nothing but the next turn of the event loop.
+ * batches, so that their work shares one transaction and one commit. Batches start in submission order, each when
+ * the one before it admits it (see runBatch) or ends; what is submitted meanwhile waits and forms the next batch, so
+ * batches grow with the load and a lone job waits for nothing but the next turn of the event loop.
  *
  * One failing job must not hold up the others: when a batch fails, each of its keys is run again on its own (in
  * order), and each submitter gets that run's outcome.
  */
 export function createJobBatcher<K, R>(options: JobBatcherOptions<K, R>): JobBatcher<K, R> {
   const maxBatch = Math.max(1, options.maxBatch);
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 2);
   const pending: Pending<K, R>[] = [];
-  let draining = false;
+  let running = 0;
+  // A running batch has not admitted the next one yet.
+  let holding = false;
+  let scheduled = false;
 
   const settle = (entry: Pending<K, R>, results: ReadonlyMap<K, R>) => {
     if (results.has(entry.key)) entry.resolve(results.get(entry.key) as R);
     else entry.reject(new Error('the batch returned no result for this job'));
   };
 
-  const runAlone = async (entry: Pending<K, R>) => {
+  const runAlone = async (entry: Pending<K, R>, admitNext: () => void) => {
     try {
-      settle(entry, await options.runBatch([entry.key]));
+      settle(entry, await options.runBatch([entry.key], admitNext));
     } catch (error) {
       entry.reject(error);
     }
   };
 
-  const run = async (batch: Pending<K, R>[]) => {
-    if (batch.length === 1) return runAlone(batch[0]!);
+  const run = async (batch: Pending<K, R>[], admitNext: () => void) => {
+    if (batch.length === 1) return runAlone(batch[0]!, admitNext);
     let results: ReadonlyMap<K, R>;
     try {
-      results = await options.runBatch(batch.map((entry) => entry.key));
+      results = await options.runBatch(
+        batch.map((entry) => entry.key),
+        admitNext,
+      );
     } catch (error) {
       options.onBatchFailure?.(error, batch.length);
-      for (const entry of batch) await runAlone(entry);
+      for (const entry of batch) await runAlone(entry, admitNext);
       return;
     }
     for (const entry of batch) settle(entry, results);
   };
 
-  const drain = async () => {
-    try {
-      while (pending.length > 0) await run(pending.splice(0, maxBatch));
-    } finally {
-      draining = false;
-    }
+  const start = () => {
+    const batch = pending.splice(0, maxBatch);
+    running += 1;
+    holding = true;
+    let admitted = false;
+    const admitNext = () => {
+      if (admitted) return;
+      admitted = true;
+      holding = false;
+      pump();
+    };
+    // run() never rejects: every failure settles its own jobs.
+    void run(batch, admitNext).finally(() => {
+      running -= 1;
+      admitNext();
+      pump();
+    });
+  };
+
+  const pump = () => {
+    while (pending.length > 0 && running < maxInFlight && !holding) start();
   };
 
   return {
     submit(key) {
       return new Promise<R>((resolve, reject) => {
         pending.push({ key, resolve, reject });
-        if (draining) return;
-        draining = true;
+        // A running batch starts the next one when it admits it or ends, with all that arrived by then.
+        if (scheduled || running > 0) return;
+        scheduled = true;
         // The jobs BullMQ starts together arrive within a turn or two of the event loop: let them join.
-        setImmediate(() => void drain());
+        setImmediate(() => {
+          scheduled = false;
+          pump();
+        });
       });
     },
   };

@@ -95,7 +95,8 @@ export function startWorkers(options: StartWorkersOptions): Workers {
   // The inbound jobs running at the same time are processed in one transaction (one commit) between them.
   const inboundBatcher = createJobBatcher<string, ProcessInboundResult>({
     maxBatch: inboundConcurrency,
-    runBatch: (messageIds) => processInboundBatch({ db, dispatcher, messageIds, live: options.live, onDispatchError }),
+    runBatch: (messageIds, admitNext) =>
+      processInboundBatch({ db, dispatcher, messageIds, live: options.live, onDispatchError, onLocked: admitNext }),
     onBatchFailure: (error, size) => logger.warn({ err: error, size }, 'an inbound batch failed; processing its messages one by one'),
   });
   const inbound = backend.worker(

@@ -33,6 +33,38 @@ describe('job batcher', () => {
     expect(runner.batches).toEqual([[1], [2, 3, 4], [5]]);
   });
 
+  it('starts the next batch once the running one admits it, with no more than maxInFlight running', async () => {
+    const started: number[][] = [];
+    const running: { admit: () => void; finish: () => void }[] = [];
+    const batcher = createJobBatcher<number, number>({
+      maxBatch: 10,
+      maxInFlight: 2,
+      runBatch: async (keys, admitNext) => {
+        started.push([...keys]);
+        await new Promise<void>((finish) => running.push({ admit: admitNext, finish }));
+        return new Map(keys.map((key) => [key, key]));
+      },
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const results = [batcher.submit(1)];
+    await turn();
+    results.push(batcher.submit(2), batcher.submit(3));
+    await turn();
+    expect(started).toEqual([[1]]);
+    running[0]!.admit();
+    expect(started).toEqual([[1], [2, 3]]);
+    results.push(batcher.submit(4));
+    running[1]!.admit();
+    await turn();
+    expect(started).toEqual([[1], [2, 3]]);
+    running[0]!.finish();
+    await turn();
+    expect(started).toEqual([[1], [2, 3], [4]]);
+    running[1]!.finish();
+    running[2]!.finish();
+    expect(await Promise.all(results)).toEqual([1, 2, 3, 4]);
+  });
+
   it('runs each key of a failed batch on its own; only the bad one fails', async () => {
     const runner = squares({ bad: 2 });
     const failures: number[] = [];
