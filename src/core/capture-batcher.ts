@@ -112,11 +112,11 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
   };
 
   const afterCommit = async (jobs: OutboxJob[], created: LiveEvent[]): Promise<void> => {
-    if (jobs.length > 0) await options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error));
-    if (options.live) {
-      const live = options.live;
-      await Promise.all(created.map((event) => live.publish(event).catch(() => undefined)));
-    }
+    const live = options.live;
+    await Promise.all([
+      jobs.length > 0 ? options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error)) : undefined,
+      ...(live ? created.map((event) => live.publish(event).catch(() => undefined)) : []),
+    ]);
   };
 
   return {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type pg from 'pg';
-import { canAccessConversation } from '../../core/access/can-access-conversation.js';
+import { visibleConversationIds } from '../../core/access/can-access-conversation.js';
 import type { LiveEvent } from '../../core/ports.js';
 import { requireViewer } from '../auth/request-session.js';
 
@@ -10,6 +10,7 @@ export interface LiveSource {
 
 const accessTtlMs = 10_000;
 const heartbeatMs = 25_000;
+const maxCachedConversations = 10_000;
 
 /**
  * `GET /api/events`: Server-Sent Events of new messages and status changes, only of conversations the signed-in
@@ -28,22 +29,44 @@ export function liveRoutes(options: { pool: pg.Pool; source: LiveSource }): Rout
     });
     res.write(': connected\n\n');
     const access = new Map<string, { allowed: boolean; at: number }>();
-    const maySee = async (conversationId: string) => {
-      const known = access.get(conversationId);
-      if (known && Date.now() - known.at < accessTtlMs) return known.allowed;
-      const allowed = await canAccessConversation(options.pool, viewer, conversationId);
-      access.set(conversationId, { allowed, at: Date.now() });
-      return allowed;
-    };
-    let chain: Promise<void> = Promise.resolve();
+    const queued: LiveEvent[] = [];
     let open = true;
+    let draining = false;
+    // Events are checked in batches: whatever arrived while the last check ran is checked with one query, so a
+    // burst of messages in many conversations cannot queue up behind one access query each.
+    const drain = async () => {
+      if (draining) return;
+      draining = true;
+      try {
+        while (open && queued.length > 0) {
+          const batch = queued.splice(0, queued.length);
+          const now = Date.now();
+          if (access.size > maxCachedConversations) access.clear();
+          const unknown = [...new Set(batch.map((event) => event.conversationId))].filter((id) => {
+            const known = access.get(id);
+            return !known || now - known.at >= accessTtlMs;
+          });
+          if (unknown.length > 0) {
+            const visible = await visibleConversationIds(options.pool, viewer, unknown);
+            for (const id of unknown) access.set(id, { allowed: visible.has(id), at: now });
+          }
+          const out = batch
+            .filter((event) => access.get(event.conversationId)?.allowed)
+            .map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+            .join('');
+          if (open && out) res.write(out);
+        }
+      } catch {
+        // Best effort: a client that missed events reloads from the record when it reconnects.
+        queued.length = 0;
+      } finally {
+        draining = false;
+      }
+    };
     const unsubscribe = options.source.subscribe((event) => {
       if (event.firmId !== viewer.firmId) return;
-      chain = chain
-        .then(async () => {
-          if (open && (await maySee(event.conversationId))) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-        })
-        .catch(() => undefined);
+      queued.push(event);
+      void drain();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
     req.on('close', () => {
