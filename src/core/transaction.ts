@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /** Runs fn inside BEGIN/COMMIT on one pooled connection; rolls back and rethrows on any error. */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -19,4 +19,16 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClie
   } finally {
     client.release(broken);
   }
+}
+
+// SQLSTATE classes that speak of the connection or the server, not of what a statement did: connection exceptions,
+// insufficient resources, operator intervention (a shutdown).
+const CONNECTION_CLASSES = new Set(['08', '53', '57']);
+
+/**
+ * Whether PostgreSQL refused a statement for what it did (a constraint, a trigger, a deadlock), rather than the
+ * connection failing or the server going away: only then can running the same work in smaller parts succeed now.
+ */
+export function isStatementError(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && !CONNECTION_CLASSES.has(String(error.code).slice(0, 2));
 }

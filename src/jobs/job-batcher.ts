@@ -10,8 +10,13 @@ export interface JobBatcherOptions<K, R> {
   maxBatch: number;
   /** How many batches may run at once (default 2): one can wait on PostgreSQL while the next is being decided. */
   maxInFlight?: number;
-  /** A batch of more than one failed; its keys are now run one at a time. */
-  onBatchFailure?(error: unknown, size: number): void;
+  /**
+   * Whether the keys of a batch that failed with this error should be run again one at a time (default: always).
+   * No for a failure that would fail each of them alike (the database is unreachable): they then all fail at once.
+   */
+  retryAlone?(error: unknown): boolean;
+  /** A batch of more than one failed; `retried` tells whether its keys are now run one at a time. */
+  onBatchFailure?(error: unknown, size: number, retried: boolean): void;
 }
 
 export interface JobBatcher<K, R> {
@@ -32,7 +37,7 @@ interface Pending<K, R> {
  * batches grow with the load and a lone job waits for nothing but the next turn of the event loop.
  *
  * One failing job must not hold up the others: when a batch fails, each of its keys is run again on its own (in
- * order), and each submitter gets that run's outcome.
+ * order), and each submitter gets that run's outcome; unless `retryAlone` says that would not help.
  */
 export function createJobBatcher<K, R>(options: JobBatcherOptions<K, R>): JobBatcher<K, R> {
   const maxBatch = Math.max(1, options.maxBatch);
@@ -65,8 +70,10 @@ export function createJobBatcher<K, R>(options: JobBatcherOptions<K, R>): JobBat
         admitNext,
       );
     } catch (error) {
-      options.onBatchFailure?.(error, batch.length);
-      for (const entry of batch) await runAlone(entry, admitNext);
+      const retried = options.retryAlone?.(error) ?? true;
+      options.onBatchFailure?.(error, batch.length, retried);
+      if (!retried) for (const entry of batch) entry.reject(error);
+      else for (const entry of batch) await runAlone(entry, admitNext);
       return;
     }
     for (const entry of batch) settle(entry, results);

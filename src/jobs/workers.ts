@@ -9,6 +9,7 @@ import { fetchAttachment } from '../core/fetch-attachment.js';
 import type { ProcessInboundResult } from '../core/process-inbound.js';
 import { processInboundBatch } from '../core/process-inbound.js';
 import { recordJobFailure } from '../core/run-job-once.js';
+import { isStatementError } from '../core/transaction.js';
 import { sendQueuedMessage } from '../core/send-queued-message.js';
 import { createJobBatcher } from './job-batcher.js';
 import { createJobDispatcher } from './job-dispatcher.js';
@@ -97,7 +98,10 @@ export function startWorkers(options: StartWorkersOptions): Workers {
     maxBatch: inboundConcurrency,
     runBatch: (messageIds, admitNext) =>
       processInboundBatch({ db, dispatcher, messageIds, live: options.live, onDispatchError, onLocked: admitNext }),
-    onBatchFailure: (error, size) => logger.warn({ err: error, size }, 'an inbound batch failed; processing its messages one by one'),
+    // A message the database refuses fails alone; an unreachable database fails the batch (the outbox retries it).
+    retryAlone: isStatementError,
+    onBatchFailure: (error, size, retried) =>
+      logger.warn({ err: error, size }, retried ? 'an inbound batch failed; processing its messages one by one' : 'an inbound batch failed'),
   });
   const inbound = backend.worker(
     'inbound',

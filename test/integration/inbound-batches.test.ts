@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { ProcessInboundResult } from '../../src/core/process-inbound.js';
 import { processInboundBatch } from '../../src/core/process-inbound.js';
+import { isStatementError } from '../../src/core/transaction.js';
 import { createJobBatcher } from '../../src/jobs/job-batcher.js';
 import { createJobDispatcher } from '../../src/jobs/job-dispatcher.js';
 import { useTestMatterline } from '../support/matterline.js';
@@ -120,5 +122,14 @@ describe('inbound messages processed in batches', () => {
     } finally {
       await matterline.app.db.pool.query(`DROP TRIGGER refuse_poison ON "ConsentEvent"; DROP FUNCTION refuse_poison();`);
     }
+  });
+
+  it('retries alone after PostgreSQL refused a statement, not after the database could not be reached', async () => {
+    const refused = await matterline.app.db.pool.query('SELECT 1 / 0').then(() => null, (error: unknown) => error);
+    expect(isStatementError(refused)).toBe(true);
+    const unreachable = new pg.Client({ host: '127.0.0.1', port: 1, connectionTimeoutMillis: 2000 });
+    const lost = await unreachable.connect().then(() => null, (error: unknown) => error);
+    expect(lost).toBeInstanceOf(Error);
+    expect(isStatementError(lost)).toBe(false);
   });
 });

@@ -79,6 +79,14 @@ describe('job batcher', () => {
     expect(failures).toEqual([3]);
   });
 
+  it('fails the whole batch at once when running its keys alone would not help', async () => {
+    const runner = squares({ bad: 2 });
+    const batcher = createJobBatcher({ ...runner, maxBatch: 10, retryAlone: () => false });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((key) => batcher.submit(key)));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(runner.batches).toEqual([[1, 2, 3]]);
+  });
+
   it('fails a job the batch gave no result for', async () => {
     const batcher = createJobBatcher<number, number>({ runBatch: async () => new Map(), maxBatch: 10 });
     await expect(batcher.submit(1)).rejects.toThrow('no result');
