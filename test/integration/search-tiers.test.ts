@@ -124,6 +124,20 @@ describe('search over many matches, in tiers', () => {
     expect(hits[bestAt]!.rank).toBeGreaterThan(Math.max(...hits.filter((hit) => hit.messageId !== best.id).map((hit) => hit.rank)));
   });
 
+  it('ranks the matches among the newest messages as a tier when they are half a tier or more', async () => {
+    // 2,000 messages are read first: their leases make more than half a tier of 100 and less than a whole one.
+    const newest = [...written].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 2000);
+    const first = newest.filter((message) => /\blease\b/.test(message.text));
+    expect(first.length).toBeGreaterThanOrEqual(50);
+    expect(first.length).toBeLessThan(100);
+    const hits = (await pageThrough(viewers.admin, 'lease', { tierSize: 100, limit: 9 })).flat();
+    expect(new Set(idsOf(hits.slice(0, first.length)))).toEqual(new Set(first.map((message) => message.id)));
+    const ranks = hits.slice(0, first.length).map((hit) => hit.rank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    expect(new Set(idsOf(hits))).toEqual(new Set(whole('lease', ['M-0001', 'M-0002']).map((message) => message.id)));
+    expect(hits).toHaveLength(new Set(idsOf(hits)).size);
+  });
+
   it('ranks every match together when there are fewer than a tier', async () => {
     const result = await search(viewers.admin, 'lease');
     const expected = whole('lease', ['M-0001', 'M-0002']);

@@ -109,6 +109,9 @@ export async function findSearchTier(options: FindSearchTierOptions): Promise<Se
   const partial = meta.partial;
   const matches = rows.filter((row) => row.id !== '').map(({ id, at, rank }) => ({ id, at, rank }));
   if (matches.length >= options.size) return { matches: matches.slice(0, options.size), complete: false, partial };
+  // Half a tier among the newest messages, and what the page needs, are ranked as they are: reading on for the rest
+  // would cost as much again.
+  if (matches.length >= options.size / 2 && matches.length >= options.enough) return { matches, complete: false, partial };
   if (meta.oldestAt === null || meta.oldestId === null || meta.firstAt === null || meta.newestAt === null) return { matches, complete: true, partial };
   let below: TimeKey = { t: meta.oldestAt.toISOString(), id: meta.oldestId };
   let read = meta.windowRows;
