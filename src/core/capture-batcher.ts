@@ -44,16 +44,22 @@ interface Submission {
 export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBatcher {
   const maxBatch = options.maxBatch ?? 500;
   const maxConcurrent = options.maxConcurrent ?? 4;
+  // Below this many events a batch is not split further: tiny commits would cost more than they spread.
+  const minShare = 32;
   const pending: Submission[] = [];
   const running = new Set<Promise<void>>();
   let inFlight = 0;
 
-  const takeBatch = (): Submission[] => {
+  const pendingEvents = () => pending.reduce((sum, submission) => sum + submission.events.length, 0);
+
+  /** The next batch: what is waiting, shared among the free commit slots so a burst keeps every core busy. */
+  const takeBatch = (freeSlots: number): Submission[] => {
+    const limit = Math.min(maxBatch, Math.max(minShare, Math.ceil(pendingEvents() / freeSlots)));
     const batch: Submission[] = [];
     let size = 0;
     while (pending.length > 0) {
       const next = pending[0]!;
-      if (batch.length > 0 && size + next.events.length > maxBatch) break;
+      if (batch.length > 0 && size + next.events.length > limit) break;
       batch.push(pending.shift()!);
       size += next.events.length;
     }
@@ -67,7 +73,7 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
 
   const pump = () => {
     while (inFlight < maxConcurrent && pending.length > 0) {
-      const batch = takeBatch();
+      const batch = takeBatch(maxConcurrent - inFlight);
       inFlight++;
       track(
         commit(batch).finally(() => {
