@@ -52,9 +52,9 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
 
   const pendingEvents = () => pending.reduce((sum, submission) => sum + submission.events.length, 0);
 
-  /** The next batch: what is waiting, shared among the free commit slots so a burst keeps every core busy. */
-  const takeBatch = (freeSlots: number): Submission[] => {
-    const limit = Math.min(maxBatch, Math.max(minShare, Math.ceil(pendingEvents() / freeSlots)));
+  /** The next batch: a share of what is waiting, so that a burst is committed by every slot at once, not one. */
+  const takeBatch = (): Submission[] => {
+    const limit = Math.min(maxBatch, Math.max(minShare, Math.ceil(pendingEvents() / maxConcurrent)));
     const batch: Submission[] = [];
     let size = 0;
     while (pending.length > 0) {
@@ -73,7 +73,7 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
 
   const pump = () => {
     while (inFlight < maxConcurrent && pending.length > 0) {
-      const batch = takeBatch(maxConcurrent - inFlight);
+      const batch = takeBatch();
       inFlight++;
       track(
         commit(batch).finally(() => {

@@ -70,6 +70,21 @@ describe('the capture batcher', () => {
     expect(published.filter((event) => ids.includes(event.messageId as never))).toHaveLength(60);
   });
 
+  it('shares a burst among its commit slots: several commits run at once, none larger than its share', async () => {
+    const batcher = createCaptureBatcher({ db: app.db, dispatcher, maxConcurrent: 4 });
+    const events = Array.from({ length: 400 }, (_, i) => message(`+1555988${String(i % 50).padStart(4, '0')}`, `burst ${i}`));
+    const results = await Promise.all(events.map((event) => batcher.capture([event])));
+    const commits = await app.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Message" WHERE id = ANY($1) GROUP BY xmin::text ORDER BY 1 DESC`,
+      [results.map(([result]) => result!.messageId)],
+    );
+    const sizes = commits.rows.map((row) => row.n);
+    expect(sizes.reduce((sum, n) => sum + n, 0)).toBe(400);
+    // The four that arrived first commit alone; the 396 waiting are split, a quarter of what waits at most each.
+    expect(sizes[0]).toBeLessThanOrEqual(99);
+    expect(sizes.length).toBeGreaterThanOrEqual(8);
+  });
+
   it('gives a bad event its own error and still stores the others of its commit', async () => {
     const batcher = createCaptureBatcher({ db: app.db, dispatcher, live, maxConcurrent: 1 });
     const warmUp = batcher.capture([message('+15559870002', 'first')]);
