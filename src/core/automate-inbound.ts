@@ -147,11 +147,20 @@ export async function automateInbound(
   onLocked();
   const contacts = new Map(contactsFound.rows.map((contact) => [contact.id, contact]));
   const templates: TemplateCache = new Map();
+  const languages = new Map<string, TemplateLanguage>();
   for (const { message, hours, at, afterHours: closed } of answerable) {
     const contact = contacts.get(message.identityId!);
     if (!contact) continue;
-    const jobs = await decide(client, { message, contact, hours, at, afterHours: closed, templates });
+    const jobs = await decide(client, { message, contact, hours, at, afterHours: closed, templates, languages });
     results.get(message.id)!.jobs.push(...jobs);
+  }
+  if (languages.size > 0) {
+    await client.query(
+      `UPDATE "ContactIdentity" i SET language = learnt.language
+         FROM unnest($1::text[], $2::text[]) AS learnt(id, language)
+        WHERE i.id = learnt.id`,
+      [[...languages.keys()], [...languages.values()]],
+    );
   }
   return results;
 }
@@ -159,7 +168,16 @@ export async function automateInbound(
 /** One message's decisions, with its contact locked; the contact row is updated in place for the messages after it. */
 async function decide(
   client: pg.ClientBase,
-  options: { message: InboundRow; contact: ContactRow; hours: BusinessHoursSpec | null; at: Date; afterHours: boolean; templates: TemplateCache },
+  options: {
+    message: InboundRow;
+    contact: ContactRow;
+    hours: BusinessHoursSpec | null;
+    at: Date;
+    afterHours: boolean;
+    templates: TemplateCache;
+    /** Languages learnt, by contact, to record at the end of the batch. */
+    languages: Map<string, TemplateLanguage>;
+  },
 ): Promise<OutboxJob[]> {
   const { message, contact, hours, at } = options;
   const settings = readFirmSettingsText(message.settings ?? 'null');
@@ -168,7 +186,8 @@ async function decide(
   const language: TemplateLanguage =
     known === 'es' || known === 'en' ? known : guessLanguage(message.text ?? '', fallback);
   if (!contact.language) {
-    await client.query(`UPDATE "ContactIdentity" SET language = $2 WHERE id = $1`, [contact.id, language]);
+    // Written for the whole batch at its end (nothing in it reads the column back).
+    options.languages.set(contact.id, language);
     contact.language = language;
   }
   const context: Context = {
@@ -266,9 +285,13 @@ async function holdForRevocationReview(context: Context, phrase: string): Promis
 async function requestConsent(context: Context): Promise<void> {
   const { client, message, contact } = context;
   if (contact.blocked) return;
-  // At most once per 24 h per contact; the row lock taken above makes concurrent messages agree on who asks.
+  // At most once per 24 h per contact; the row lock taken above makes concurrent messages agree on who asks. A
+  // contact asked for the first time moves to requested in the same statement.
   const claimed = await client.query(
-    `UPDATE "ContactIdentity" SET "consentRequestedAt" = now()
+    `UPDATE "ContactIdentity"
+        SET "consentRequestedAt" = now(),
+            "consentState" = CASE WHEN "consentState" = 'unknown' THEN 'requested'::"ConsentState" ELSE "consentState" END,
+            "consentUpdatedAt" = CASE WHEN "consentState" = 'unknown' THEN now() ELSE "consentUpdatedAt" END
       WHERE id = $1 AND ("consentRequestedAt" IS NULL OR "consentRequestedAt" < now() - interval '24 hours')
       RETURNING id`,
     [message.identityId],
@@ -279,6 +302,7 @@ async function requestConsent(context: Context): Promise<void> {
       identityId: message.identityId!,
       from: 'unknown',
       to: 'requested',
+      stateAlreadySet: true,
       source: 'system',
       channel: message.accountKind,
       messageId: message.id,

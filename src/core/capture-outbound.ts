@@ -4,7 +4,7 @@ import { AppError } from './errors.js';
 import type { MessageId } from './ids.js';
 import { asMessageId } from './ids.js';
 import { newId } from './new-id.js';
-import { insertOutbox, outboxJob } from './outbox.js';
+import { outboxJob } from './outbox.js';
 import type { OutboxJob, WorkDispatcher } from './ports.js';
 import { withTransaction } from './transaction.js';
 
@@ -126,11 +126,30 @@ export async function insertOutboundMessage(
   const { target } = options;
   const messageId = newId();
   const status: 'queued' | 'scheduled' = options.scheduledFor && options.scheduledFor > new Date() ? 'scheduled' : 'queued';
+  const job = outboxJob('send', messageId, status === 'scheduled' ? options.scheduledFor : undefined);
+  if (options.authorUserId) {
+    // A person answered: the conversation's automated follow-ups (the "we are open again" note) are moot now.
+    await client.query(
+      `UPDATE "Message" SET status = 'cancelled', error = 'a person answered first'
+        WHERE "conversationId" = $1 AND status = 'scheduled' AND purpose = 'back_open'`,
+      [target.conversationId],
+    );
+  }
+  // The message, the conversation's last activity and the send job in the outbox: one statement, one round trip.
   await client.query(
-    `INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", "identityId", direction, kind, purpose,
-       text, status, "authorUserId", "idempotencyKey", "scheduledFor", "templateName", language)
-     VALUES ($1, $2, $3, $4, $5, 'outbound', $12::"MessageKind", $6::"MessagePurpose", $7, $8::"MessageStatus", $9, $10, $11,
-       $13, $14)`,
+    `WITH message AS (
+       INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", "identityId", direction, kind, purpose,
+         text, status, "authorUserId", "idempotencyKey", "scheduledFor", "templateName", language)
+       VALUES ($1, $2, $3, $4, $5, 'outbound', $12::"MessageKind", $6::"MessagePurpose", $7, $8::"MessageStatus", $9, $10,
+         $11, $13, $14)
+     ), conversation AS (
+       UPDATE "Conversation" SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", now()), now())
+         ${options.authorUserId ? ', "lastLawyerReplyAt" = now()' : ''}
+       WHERE id = $4
+     )
+     INSERT INTO "Outbox" ("jobName", "jobId", payload, "runAfter")
+     VALUES ($15, $16, $17, COALESCE($18::timestamptz, now()))
+     ON CONFLICT ("jobId") DO NOTHING`,
     [
       messageId,
       target.firmId,
@@ -146,24 +165,13 @@ export async function insertOutboundMessage(
       options.template ? 'template' : 'text',
       options.template?.name ?? null,
       options.template?.language ?? null,
+      job.jobName,
+      job.jobId,
+      JSON.stringify(job.payload),
+      job.runAfter ?? null,
     ],
   );
-  if (options.authorUserId) {
-    // A person answered: the conversation's automated follow-ups (the "we are open again" note) are moot now.
-    await client.query(
-      `UPDATE "Message" SET status = 'cancelled', error = 'a person answered first'
-        WHERE "conversationId" = $1 AND status = 'scheduled' AND purpose = 'back_open'`,
-      [target.conversationId],
-    );
-  }
-  await client.query(
-    `UPDATE "Conversation" SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", now()), now())
-       ${options.authorUserId ? ', "lastLawyerReplyAt" = now()' : ''}
-     WHERE id = $1`,
-    [target.conversationId],
-  );
-  const jobs = [outboxJob('send', messageId, status === 'scheduled' ? options.scheduledFor : undefined)];
-  await insertOutbox(client, jobs);
+  const jobs = [job];
   return { messageId: asMessageId(messageId), status, jobs };
 }
 

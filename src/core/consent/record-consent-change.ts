@@ -13,11 +13,13 @@ export interface RecordConsentChangeOptions {
   text?: string | null;
   actorUserId?: string | null;
   note?: string | null;
+  /** The caller already moved the contact's state (in a statement of its own); only the evidence is written. */
+  stateAlreadySet?: boolean;
 }
 
 /** Moves a contact's consent and keeps the evidence: which message, what it said, on which channel, who or what. */
 export async function recordConsentChange(client: pg.ClientBase, options: RecordConsentChangeOptions): Promise<void> {
-  if (options.from !== options.to) {
+  if (options.from !== options.to && !options.stateAlreadySet) {
     await client.query(
       `UPDATE "ContactIdentity" SET "consentState" = $2::"ConsentState", "consentUpdatedAt" = now() WHERE id = $1`,
       [options.identityId, options.to],
