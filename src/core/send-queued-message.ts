@@ -135,16 +135,16 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
   }
 
   await runJobOnce(db.pool, jobId, async (client) => {
+    // The message and its status event in one statement.
     await client.query(
-      `UPDATE "Message" SET status = CASE WHEN status = 'sending' THEN 'sent'::"MessageStatus" ELSE status END,
-              "providerMessageId" = $2, "sentAt" = COALESCE("sentAt", now()), error = NULL
-        WHERE id = $1`,
-      [messageId, providerMessageId],
-    );
-    await client.query(
-      `INSERT INTO "MessageStatusEvent" ("messageId", status, at) VALUES ($1, 'sent', now())
+      `WITH sent AS (
+         UPDATE "Message" SET status = CASE WHEN status = 'sending' THEN 'sent'::"MessageStatus" ELSE status END,
+                "providerMessageId" = $2, "sentAt" = COALESCE("sentAt", now()), error = NULL
+          WHERE id = $1
+       )
+       INSERT INTO "MessageStatusEvent" ("messageId", status, at) VALUES ($1, 'sent', now())
        ON CONFLICT ("messageId", status) DO NOTHING`,
-      [messageId],
+      [messageId, providerMessageId],
     );
   });
   await options.live
