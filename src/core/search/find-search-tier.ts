@@ -60,6 +60,8 @@ const firstWindow = 2000;
 const inOrderLimit = 12_000;
 /** Reading every message of the conversations in scope beats both other ways when they hold fewer than this. */
 const scopeLimit = 10_000;
+/** A word with fewer matches than this in the whole record is rare: its matches are taken from the index at once. */
+const rareWord = 200;
 /** Stretches of time read before the rest of the record is read in one. */
 const maxStretches = 5;
 
@@ -96,7 +98,17 @@ interface WindowRow {
 export async function findSearchTier(options: FindSearchTierOptions): Promise<SearchTier> {
   const trigrams = options.query.length >= 3;
   // A phrase in quotes is whole words by definition.
-  const undecided = !trigrams || options.query.includes('"') ? false : /^[\p{L}\s]+$/u.test(options.query) ? undefined : true;
+  let undecided = !trigrams || options.query.includes('"') ? false : /^[\p{L}\s]+$/u.test(options.query) ? undefined : true;
+  // A single word is counted first, as far as a few matches: a rare one is taken from the index whole, at once.
+  if (options.partial !== true && /^\p{L}+$/u.test(options.query)) {
+    const count = await countWords(options, rareWord);
+    if (count === 0 && trigrams && options.partial === undefined) undecided = true;
+    else if (count < rareWord) {
+      const bounds = { ...(options.upTo ? { upTo: options.upTo } : {}), ...(options.below ? { below: options.below } : {}) };
+      const matches = count === 0 ? [] : await readOlder(options, { ...bounds, need: options.size, partial: false, via: 'indexes' });
+      return { matches, complete: matches.length < options.size, partial: false };
+    } else undecided = false;
+  }
   const rows = await readWindow(options, {
     ...(options.upTo ? { upTo: options.upTo } : {}),
     ...(options.below ? { below: options.below } : {}),
@@ -144,6 +156,26 @@ export async function findSearchTier(options: FindSearchTierOptions): Promise<Se
 /** A tsquery with its phrases loosened into "all of these words", as the full-text index first matches them. */
 const loose = (tsquery: string) => `regexp_replace(${tsquery}::text, '<(-|[0-9]+)>', '&', 'g')::tsquery`;
 
+const at = `COALESCE(m."sentAt", m."capturedAt")`;
+
+/** Whole words: m (a message) matches the English or the Spanish tsquery, whichever its language is. */
+const wordsSql = (en: string, es: string) =>
+  `((m."searchVector" @@ ${es} AND m."searchConfig" = 'spanish') OR (m."searchVector" @@ ${en} AND m."searchConfig" IS DISTINCT FROM 'spanish'))`;
+
+/** The bounds in time as conditions on m (a message), each starting with AND. */
+function boundsSql(params: SqlParams, bounds: Pick<FindSearchTierOptions, 'upTo' | 'below' | 'from'> & { since?: Date }): string {
+  const key = (bound: TimeKey) => `(${params.add(bound.t)}::timestamptz, ${params.add(bound.id)}::text)`;
+  return [
+    bounds.upTo ? `(${at}, m.id) <= ${key(bounds.upTo)}` : '',
+    bounds.below ? `(${at}, m.id) < ${key(bounds.below)}` : '',
+    bounds.from ? `(${at}, m.id) >= ${key(bounds.from)}` : '',
+    bounds.since ? `${at} >= ${params.add(bounds.since)}` : '',
+  ]
+    .filter(Boolean)
+    .map((part) => `AND ${part}`)
+    .join(' ');
+}
+
 /** The SQL both ways share: the query's parameters, how a message matches, and the viewer's and the filters' limits. */
 function searchSql(options: FindSearchTierOptions, newest: Pick<FindSearchTierOptions, 'upTo' | 'below'> & { since?: Date }) {
   const params = new SqlParams();
@@ -158,24 +190,14 @@ function searchSql(options: FindSearchTierOptions, newest: Pick<FindSearchTierOp
   const visible = visibleConversationFilter(options.viewer, 'c', params.next);
   params.addAll(visible.params);
   const filters = filterSql(params, options.filters, { range: options.range });
-  const at = `COALESCE(m."sentAt", m."capturedAt")`;
-  const key = (bound: TimeKey) => `(${params.add(bound.t)}::timestamptz, ${params.add(bound.id)}::text)`;
-  const bounds = [
-    newest.upTo ? `(${at}, m.id) <= ${key(newest.upTo)}` : '',
-    newest.below ? `(${at}, m.id) < ${key(newest.below)}` : '',
-    options.from ? `(${at}, m.id) >= ${key(options.from)}` : '',
-    newest.since ? `${at} >= ${params.add(newest.since)}` : '',
-  ]
-    .filter(Boolean)
-    .map((part) => `AND ${part}`)
-    .join(' ');
+  const bounds = boundsSql(params, { ...newest, ...(options.from ? { from: options.from } : {}) });
   return {
     params,
     firm,
     at,
     bounds,
     trigrams,
-    words: `((m."searchVector" @@ ${es} AND m."searchConfig" = 'spanish') OR (m."searchVector" @@ ${en} AND m."searchConfig" IS DISTINCT FROM 'spanish'))`,
+    words: wordsSql(en, es),
     rank: (partialWord: string) =>
       `round((ts_rank_cd(m."searchVector", CASE WHEN m."searchConfig" = 'spanish' THEN ${es} ELSE ${en} END, 32)
               + CASE WHEN ${partialWord} THEN 0.05 ELSE 0 END)::numeric, 6)::text`,
@@ -184,7 +206,7 @@ function searchSql(options: FindSearchTierOptions, newest: Pick<FindSearchTierOp
     // is checked on the row).
     // (A query without a phrase is its own candidates: the planner folds the CASE away.)
     wordCandidates: (word: string) => `CASE WHEN (${en}::text || ${es}::text) LIKE '%<%'
-      THEN ((m."searchVector" @@ ${loose(es)} AND m."searchConfig" = 'spanish') OR (m."searchVector" @@ ${loose(en)} AND m."searchConfig" IS DISTINCT FROM 'spanish'))
+      THEN ${wordsSql(loose(en), loose(es))}
       ELSE ${word} END`,
     fileName: trigrams ? `m.id IN (SELECT f."messageId" FROM "Attachment" f WHERE f."fileName" ILIKE ${pattern})` : 'FALSE',
     conversations: () => scopeConversations(params, options, firm),
@@ -261,6 +283,27 @@ function scopeConversations(params: SqlParams, options: FindSearchTierOptions, f
     parts.push(`EXISTS (SELECT 1 FROM "ChannelAccount" a0 WHERE a0.id = c0."accountId" AND a0.kind = ${params.add(options.filters.channel)}::"ChannelKind")`);
   }
   return `SELECT c0.id FROM "Conversation" c0 WHERE ${parts.join(' AND ')}`;
+}
+
+/**
+ * How many messages of the firm the query's words match, within the bounds, counted up to `limit`, in any
+ * conversation: the planner reads a common word's first matches from the table, a rare one's from the index.
+ */
+async function countWords(options: FindSearchTierOptions, limit: number): Promise<number> {
+  const params = new SqlParams();
+  const q = params.add(options.query);
+  const firm = params.add(options.viewer.firmId);
+  const bounds = boundsSql(params, options);
+  const cap = params.add(limit);
+  const rows = await options.client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM "Message" m
+        WHERE m."firmId" = ${firm} ${bounds}
+          AND ${wordsSql(`websearch_to_tsquery('english', ${q})`, `websearch_to_tsquery('spanish', ${q})`)}
+        LIMIT ${cap}) counted`,
+    params.values,
+  );
+  return rows.rows[0]?.n ?? 0;
 }
 
 /** How many messages the conversations in scope hold (counted up to `limit`). */
