@@ -10,6 +10,12 @@ export const supervisionPaths: PathItems = buildPaths('supervision', {
   '/api/search': {
     get: {
       summary: 'Search the record you may see: messages (with highlighted snippets) and, on the first page, contacts (an audit event)',
+      description:
+        'Messages come best first within tiers of time: the newest 200 matches ranked together by full-text rank, then ' +
+        'newest (fewer, but at least 100 or a page, when the rest lie far back); then the next older tier, and so on. A query ' +
+        'with fewer matches is ranked as a whole. A whole word that full-text search finds is not also searched as a ' +
+        'partial word ("lease" does not find "release"; "eleas" does). nextCursor pages through every hit once, within ' +
+        'the tiers the first page began, whatever arrives meanwhile.',
       query: searchQuerySchema,
       responses: { 200: ok('a page of hits', ref('SearchResult')) },
     },
