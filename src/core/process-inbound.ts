@@ -60,7 +60,7 @@ export async function processInboundBatch(options: ProcessInboundBatchOptions): 
     const live = options.live;
     await Promise.all(
       [...run.value].map(([messageId, { firmId, conversationId }]) =>
-        live.publish({ type: 'message.created', firmId, conversationId, messageId }).catch(() => undefined),
+        live.publish({ type: 'message.processed', firmId, conversationId, messageId }).catch(() => undefined),
       ),
     );
   }

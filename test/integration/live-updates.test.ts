@@ -83,6 +83,10 @@ describe.each(['redis', 'postgres'] as const)('live updates over %s', (queue) =>
       const created = stream.received.find((m) => m.data.messageId === mine.id)!;
       expect(created).toMatchObject({ event: 'message.created', data: { conversationId: mine.conversationId } });
       expect(stream.received.some((m) => m.data.conversationId === other.conversationId)).toBe(false);
+      // Then, once the worker has processed it (consent, hours, automated answers), the thread's gates are refreshed.
+      await until(() => stream.received.some((m) => m.event === 'message.processed' && m.data.messageId === mine.id), 'the processed event');
+      const order = stream.received.filter((m) => m.data.messageId === mine.id).map((m) => m.event);
+      expect(order).toEqual(['message.created', 'message.processed']);
 
       const reply = await lawyer.post<{ id: string }>(`/api/conversations/${mine.conversationId}/messages`, { text: 'Yes: the hearing is set.' });
       expect(reply.status).toBe(202);
@@ -92,6 +96,38 @@ describe.each(['redis', 'postgres'] as const)('live updates over %s', (queue) =>
       );
       const statuses = stream.received.filter((m) => m.event === 'message.status' && m.data.conversationId === mine.conversationId).map((m) => m.data.status);
       expect(statuses).toEqual(['sent', 'delivered', 'read']);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('checks a burst over many conversations together: every message of hers arrives, none of anyone else', async () => {
+    const lawyer = await signedIn(server.url!, 'lawyer@demo.test');
+    const stream = await openStream(`${server.url}/api/events`, lawyer.cookie!);
+    try {
+      const post = async (from: string, text: string) => {
+        const response = await fetch(`${server.url}/api/simulator/demo/inbound`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from, text }),
+        });
+        return (await response.json()) as { id: string; conversationId: string };
+      };
+      // Her client, lawyer2's client and 15 new numbers (triage, which a lawyer does not see), all at once.
+      const senders = Array.from({ length: 45 }, (_, i) =>
+        i % 3 === 0 ? '+15550100001' : i % 3 === 1 ? '+15550100002' : `+1555077${String(i).padStart(4, '0')}`,
+      );
+      const posted = await Promise.all(senders.map((from, i) => post(from, `burst ${queue} ${i}`)));
+      const mine = posted.filter((_, i) => i % 3 === 0);
+      const others = new Set(posted.filter((_, i) => i % 3 !== 0).map((message) => message.conversationId));
+      await until(
+        () => mine.every((message) => stream.received.some((m) => m.event === 'message.created' && m.data.messageId === message.id)),
+        'every message of hers',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(stream.received.filter((m) => others.has(m.data.conversationId))).toEqual([]);
+      const created = stream.received.filter((m) => m.event === 'message.created' && mine.some((message) => message.id === m.data.messageId));
+      expect(created).toHaveLength(mine.length);
     } finally {
       await stream.close();
     }
