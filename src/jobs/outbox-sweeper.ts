@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma.js';
-import type { JobName, OutboxJob } from '../core/ports.js';
-import { enqueue } from './job-dispatcher.js';
+import type { JobName, OutboxJob, WorkDispatcher } from '../core/ports.js';
+import { createJobDispatcher } from './job-dispatcher.js';
 import type { QueueBackend } from './queue-backend.js';
 
 export interface OutboxSweeperOptions {
@@ -14,6 +14,9 @@ export interface OutboxSweeperOptions {
   batchSize?: number;
 }
 
+// Jobs queued per round trip to the queue.
+const SWEEP_CHUNK = 500;
+
 /**
  * Re-queues whatever the outbox says still needs doing: on start (everything due) and every intervalMs (what is
  * due and older than the grace). This is what makes Redis only transport: after a flush, a crash between commit and
@@ -24,7 +27,11 @@ export class OutboxSweeper {
   private running: Promise<number> | undefined;
   private stopped = false;
 
-  constructor(private readonly options: OutboxSweeperOptions) {}
+  private readonly dispatcher: WorkDispatcher;
+
+  constructor(private readonly options: OutboxSweeperOptions) {
+    this.dispatcher = createJobDispatcher({ backend: options.backend, timeoutMs: 30_000 });
+  }
 
   async start(): Promise<void> {
     this.stopped = false;
@@ -62,9 +69,12 @@ export class OutboxSweeper {
           ORDER BY id LIMIT $3`,
         [graceMs, afterId, batchSize],
       );
-      for (const row of due.rows) {
-        await enqueue(this.options.backend, { jobName: row.jobName as JobName, jobId: row.jobId, payload: row.payload });
-        queued += 1;
+      // In bulk: while the workers are behind, every pending row is due again at each sweep (BullMQ still holds
+      // most of them and ignores the repeat), and one round trip per row cost the worker more than the work itself.
+      for (let from = 0; from < due.rows.length; from += SWEEP_CHUNK) {
+        const chunk = due.rows.slice(from, from + SWEEP_CHUNK);
+        await this.dispatcher.dispatch(chunk.map((row) => ({ jobName: row.jobName as JobName, jobId: row.jobId, payload: row.payload })));
+        queued += chunk.length;
       }
       const last = due.rows.at(-1);
       if (!last || due.rows.length < batchSize || this.stopped) break;
