@@ -10,7 +10,7 @@ import { asMessageId } from './ids.js';
 import { newId } from './new-id.js';
 import { mediaJob, outboxJob } from './outbox.js';
 import type { OutboxJob, WorkDispatcher } from './ports.js';
-import { withTransaction } from './transaction.js';
+import { isStatementError, withTransaction } from './transaction.js';
 
 export interface CaptureInboundOptions {
   db: Database;
@@ -64,7 +64,7 @@ export async function storeCaptures(
     return await storeTogether(db.pool, events, keyring);
   } catch (error) {
     // The database unreachable or going away fails every event alike: no use trying them one by one.
-    if (events.length === 1 || !isStatementError(error)) return events.map(() => ({ ok: false as const, error }));
+    if (events.length === 1 || !(error instanceof AppError || isStatementError(error))) return events.map(() => ({ ok: false as const, error }));
     const outcomes: CaptureOutcome[] = [];
     for (const event of events) {
       outcomes.push(
@@ -76,16 +76,6 @@ export async function storeCaptures(
     }
     return outcomes;
   }
-}
-
-/**
- * An error of the statement itself (a value PostgreSQL refuses, a broken rule), which may be one event's alone; not
- * a lost connection, a server shutting down or out of connections (SQLSTATE classes 08, 53, 57, 58), nor a timeout.
- */
-function isStatementError(error: unknown): boolean {
-  if (error instanceof AppError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
 }
 
 interface PreparedMedia {

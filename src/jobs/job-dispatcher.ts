@@ -21,21 +21,34 @@ export function createJobDispatcher(options: JobDispatcherOptions): WorkDispatch
         await withTimeout(enqueue(options.backend, jobs[0]!), timeoutMs, `queueing ${jobs[0]!.jobId}`);
         return;
       }
-      // Many at once (a capture batch): one round trip per queue.
-      const byQueue = new Map<JobName, OutboxJob[]>();
-      for (const job of jobs) byQueue.set(job.jobName, [...(byQueue.get(job.jobName) ?? []), job]);
+      // Many at once (a capture batch): one round trip per queue, and the messages to process now as one job.
+      const byQueue = new Map<JobName, { name: string; data: unknown; opts: JobsOptions }[]>();
+      const add = (name: JobName, entry: { name: string; data: unknown; opts: JobsOptions }) =>
+        byQueue.set(name, [...(byQueue.get(name) ?? []), entry]);
+      const inboundNow = jobs.filter((job) => job.jobName === 'inbound' && !job.runAfter && job.payload.messageId);
+      for (const job of jobs) if (!inboundNow.includes(job)) add(job.jobName, { name: job.jobName, data: job.payload, opts: jobOptions(job) });
+      for (let from = 0; from < inboundNow.length; from += maxInboundBatch) {
+        const messageIds = inboundNow.slice(from, from + maxInboundBatch).map((job) => job.payload.messageId!);
+        add('inbound', { name: 'inbound', data: { messageIds }, opts: { ...jobOptions(inboundNow[from]!), jobId: inboundBatchJobId(messageIds) } });
+      }
       await Promise.all(
         [...byQueue].map(([name, queued]) =>
-          withTimeout(
-            options.backend.queue(name).addBulk(queued.map((job) => ({ name, data: job.payload, opts: jobOptions(job) }))),
-            timeoutMs,
-            `queueing ${queued.length} ${name} jobs`,
-          ),
+          withTimeout(options.backend.queue(name).addBulk(queued), timeoutMs, `queueing ${queued.length} ${name} jobs`),
         ),
       );
     },
   };
 }
+
+/** The most messages one inbound job carries (each still has its own outbox row and ProcessedJob). */
+export const maxInboundBatch = 500;
+
+/**
+ * The job of several captured messages: named by its first, so queueing the same batch twice is a no-op. A message
+ * may also be queued alone (the outbox sweeper re-queues by message); its ProcessedJob row makes the second run a
+ * no-op.
+ */
+export const inboundBatchJobId = (messageIds: readonly string[]) => `inbound-batch-${messageIds[0]}-${messageIds.length}`;
 
 export async function enqueue(backend: QueueBackend, job: OutboxJob): Promise<void> {
   await backend.queue(job.jobName).add(job.jobName, job.payload, jobOptions(job));

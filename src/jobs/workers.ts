@@ -12,10 +12,12 @@ import { recordJobFailure } from '../core/run-job-once.js';
 import { isStatementError } from '../core/transaction.js';
 import { sendQueuedMessage } from '../core/send-queued-message.js';
 import { createJobBatcher } from './job-batcher.js';
-import { createJobDispatcher } from './job-dispatcher.js';
+import { createJobDispatcher, maxInboundBatch } from './job-dispatcher.js';
 import type { QueueBackend, WorkerHandle } from './queue-backend.js';
 
 export const messageJobSchema = z.object({ messageId: z.string().min(1) });
+/** Several captured messages to process (job-dispatcher.ts queues a capture batch as one job). */
+export const inboundBatchJobSchema = z.object({ messageIds: z.array(z.string().min(1)).min(1).max(maxInboundBatch) });
 export const mediaJobSchema = z.object({ attachmentId: z.string().min(1) });
 export type MessageJob = z.infer<typeof messageJobSchema>;
 
@@ -71,17 +73,27 @@ export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>)
   };
 }
 
+function recordFailure(db: Database, logger: Logger, jobId: string, error: Error): void {
+  logger.warn({ jobId, err: error }, 'job failed; the outbox will retry it');
+  recordJobFailure(db.pool, jobId, error.message, { maxAttempts }).catch((failure: unknown) =>
+    logger.error({ jobId, err: failure }, 'could not record a job failure'),
+  );
+}
+
 /** A failed attempt is recorded on the outbox row, whose sweeper retries it with backoff. */
 export function recordFailures(worker: WorkerHandle, name: JobName, db: Database, logger: Logger): void {
   worker.on('failed', (job, error) => {
     const message = messageJobSchema.safeParse(job?.data);
     const media = mediaJobSchema.safeParse(job?.data);
-    const jobId = message.success ? jobIdFor(name, message.data.messageId) : media.success ? `media-${media.data.attachmentId}` : null;
-    if (!jobId) return;
-    logger.warn({ jobId, err: error }, 'job failed; the outbox will retry it');
-    recordJobFailure(db.pool, jobId, error.message, { maxAttempts }).catch((failure: unknown) =>
-      logger.error({ jobId, err: failure }, 'could not record a job failure'),
-    );
+    const batch = inboundBatchJobSchema.safeParse(job?.data);
+    const jobIds = message.success
+      ? [jobIdFor(name, message.data.messageId)]
+      : media.success
+        ? [`media-${media.data.attachmentId}`]
+        : batch.success
+          ? batch.data.messageIds.map((messageId) => jobIdFor(name, messageId))
+          : [];
+    for (const jobId of jobIds) recordFailure(db, logger, jobId, error);
   });
   worker.on('error', (error) => logger.warn({ err: error, worker: name }, 'worker error'));
 }
@@ -105,7 +117,19 @@ export function startWorkers(options: StartWorkersOptions): Workers {
   });
   const inbound = backend.worker(
     'inbound',
-    async (job: Job) => inboundBatcher.submit(messageJobSchema.parse(job.data).messageId),
+    async (job: Job) => {
+      const batch = inboundBatchJobSchema.safeParse(job.data);
+      if (!batch.success) return inboundBatcher.submit(messageJobSchema.parse(job.data).messageId);
+      // Each message of the job has its own outcome: a failed one is retried by the outbox, the others are done.
+      const outcomes = await Promise.allSettled(batch.data.messageIds.map((messageId) => inboundBatcher.submit(messageId)));
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'rejected') {
+          const error = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+          recordFailure(db, logger, jobIdFor('inbound', batch.data.messageIds[i]!), error);
+        }
+      });
+      return { messages: outcomes.length, failed: outcomes.filter((outcome) => outcome.status === 'rejected').length };
+    },
     { concurrency: inboundConcurrency },
   );
   const send = backend.worker('send', sendProcessor(options), { concurrency: options.concurrency });

@@ -1,0 +1,71 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { startTestMatterline, uniquePrefix, waitFor } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+// Messages captured together are queued as one BullMQ job (one Redis round trip for the server, one job for the
+// worker), while each keeps its own outbox row and is processed exactly once.
+describe('inbound jobs of a capture batch', () => {
+  let database: TestDatabase;
+  let server: RunningMatterline;
+  let worker: RunningMatterline | undefined;
+  const prefix = uniquePrefix();
+  const redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // The server alone first: what it queues stays in Redis to be looked at.
+    server = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', prefix, role: 'server' });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await server?.stop();
+    await database?.drop();
+    redis.disconnect();
+  });
+
+  it('queues 40 simultaneous messages in fewer jobs than messages, each message in exactly one, all processed once', async () => {
+    const posted = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const response = await fetch(`${server.url}/api/simulator/demo/inbound`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ from: i % 2 ? '+15550100001' : '+15550100002', text: `batch job ${i}` }),
+        });
+        expect(response.status).toBe(202);
+        return ((await response.json()) as { id: string }).id;
+      }),
+    );
+    const queue = new Queue(`${prefix}-inbound`, { connection: redis });
+    let carried: string[] = [];
+    let jobs = 0;
+    await waitFor(
+      async () => {
+        const waiting = await queue.getJobs(['waiting', 'prioritized', 'delayed']);
+        jobs = waiting.length;
+        carried = waiting.flatMap((job) => {
+          const data = job.data as { messageId?: string; messageIds?: string[] };
+          return data.messageIds ?? (data.messageId ? [data.messageId] : []);
+        });
+        return carried.length >= posted.length;
+      },
+      { what: 'the inbound jobs to be queued' },
+    );
+    expect([...carried].sort()).toEqual([...posted].sort());
+    expect(jobs).toBeLessThan(posted.length);
+    await queue.close();
+
+    worker = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', prefix, role: 'worker' });
+    const jobIds = posted.map((id) => `inbound-${id}`);
+    await waitFor(
+      async () =>
+        (await server.db.pool.query(`SELECT 1 FROM "Outbox" WHERE "jobId" = ANY($1) AND status = 'done'`, [jobIds])).rowCount === posted.length,
+      { what: 'every message to be processed' },
+    );
+    const processed = await server.db.pool.query(`SELECT "jobId" FROM "ProcessedJob" WHERE "jobId" = ANY($1)`, [jobIds]);
+    expect(processed.rowCount).toBe(posted.length);
+  });
+});
