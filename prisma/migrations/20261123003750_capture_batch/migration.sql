@@ -156,7 +156,9 @@ BEGIN
        SET "lastMessageAt" = GREATEST(COALESCE("lastMessageAt", v_sent_at), v_sent_at),
            "lastInboundAt" = CASE WHEN v_inbound THEN GREATEST(COALESCE("lastInboundAt", v_sent_at), v_sent_at)
                                   ELSE "lastInboundAt" END
-     WHERE id = chat_id;
+     WHERE id = chat_id
+       AND ("lastMessageAt" IS NULL OR "lastMessageAt" < v_sent_at
+            OR (v_inbound AND ("lastInboundAt" IS NULL OR "lastInboundAt" < v_sent_at)));
 
     INSERT INTO "Outbox" ("jobName", "jobId", payload)
     VALUES ('inbound', 'inbound-' || stored_id, jsonb_build_object('messageId', stored_id))
@@ -166,3 +168,8 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 END $$;
+
+-- Every lookup above has an index. PL/pgSQL keeps one generic plan per statement and connection, chosen after a few
+-- calls: one chosen while the tables were nearly empty (a new firm, a database whose statistics are stale because
+-- autovacuum is off) would stay a sequential scan of the message table as it grows to millions of rows.
+ALTER FUNCTION matterline_capture_messages(jsonb) SET enable_seqscan = off;
