@@ -106,6 +106,12 @@ function latencyFigures(outcomes: Outcome[]) {
   };
 }
 
+/** A phase's request figures: how many were sent, how many failed, the 2xx rate and latencies. */
+function requestFigures(messages: number, latency: ReturnType<typeof latencyFigures>, elapsedMs: number) {
+  const { ok, errors, p50, p99, max } = latency;
+  return { messages, errors, acceptedPerSecond: ok / (elapsedMs / 1000), p50, p99, max };
+}
+
 class MemorySampler {
   private readonly samples: { server: number[]; worker: number[] } = { server: [], worker: [] };
   private timer: NodeJS.Timeout | undefined;
@@ -169,17 +175,11 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureFigure
       const latency = latencyFigures(run.outcomes);
       if (sampler) loadMemory = sampler.stop();
       await waitForDrain(pair.pool);
-      const processed = await processedFigures(pair.pool, providerIds, startedAt);
       phases.push({
         name: `${rate} msg/s offered`,
         offeredRate: rate,
-        messages: count,
-        errors: latency.errors,
-        acceptedPerSecond: latency.ok / (run.elapsedMs / 1000),
-        p50: latency.p50,
-        p99: latency.p99,
-        max: latency.max,
-        ...processed,
+        ...requestFigures(count, latency, run.elapsedMs),
+        ...(await processedFigures(pair.pool, providerIds, startedAt)),
       });
     }
 
@@ -193,12 +193,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureFigure
     phases.push({
       name: 'saturation',
       offeredRate: undefined,
-      messages: count,
-      errors: latency.errors,
-      acceptedPerSecond: latency.ok / (run.elapsedMs / 1000),
-      p50: latency.p50,
-      p99: latency.p99,
-      max: latency.max,
+      ...requestFigures(count, latency, run.elapsedMs),
       ...(await processedFigures(pair.pool, saturation.providerIds, startedAt)),
     });
 

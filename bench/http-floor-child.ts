@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
+import { hubSignatureMatches } from '../src/bridges/whatsapp-cloud/hub-signature.js';
 
 // The floor under webhook capture on this machine: an Express server doing only what every webhook costs before
 // Matterline's own work (raw body, the X-Hub-Signature-256 check, JSON.parse, a small JSON answer), with nothing
@@ -10,9 +10,8 @@ const app = express();
 app.disable('x-powered-by');
 app.post('/webhooks/whatsapp-cloud/:accountId', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
   const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const expected = Buffer.from(`sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}`);
-  const given = Buffer.from(req.get('x-hub-signature-256') ?? '');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // The same check the WhatsApp Cloud bridge makes.
+  if (!hubSignatureMatches(raw, req.get('x-hub-signature-256'), appSecret)) {
     res.status(401).json({ error: 'bad_signature' });
     return;
   }

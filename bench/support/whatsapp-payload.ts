@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { hubSignature } from '../../src/bridges/whatsapp-cloud/hub-signature.js';
+import { whatsappTextPayload } from '../../test/support/whatsapp-cloud-webhook.js';
 import type { LoadRequest } from './http-load.js';
 
 // Inbound WhatsApp Cloud API webhooks as Meta sends them: one message per POST, signed with the app secret
@@ -21,37 +22,16 @@ export interface InboundText {
 }
 
 export function webhookBody(account: WhatsAppAccount, message: InboundText): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550199999', phone_number_id: account.phoneNumberId },
-                contacts: [{ profile: { name: message.name }, wa_id: message.waId }],
-                messages: [{ from: message.waId, id: message.id, timestamp: String(message.timestamp), type: 'text', text: { body: message.text } }],
-              },
-            },
-          ],
-        },
-      ],
-    }),
-  );
+  const { phoneNumberId } = account;
+  return Buffer.from(JSON.stringify(whatsappTextPayload({ ...message, phoneNumberId, timestamp: String(message.timestamp) })));
 }
-
-export const signature = (body: Buffer, secret: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** The signed POST, built ahead of time so the generator spends nothing on it while the clock runs. */
 export function signedWebhook(account: WhatsAppAccount, message: InboundText): LoadRequest {
   const body = webhookBody(account, message);
   return {
     path: `/webhooks/whatsapp-cloud/${account.accountId}`,
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature(body, account.appSecret) },
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': hubSignature(body, account.appSecret) },
     body,
   };
 }

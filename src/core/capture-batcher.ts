@@ -1,5 +1,5 @@
 import type { Database } from '../db/prisma.js';
-import type { CaptureOutcome, CaptureResult } from './capture-inbound.js';
+import type { CaptureResult } from './capture-inbound.js';
 import { storeCaptures } from './capture-inbound.js';
 import type { Keyring } from './crypto/secret-box.js';
 import type { MessageEvent } from './events.js';
@@ -85,14 +85,8 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
   };
 
   const commit = async (batch: Submission[]): Promise<void> => {
-    const events = batch.flatMap((submission) => submission.events);
-    let outcomes: CaptureOutcome[];
-    try {
-      outcomes = await storeCaptures(options.db, events, options.keyring);
-    } catch (error) {
-      for (const submission of batch) submission.reject(error);
-      return;
-    }
+    // Never throws: what could not be stored is each event's own failed outcome.
+    const outcomes = await storeCaptures(options.db, batch.flatMap((submission) => submission.events), options.keyring);
     const jobs: OutboxJob[] = [];
     const created: LiveEvent[] = [];
     let offset = 0;
@@ -100,7 +94,7 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
       const mine = outcomes.slice(offset, offset + submission.events.length);
       offset += submission.events.length;
       const failed = mine.find((outcome) => !outcome.ok);
-      if (failed && !failed.ok) submission.reject(failed.error);
+      if (failed) submission.reject(failed.error);
       const results: CaptureResult[] = [];
       for (const outcome of mine) {
         if (!outcome.ok) continue;
@@ -134,10 +128,8 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
       });
     },
     async drain() {
-      while (running.size > 0 || pending.length > 0) {
-        await Promise.all([...running]);
-        if (running.size === 0 && pending.length > 0) pump();
-      }
+      // Something waiting always has a commit in flight ahead of it, so waiting for what runs waits for everything.
+      while (running.size > 0) await Promise.all([...running]);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { JobName, OutboxJob, WorkDispatcher } from '../core/ports.js';
-import type { QueueBackend } from './queue-backend.js';
+import type { BulkJob, QueueBackend } from './queue-backend.js';
 
 export interface JobDispatcherOptions {
   backend: QueueBackend;
@@ -21,12 +21,18 @@ export function createJobDispatcher(options: JobDispatcherOptions): WorkDispatch
         await withTimeout(enqueue(options.backend, jobs[0]!), timeoutMs, `queueing ${jobs[0]!.jobId}`);
         return;
       }
-      // Many at once (a capture batch): one round trip per queue, and the messages to process now as one job.
-      const byQueue = new Map<JobName, { name: string; data: unknown; opts: JobsOptions }[]>();
-      const add = (name: JobName, entry: { name: string; data: unknown; opts: JobsOptions }) =>
-        byQueue.set(name, [...(byQueue.get(name) ?? []), entry]);
-      const inboundNow = jobs.filter((job) => job.jobName === 'inbound' && !job.runAfter && job.payload.messageId);
-      for (const job of jobs) if (!inboundNow.includes(job)) add(job.jobName, { name: job.jobName, data: job.payload, opts: jobOptions(job) });
+      // Many at once (a capture batch, a sweep): one round trip per queue, and the messages to process now as one job.
+      const byQueue = new Map<JobName, BulkJob[]>();
+      const add = (name: JobName, entry: BulkJob) => {
+        const queued = byQueue.get(name);
+        if (queued) queued.push(entry);
+        else byQueue.set(name, [entry]);
+      };
+      const inboundNow: OutboxJob[] = [];
+      for (const job of jobs) {
+        if (job.jobName === 'inbound' && !job.runAfter && job.payload.messageId) inboundNow.push(job);
+        else add(job.jobName, { name: job.jobName, data: job.payload, opts: jobOptions(job) });
+      }
       for (let from = 0; from < inboundNow.length; from += maxInboundBatch) {
         const messageIds = inboundNow.slice(from, from + maxInboundBatch).map((job) => job.payload.messageId!);
         add('inbound', { name: 'inbound', data: { messageIds }, opts: { ...jobOptions(inboundNow[from]!), jobId: inboundBatchJobId(messageIds) } });
@@ -44,9 +50,9 @@ export function createJobDispatcher(options: JobDispatcherOptions): WorkDispatch
 export const maxInboundBatch = 500;
 
 /**
- * The job of several captured messages: named by its first, so queueing the same batch twice is a no-op. A message
- * may also be queued alone (the outbox sweeper re-queues by message); its ProcessedJob row makes the second run a
- * no-op.
+ * The job of several captured messages: named by its first and their count, so queueing the same batch twice is a
+ * no-op. A message may also be queued again in another job (the outbox sweeper re-queues what is still pending); its
+ * ProcessedJob row makes the second run a no-op.
  */
 export const inboundBatchJobId = (messageIds: readonly string[]) => `inbound-batch-${messageIds[0]}-${messageIds.length}`;
 

@@ -7,9 +7,12 @@ import { Redis } from 'ioredis';
 
 export type QueueBackendKind = 'redis' | 'postgres';
 
+/** One job of an addBulk call. */
+export type BulkJob = { name: string; data: unknown; opts: JobsOptions };
+
 export interface QueueHandle {
   add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
-  addBulk(jobs: { name: string; data: unknown; opts: JobsOptions }[]): Promise<unknown>;
+  addBulk(jobs: BulkJob[]): Promise<unknown>;
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { normalizeWhatsAppCloud } from './normalize-whatsapp-cloud.js';
 import type { WhatsAppCloudConfig } from './whatsapp-cloud-config.js';
 import { defaultGraphBaseUrl, whatsappCloudConfigSchema } from './whatsapp-cloud-config.js';
 import type { WebhookPayload } from './whatsapp-cloud-payload.js';
+import { hubSignatureMatches } from './hub-signature.js';
 
 export interface TemplateMessage {
   to: string;
@@ -74,10 +75,7 @@ export class WhatsAppCloudBridge implements Bridge {
 
   /** X-Hub-Signature-256: `sha256=` + hex HMAC-SHA256 of the raw body with the app secret. */
   verifySignature(rawBody: Buffer, header: string | undefined): boolean {
-    const match = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? '');
-    if (!match) return false;
-    const expected = createHmac('sha256', this.config().appSecret).update(rawBody).digest();
-    return timingSafeEqual(expected, Buffer.from(match[1]!, 'hex'));
+    return hubSignatureMatches(rawBody, header, this.config().appSecret);
   }
 
   normalize(payload: WebhookPayload): NormalizedWebhook {

@@ -1,7 +1,8 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { hubSignature } from '../../../src/bridges/whatsapp-cloud/hub-signature.js';
 import type { RunningMatterline } from '../../../src/runtime/start-matterline.js';
 import type { ChannelHarness, ExpectedMessage, InboundSample, ReceiptStatus } from './bridge-contract.js';
 import type { FakeProvider, ProviderAnswer, ReceivedRequest } from './fake-provider.js';
@@ -24,8 +25,7 @@ export const appSecret = 'test-app-secret';
 export const verifyToken = 'test-verify-token';
 const client = { waId: '972987654321', address: '+972987654321', name: 'Test Name' };
 
-export const sign = (body: Buffer | string, secret = appSecret) =>
-  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+export const sign = (body: Buffer | string, secret = appSecret) => hubSignature(body, secret);
 
 /** A webhook payload carrying these messages and statuses, in the envelope of the published samples. */
 export function envelope(parts: { messages?: unknown[]; statuses?: unknown[] }): Record<string, unknown> {

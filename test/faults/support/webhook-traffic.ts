@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { hubSignature } from '../../../src/bridges/whatsapp-cloud/hub-signature.js';
+import { whatsappTextPayload } from '../../support/whatsapp-cloud-webhook.js';
 import { whatsappAccount } from './fault-rig.js';
 
 // Clients texting the firm's WhatsApp Cloud number, as Meta delivers it: one signed webhook per message. A message
@@ -20,26 +21,17 @@ export function planMessages(options: { total: number; senders: number; tag: str
   const messages = Array.from({ length: options.total }, (_, index) => {
     const waId = senders[index % senders.length]!;
     const id = `wamid.fault-${options.tag}-${index}`;
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550199999', phone_number_id: whatsappAccount.phoneNumberId },
-                contacts: [{ profile: { name: `Client ${waId}` }, wa_id: waId }],
-                messages: [{ from: waId, id, timestamp, type: 'text', text: { body: `Question ${index} about the lease documents` } }],
-              },
-            },
-          ],
-        },
-      ],
-    });
-    const signature = `sha256=${createHmac('sha256', whatsappAccount.appSecret).update(body).digest('hex')}`;
+    const body = JSON.stringify(
+      whatsappTextPayload({
+        phoneNumberId: whatsappAccount.phoneNumberId,
+        waId,
+        name: `Client ${waId}`,
+        id,
+        text: `Question ${index} about the lease documents`,
+        timestamp,
+      }),
+    );
+    const signature = hubSignature(body, whatsappAccount.appSecret);
     return { index, id, waId, body, signature };
   });
   return { messages, senders };

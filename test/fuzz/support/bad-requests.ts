@@ -1,9 +1,10 @@
-import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
+import { hubSignature } from '../../../src/bridges/whatsapp-cloud/hub-signature.js';
 import { statusCallbackUrl } from '../../../src/bridges/twilio/twilio-config.js';
 import { twilioSignature } from '../../../src/bridges/twilio/twilio-signature.js';
 import type { RawRequest, Route, Session } from './fuzz-target.js';
 import { fuzzTwilio, fuzzWhatsApp } from './fuzz-target.js';
+import { whatsappTextPayload } from '../../support/whatsapp-cloud-webhook.js';
 
 // Bad requests for every HTTP input, built by construction so that none of them is valid: a wrong type or a missing
 // field where the schema requires one, a string past its limit, bytes that are not UTF-8 or not JSON, nesting deeper
@@ -92,28 +93,10 @@ const withRaw = (text: string, marker: string, raw: string) => Buffer.from(text.
 // WhatsApp Cloud API.
 
 export function whatsappPayload(message: { id: string; from: string; text: string }): Json {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550199999', phone_number_id: fuzzWhatsApp.phoneNumberId },
-              contacts: [{ profile: { name: 'Fuzz Client' }, wa_id: message.from }],
-              messages: [{ from: message.from, id: message.id, timestamp: '1763850000', type: 'text', text: { body: message.text } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return whatsappTextPayload({ phoneNumberId: fuzzWhatsApp.phoneNumberId, waId: message.from, name: 'Fuzz Client', id: message.id, text: message.text, timestamp: '1763850000' });
 }
 
-const waSign = (body: Buffer, secret: string = fuzzWhatsApp.appSecret) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const waSign = (body: Buffer, secret: string = fuzzWhatsApp.appSecret) => hubSignature(body, secret);
 const waPath = (accountId: string = fuzzWhatsApp.accountId) => `/webhooks/whatsapp-cloud/${accountId}`;
 export const signedWhatsApp = (body: Buffer): RawRequest => ({
   method: 'POST',
