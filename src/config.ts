@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 // The whole environment, parsed once at start. Nothing else in Matterline reads process.env.
@@ -35,7 +36,23 @@ export const configSchema = z.object({
   MATTERLINE_DATA_DIR: z.string().min(1).default('.data'),
   MATTERLINE_SECRET_KEY: secretKey.optional(),
   MATTERLINE_DEMO_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
-  MATTERLINE_SEED_DEMO: booleanFlag.default(true),
+  // Both default to on only on the embedded database (the zero-config demo); off whenever DATABASE_URL is set.
+  MATTERLINE_SEED_DEMO: booleanFlag.optional(),
+  MATTERLINE_SIMULATOR: z.enum(['on', 'off']).optional(),
+  // Hosts or CIDRs that the guarded fetcher may reach although they are private (tests, providers on a private net).
+  MATTERLINE_FETCH_ALLOW: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      for (const problem of fetchAllowProblems(value)) context.addIssue({ code: 'custom', message: problem });
+    }),
+  // Proxies whose X-Forwarded-For is believed: "loopback", addresses or CIDRs, comma-separated; default none.
+  MATTERLINE_TRUST_PROXY: z
+    .string()
+    .optional()
+    .superRefine((value, context) => {
+      for (const problem of trustProxyProblems(value)) context.addIssue({ code: 'custom', message: problem });
+    }),
   MATTERLINE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   // auto: Redis when REDIS_URL is set or Redis answers on localhost:6379, else BullMQ's PostgreSQL backend.
   MATTERLINE_QUEUE_BACKEND: z.enum(['auto', 'redis', 'postgres']).default('auto'),
@@ -75,6 +92,12 @@ export interface Config {
   secretKey: Buffer | undefined;
   demoPassword: string | undefined;
   seedDemo: boolean;
+  /** The demo simulator's routes and accounts: on by default only on the embedded database. */
+  simulator: boolean;
+  /** Hosts and CIDRs the guarded fetcher may reach although private or loopback. */
+  fetchAllow: string[];
+  /** Proxies trusted for X-Forwarded-For (express's "trust proxy" list); empty: none. */
+  trustProxy: string[];
   embeddedPgPort: number;
   queueBackend: RawConfig['MATTERLINE_QUEUE_BACKEND'];
   queuePrefix: string;
@@ -95,6 +118,32 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Matterline cannot start: bad configuration\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+function listOf(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function fetchAllowProblems(value: string | undefined): string[] {
+  return listOf(value)
+    .filter((item) => !isCidrOrAddress(item) && !/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i.test(item))
+    .map((item) => `"${item}" is neither a host name, an IP address nor a CIDR range`);
+}
+
+function trustProxyProblems(value: string | undefined): string[] {
+  return listOf(value)
+    .filter((item) => !['loopback', 'linklocal', 'uniquelocal'].includes(item) && !isCidrOrAddress(item))
+    .map((item) => `"${item}" is neither loopback, linklocal, uniquelocal, an IP address nor a CIDR range`);
+}
+
+function isCidrOrAddress(item: string): boolean {
+  if (ipaddr.isValid(item)) return true;
+  try {
+    ipaddr.parseCIDR(item);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -128,7 +177,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(raw.MATTERLINE_DATA_DIR),
     secretKey: raw.MATTERLINE_SECRET_KEY === undefined ? undefined : decodeKey(raw.MATTERLINE_SECRET_KEY),
     demoPassword: raw.MATTERLINE_DEMO_PASSWORD,
-    seedDemo: raw.MATTERLINE_SEED_DEMO,
+    seedDemo: raw.MATTERLINE_SEED_DEMO ?? raw.DATABASE_URL === undefined,
+    simulator: (raw.MATTERLINE_SIMULATOR ?? (raw.DATABASE_URL === undefined ? 'on' : 'off')) === 'on',
+    fetchAllow: listOf(raw.MATTERLINE_FETCH_ALLOW),
+    trustProxy: listOf(raw.MATTERLINE_TRUST_PROXY),
     embeddedPgPort: raw.MATTERLINE_EMBEDDED_PG_PORT,
     queueBackend: raw.MATTERLINE_QUEUE_BACKEND,
     queuePrefix: raw.MATTERLINE_QUEUE_PREFIX,

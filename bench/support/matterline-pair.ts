@@ -46,6 +46,8 @@ export async function startPair(options: PairOptions): Promise<MatterlinePair> {
     MATTERLINE_SECRET_KEY: secretKey,
     MATTERLINE_DEMO_PASSWORD: benchPassword,
     MATTERLINE_SEED_DEMO: 'false',
+    MATTERLINE_SIMULATOR: 'on',
+    MATTERLINE_FETCH_ALLOW: '127.0.0.1,::1,localhost',
   });
   const cpuProfDir = options.cpuProfDir;
   const server = spawnMatterline({ name: `${options.label}-server`, entry: 'main', env: env('server'), logDir: options.logDir, ...(cpuProfDir ? { cpuProfDir } : {}) });

@@ -6,7 +6,7 @@ import { openAccountConfig } from '../core/crypto/seal-account-config.js';
 import type { Keyring } from '../core/crypto/secret-box.js';
 import { AppError } from '../core/errors.js';
 import type { MediaFetcher, MediaLocation, OutboundRequest, OutboundTransport } from '../core/ports.js';
-import { fetchMedia } from './media/fetch-media.js';
+import type { GuardedFetcher } from '../net/guarded-fetch.js';
 import type { Bridge, BridgeContext } from './bridge.js';
 import { bridgeFactories } from './bridge-factories.js';
 import { SimulatorBridge } from './simulator/simulator-bridge.js';
@@ -20,6 +20,8 @@ export interface BridgeRegistryOptions {
   keyring?: Keyring;
   /** Where linked-phone bridges keep their session keys, encrypted in PostgreSQL. */
   credentials?: CredentialStoreFactory;
+  /** Every fetch of a URL from outside the firm (media, redirects): src/net/guarded-fetch.ts. */
+  fetcher: GuardedFetcher;
 }
 
 interface AccountRow {
@@ -121,6 +123,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
       config: openAccountConfig(account.kind, account.config, this.options.keyring),
       logger: this.options.logger.child({ accountId: account.id, channel: account.kind }),
       emit: (event) => this.options.record(event),
+      fetcher: this.options.fetcher,
     };
   }
 
@@ -146,7 +149,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
 
   /**
    * Fetches media through the account's channel: provider media ids and authenticated URLs need the channel's own
-   * credentials; a plain URL (the simulator's) is fetched as it is, size-capped.
+   * credentials. A channel without its own download gets no URL fetched: the simulator's media is inline.
    */
   async downloadMedia(accountId: string, location: MediaLocation): Promise<{ data: Buffer; mimeType: string }> {
     const bridge = (await this.get(accountId)) as Bridge & { downloadMedia?: (reference: string) => Promise<{ data: Buffer; mimeType: string }> };
@@ -155,7 +158,6 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
       if (!reference) throw new AppError('bad_request', 'the channel gave no reference for this media');
       return bridge.downloadMedia(reference);
     }
-    if (location.url && /^https?:\/\//.test(location.url)) return fetchMedia({ url: location.url, maxBytes: 25 * 1024 * 1024 });
     throw new AppError('bad_request', `the ${bridge.kind} channel cannot fetch this media`);
   }
 

@@ -1,3 +1,4 @@
+import type { GuardedFetcher } from '../net/guarded-fetch.js';
 import type { Logger } from 'pino';
 import type { BridgeEvent, ChannelKindName, RecordedEvent } from '../core/bridge-events.js';
 
@@ -27,6 +28,11 @@ export interface BridgeContext {
    * (await each); different chats may be emitted concurrently.
    */
   emit(event: BridgeEvent): Promise<RecordedEvent>;
+  /**
+   * The only way a bridge fetches a URL it did not build from its own configuration alone (media URLs a provider or
+   * sender gave, redirects): refuses loopback, private and link-local addresses unless MATTERLINE_FETCH_ALLOW names them.
+   */
+  fetcher: GuardedFetcher;
 }
 
 export interface OutboundMessage {

@@ -1,3 +1,4 @@
+import { normalizeMimeType } from './blobs/mime-type.js';
 import type pg from 'pg';
 import type { Database } from '../db/prisma.js';
 import type { StoredBlob } from './blobs/blob-store.js';
@@ -165,7 +166,7 @@ function prepare(event: MessageEvent, blobs: Map<Buffer, StoredBlob>) {
     return {
       id: newId(),
       fileName: item.fileName ?? null,
-      mimeType: item.mimeType,
+      mimeType: normalizeMimeType(item.mimeType),
       size: stored?.size ?? item.size ?? item.data?.length ?? null,
       sha256: stored?.sha256 ?? item.sha256 ?? null,
       providerMediaId: item.providerMediaId ?? null,

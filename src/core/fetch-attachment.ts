@@ -1,4 +1,5 @@
 import type { Database } from '../db/prisma.js';
+import { normalizeMimeType } from './blobs/mime-type.js';
 import { storeBlob } from './blobs/blob-store.js';
 import type { Keyring } from './crypto/secret-box.js';
 import { AppError } from './errors.js';
@@ -52,7 +53,7 @@ export async function fetchAttachment(options: FetchAttachmentOptions): Promise<
       `UPDATE "Attachment" SET state = 'stored', sha256 = $2, size = $3, "blobKey" = $2, "keyId" = $4, error = NULL,
               "mimeType" = CASE WHEN "mimeType" = 'application/octet-stream' THEN $5 ELSE "mimeType" END
         WHERE id = $1`,
-      [attachmentId, stored.sha256, stored.size, stored.keyId, media.mimeType],
+      [attachmentId, stored.sha256, stored.size, stored.keyId, normalizeMimeType(media.mimeType)],
     );
   });
   return { state: 'stored' };

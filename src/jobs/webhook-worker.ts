@@ -6,6 +6,7 @@ import type { Keyring } from '../core/crypto/secret-box.js';
 import type { WebhookRetryPolicy } from '../core/outbound-webhooks/deliver-webhook.js';
 import { deliverWebhook } from '../core/outbound-webhooks/deliver-webhook.js';
 import type { WebhookTransport } from '../core/outbound-webhooks/webhook-transport.js';
+import type { GuardedFetcher } from '../net/guarded-fetch.js';
 import type { Database } from '../db/prisma.js';
 import type { QueueBackend } from './queue-backend.js';
 import { recordOutboxFailures } from './reminder-worker.js';
@@ -13,14 +14,15 @@ import { recordOutboxFailures } from './reminder-worker.js';
 export const webhookJobSchema = z.object({ deliveryId: z.string().min(1) });
 
 /**
- * Plain fetch, answering with the status only. Redirects are not followed (a signed delivery goes where the firm said,
- * nowhere else), and the answer's body is read and dropped so the connection is reused.
+ * The guarded fetcher, answering with the status only. The receiver's URL is an admin's, but an admin's typo or a
+ * hostile name must not make the server post the record into its own network: private and loopback addresses are
+ * refused unless MATTERLINE_FETCH_ALLOW names them. Redirects are not followed (a signed delivery goes where the firm
+ * said, nowhere else); the answer's body is capped and dropped.
  */
-export function fetchWebhookTransport(timeoutMs: number): WebhookTransport {
+export function fetchWebhookTransport(timeoutMs: number, fetcher: GuardedFetcher): WebhookTransport {
   return {
     async post({ url, headers, body }) {
-      const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
-      await response.arrayBuffer().catch(() => undefined);
+      const response = await fetcher.fetch(url, { method: 'POST', headers, body, maxRedirects: 0, maxBytes: 64 * 1024, timeoutMs });
       return { status: response.status };
     },
   };

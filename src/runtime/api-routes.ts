@@ -1,5 +1,4 @@
 import type { RequestHandler } from 'express';
-import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
 import { accountRoutes } from '../http/admin/account-routes.js';
 import { attachmentRoutes } from '../http/attachments/attachment-routes.js';
 import { firmAdminRoutes } from '../http/admin/firm-admin-routes.js';
@@ -23,8 +22,8 @@ import { timeRoutes } from '../http/time/time-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
 /**
- * The JSON API and the simulator, mounted after the strict JSON body parser. The session middleware comes first:
- * it finds the signed-in user and enforces CSRF for every state-changing /api request (the simulator excepted).
+ * The JSON API, mounted after the strict JSON body parser. The session middleware comes first:
+ * it finds the signed-in user and enforces CSRF for every state-changing /api request (the simulator, mounted before it, is not an /api user's route).
  */
 export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
   const { db, logger } = dependencies;
@@ -32,7 +31,6 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     // First: times every request for the metrics; /metrics and /admin/queues guard themselves.
     opsRoutes({ pool: db.pool, backend: dependencies.backend, metricsToken: dependencies.config.metricsToken }),
     sessionMiddleware(db.pool),
-    simulatorRoutes({ registry: dependencies.registry, pool: db.pool }),
     openApiRoutes(),
     authRoutes({ pool: db.pool }),
     totpRoutes({ pool: db.pool }),
@@ -44,7 +42,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     clientMatterRoutes({ pool: db.pool }),
     adminUserRoutes({ pool: db.pool }),
     firmAdminRoutes({ db }),
-    accountRoutes({ db, registry: dependencies.registry, keyring: dependencies.keyring }),
+    accountRoutes({ db, registry: dependencies.registry, keyring: dependencies.keyring, simulatorEnabled: dependencies.config.simulator }),
     attachmentRoutes({ db, keyring: dependencies.keyring }),
     consentRoutes({ db, dispatcher: dependencies.dispatcher }),
     supervisionRoutes({ db, media: blobMediaSource(db.pool, dependencies.keyring) }),

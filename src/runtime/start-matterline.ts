@@ -13,6 +13,7 @@ import { createKeyring } from '../core/crypto/secret-box.js';
 import { createCaptureBatcher } from '../core/capture-batcher.js';
 import { recordBridgeEvent } from '../core/record-bridge-event.js';
 import { seedDemoFirm } from '../core/seed-demo-firm.js';
+import { createGuardedFetcher } from '../net/guarded-fetch.js';
 import { applyMigrations } from '../db/migrate.js';
 import type { Database } from '../db/prisma.js';
 import { openDatabase } from '../db/prisma.js';
@@ -127,8 +128,11 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     // Runs after the web server and the bridges stopped (cleanups run in reverse): what they handed over is queued.
     cleanups.push(() => batcher.drain());
     const record = (event: BridgeEvent) => recordBridgeEvent({ db, dispatcher, live, event, onDispatchError, keyring, batcher });
+    // Every URL from outside the firm (media, the firm's webhook receivers) is fetched through this guard.
+    const fetcher = createGuardedFetcher(config.fetchAllow);
     const registry = new BridgeRegistry({
       db,
+      fetcher,
       logger,
       simulatorReceiptMs: config.simulatorReceiptMs,
       record,
@@ -170,7 +174,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
         keyring,
         logger,
         retry: { baseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts },
-        transport: fetchWebhookTransport(config.webhookTimeoutMs),
+        transport: fetchWebhookTransport(config.webhookTimeoutMs, fetcher),
         concurrency: config.workerConcurrency,
       });
       cleanups.push(() => webhooks.stop());

@@ -1,10 +1,18 @@
 import type { RequestHandler } from 'express';
+import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
 import { twilioRoutes } from '../bridges/twilio/twilio-routes.js';
 import { whatsappCloudRoutes } from '../bridges/whatsapp-cloud/whatsapp-cloud-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
-/** The provider webhooks (WhatsApp Cloud API, Twilio), mounted before any body parser so signatures see raw bytes. */
+/**
+ * The provider webhooks (WhatsApp Cloud API, Twilio), mounted before any body parser so signatures see raw bytes;
+ * and the demo simulator (404 unless MATTERLINE_SIMULATOR is on), which parses its own larger JSON bodies.
+ */
 export function webhookRoutes(dependencies: RouteDependencies): RequestHandler[] {
   const options = { registry: dependencies.registry, record: dependencies.record, logger: dependencies.logger };
-  return [whatsappCloudRoutes(options), twilioRoutes(options)];
+  return [
+    whatsappCloudRoutes(options),
+    twilioRoutes(options),
+    simulatorRoutes({ registry: dependencies.registry, pool: dependencies.db.pool, enabled: dependencies.config.simulator }),
+  ];
 }

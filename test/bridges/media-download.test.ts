@@ -8,6 +8,9 @@ import { AppError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/logger.js';
 import type { FakeProvider, ReceivedRequest } from './support/fake-provider.js';
 import { startFakeProvider } from './support/fake-provider.js';
+import { createGuardedFetcher } from '../../src/net/guarded-fetch.js';
+// The provider doubles listen on loopback, which the guard refuses unless allowed.
+const loopbackFetcher = createGuardedFetcher(['127.0.0.1', '::1', 'localhost']);
 
 // Downloading received media from the provider, as the provider serves it: WhatsApp through a Graph API media
 // object and a short-lived URL, both needing the token; Twilio from its Media URL with Basic auth.
@@ -48,6 +51,7 @@ const context = (config: Record<string, unknown>): BridgeContext => ({
   accountId: 'acc-1',
   config,
   logger: createLogger({ logLevel: 'silent' }),
+  fetcher: loopbackFetcher,
   emit: async () => ({ kind: 'state' }),
 });
 const codeOf = (promise: Promise<unknown>) =>
@@ -91,7 +95,7 @@ describe('Twilio media', () => {
 
 describe('fetchMedia', () => {
   it('stops at the size limit', async () => {
-    expect(await codeOf(fetchMedia({ url: `${provider.url}/big`, maxBytes: 1024 }))).toBe('payload_too_large');
-    expect((await fetchMedia({ url: `${provider.url}/big`, maxBytes: 4096 })).size).toBe(2048);
+    expect(await codeOf(fetchMedia({ fetcher: loopbackFetcher, url: `${provider.url}/big`, maxBytes: 1024 }))).toBe('payload_too_large');
+    expect((await fetchMedia({ fetcher: loopbackFetcher, url: `${provider.url}/big`, maxBytes: 4096 })).size).toBe(2048);
   });
 });

@@ -8,6 +8,9 @@ import { createLogger } from '../../src/logger.js';
 import { freePort } from '../support/redis-server.js';
 import type { FakeProvider, ProviderAnswer } from './support/fake-provider.js';
 import { startFakeProvider } from './support/fake-provider.js';
+import { createGuardedFetcher } from '../../src/net/guarded-fetch.js';
+// The provider doubles listen on loopback, which the guard refuses unless allowed.
+const loopbackFetcher = createGuardedFetcher(['127.0.0.1', '::1', 'localhost']);
 
 // How each bridge turns a provider's answer into the send job's decision: a 4xx is a message that can never go
 // (bad_request: marked failed), throttling and 5xx and network trouble are transient (retried later).
@@ -23,6 +26,7 @@ const context = (config: Record<string, unknown>, events: BridgeEvent[] = []): B
   accountId: 'acc-1',
   config,
   logger: createLogger({ logLevel: 'silent' }),
+  fetcher: loopbackFetcher,
   emit: async (event) => {
     events.push(event);
     return { kind: 'state' };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { waitFor } from '../support/matterline.js';
@@ -25,10 +26,10 @@ runBridgeContract({
   async stop() {},
   samples: [
     sample('a text', { text: 'Did the court set a date?', sentAt: '2026-03-10T15:00:00.000Z' }, { kind: 'text', text: 'Did the court set a date?', sentAt: new Date('2026-03-10T15:00:00Z') }),
-    sample('a photo', { text: 'The lease', media: [{ url: 'https://files.example/lease.jpg', mimeType: 'image/jpeg', fileName: 'lease.jpg' }] }, {
+    sample('a photo', { text: 'The lease', media: [{ data: Buffer.from('a photo of the lease').toString('base64'), mimeType: 'image/jpeg', fileName: 'lease.jpg' }] }, {
       kind: 'image',
       text: 'The lease',
-      attachments: [{ mimeType: 'image/jpeg', sourceUrl: 'https://files.example/lease.jpg', fileName: 'lease.jpg' }],
+      attachments: [{ mimeType: 'image/jpeg', sourceUrl: null, fileName: 'lease.jpg', sha256: createHash('sha256').update('a photo of the lease').digest('hex') }],
     }),
   ],
   async awaitSend(text) {

@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +43,6 @@ describe('exporting a matter as a ZIP', () => {
   let matterId: string;
   let viewer: Viewer;
 
-  let media: Server;
   const photo = randomBytes(20 * 1024);
 
   beforeAll(async () => {
@@ -55,15 +52,11 @@ describe('exporting a matter as a ZIP', () => {
     matterId = (await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0001' } })).id;
     const laura = await app.db.prisma.user.findUniqueOrThrow({ where: { email: 'lawyer@demo.test' } });
     viewer = { userId: laura.id, firmId: laura.firmId, role: 'lawyer' };
-    // The provider's media server: the photo is there, the document is gone.
-    media = createServer((req, res) => (req.url === '/dash.jpg' ? res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo) : res.writeHead(404).end()));
-    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
-    const address = media.address();
-    const mediaUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    // The photo arrives with the message; the warranty is one the provider lost before the record could keep it.
     for (const [text, item] of [
       ['The dealer says <b>no refund</b> & no repair', undefined],
-      ['Photos of the dashboard', { url: `${mediaUrl}/dash.jpg`, mimeType: 'image/jpeg', fileName: '../../dash board.jpg' }],
-      ['The warranty', { url: `${mediaUrl}/gone.pdf`, mimeType: 'application/pdf', fileName: 'warranty.pdf' }],
+      ['Photos of the dashboard', { data: photo.toString('base64'), mimeType: 'image/jpeg', fileName: '../../dash board.jpg' }],
+      ['The warranty', { data: Buffer.from('%PDF-1.4 warranty').toString('base64'), mimeType: 'application/pdf', fileName: 'warranty.pdf' }],
     ] as const) {
       const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
         method: 'POST',
@@ -72,11 +65,13 @@ describe('exporting a matter as a ZIP', () => {
       });
       expect(response.status).toBe(202);
     }
+    await app.db.pool.query(
+      `UPDATE "Attachment" SET state = 'failed', "blobKey" = NULL, "keyId" = NULL, error = 'the provider refused the media (HTTP 404)' WHERE "fileName" = 'warranty.pdf'`,
+    );
     await waitFor(async () => (await app.db.prisma.attachment.count({ where: { state: { in: ['stored', 'failed'] } } })) === 2, { what: 'the media downloads' });
   });
   afterAll(async () => {
     await app?.stop();
-    media?.close();
     await database?.drop();
   });
 

@@ -42,7 +42,7 @@ describe('the matter file', () => {
     await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "Message" WHERE purpose = 'after_hours'`)).rowCount === 1, { what: 'the after-hours reply' });
     const reply = await lawyer.post(`/api/conversations/${weekend.conversationId}/messages`, { text: 'I will call you on Monday.' });
     expect(reply.status).toBe(202);
-    await inbound({ from: '+15550100001', text: 'The purchase contract', media: [{ url: 'https://files.example.test/c.pdf', mimeType: 'application/pdf', fileName: 'contract.pdf' }] });
+    await inbound({ from: '+15550100001', text: 'The purchase contract', media: [{ data: Buffer.from('%PDF-1.4 the purchase contract').toString('base64'), mimeType: 'application/pdf', fileName: 'contract.pdf' }] });
     // A new number filed under the matter by the admin: an assignment.
     const stranger = await inbound({ from: '+15557770001', text: 'I am the dealer, about Mrs Avery', backfilled: true });
     const alice = await app.db.prisma.client.findFirstOrThrow({ where: { name: 'Alice Avery' } });

@@ -6,9 +6,11 @@ import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { startTestMatterline, waitFor } from '../support/matterline.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { createTestDatabase } from '../support/test-database.js';
+import { twilioSignature } from '../../src/bridges/twilio/twilio-signature.js';
 import { signedIn } from './auth-test-client.js';
 
 // A client sends a photo: the record keeps its own encrypted copy (provider links expire), and the lawyer opens it.
+// The simulator hands the bytes over inline; a provider (Twilio here) gives a URL that the media job fetches.
 describe('media kept in the record', () => {
   let database: TestDatabase;
   let app: RunningMatterline;
@@ -21,8 +23,8 @@ describe('media kept in the record', () => {
     database = await createTestDatabase();
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
     media = createServer((req, res) => {
-      requests++;
-      if (req.url === '/gone.jpg') {
+      if (req.url?.includes('/Media/')) requests++;
+      if (req.url?.includes('/Media/')) {
         res.writeHead(404).end();
         return;
       }
@@ -48,8 +50,8 @@ describe('media kept in the record', () => {
     return (await response.json()) as { id: string };
   };
 
-  it('fetches the photo once, keeps it encrypted, and lets its lawyer (only) open it', async () => {
-    const { id } = await send({ from: '+15550100001', text: 'Photo of the damage', media: [{ url: `${mediaUrl}/damage.jpg`, mimeType: 'image/jpeg', fileName: 'damage.jpg' }] });
+  it('keeps the photo encrypted, and lets its lawyer (only) open it', async () => {
+    const { id } = await send({ from: '+15550100001', text: 'Photo of the damage', media: [{ data: photo.toString('base64'), mimeType: 'image/jpeg', fileName: 'damage.jpg' }] });
     const attachment = await waitFor(
       async () => {
         const row = await app.db.prisma.attachment.findFirst({ where: { messageId: id } });
@@ -81,11 +83,39 @@ describe('media kept in the record', () => {
   });
 
   it('marks a file the provider no longer has as failed, with the reason, and does not retry it forever', async () => {
+    // A Twilio account whose API (and so its media) is the local double; Twilio posts an MMS pointing at a gone file.
+    const accountSid = `AC${'3'.repeat(32)}`;
+    const authToken = 'media-store-token';
+    const publicUrl = 'https://firm.example/webhooks/twilio/sms-media';
+    const admin = await signedIn(app.url!, 'admin@demo.test');
+    const added = await admin.post<{ id: string }>('/api/admin/accounts', {
+      kind: 'twilio',
+      name: 'SMS',
+      config: { accountSid, authToken, phoneNumber: '+15550109999', publicUrl, apiBaseUrl: mediaUrl },
+    });
+    expect(added.status).toBe(201);
+    const gone = `${mediaUrl}/2010-04-01/Accounts/${accountSid}/Messages/MM${'4'.repeat(32)}/Media/ME${'5'.repeat(32)}`;
+    const params: [string, string][] = [
+      ['MessageSid', `MM${'4'.repeat(32)}`],
+      ['AccountSid', accountSid],
+      ['From', '+15550100001'],
+      ['To', '+15550109999'],
+      ['Body', 'old pic'],
+      ['NumMedia', '1'],
+      ['MediaUrl0', gone],
+      ['MediaContentType0', 'image/jpeg'],
+    ];
     const before = requests;
-    const { id } = await send({ from: '+15550100001', text: 'old pic', media: [{ url: `${mediaUrl}/gone.jpg`, mimeType: 'image/jpeg' }] });
+    const posted = await fetch(`${app.url}/webhooks/twilio/${added.body.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(authToken, publicUrl, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(posted.status).toBe(200);
+    const message = await app.db.prisma.message.findFirstOrThrow({ where: { providerMessageId: `MM${'4'.repeat(32)}` } });
     const attachment = await waitFor(
       async () => {
-        const row = await app.db.prisma.attachment.findFirst({ where: { messageId: id } });
+        const row = await app.db.prisma.attachment.findFirst({ where: { messageId: message.id } });
         return row?.state === 'failed' ? row : null;
       },
       { what: 'the attachment to be marked failed' },

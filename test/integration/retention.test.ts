@@ -53,7 +53,7 @@ describe('retention and legal hold', () => {
       const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from, text, backfilled: true, ...(text === 'The old invoice' ? { media: [{ url: 'https://files.example.test/i.pdf', mimeType: 'application/pdf', fileName: 'invoice.pdf' }] } : {}) }),
+        body: JSON.stringify({ from, text, backfilled: true, ...(text === 'The old invoice' ? { media: [{ data: Buffer.from('%PDF-1.4 the old invoice').toString('base64'), mimeType: 'application/pdf', fileName: 'invoice.pdf' }] } : {}) }),
       });
       expect(response.status).toBe(202);
     }

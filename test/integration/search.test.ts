@@ -16,7 +16,7 @@ describe('search over the captured record', () => {
   const roles = ['admin', 'supervisor', 'lawyer', 'lawyer2', 'staff'] as const;
 
   // History played through the simulator (backfilled: captured, never answered), on dates the filters can tell apart.
-  const inbound = async (from: string, text: string, sentAt: string, media?: { url: string; mimeType: string; fileName: string }[]) => {
+  const inbound = async (from: string, text: string, sentAt: string, media?: { data: string; mimeType: string; fileName: string }[]) => {
     const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -32,7 +32,7 @@ describe('search over the captured record', () => {
     for (const role of roles) as[role] = await signedIn(app.url!, `${role}@demo.test`);
     await inbound('+15550100001', 'The settlement offer from Northwind arrived today.', '2026-01-15T15:00:00Z');
     await inbound('+15550100001', 'Here is the signed retainer', '2026-03-10T15:00:00Z', [
-      { url: 'https://files.example.test/a.pdf', mimeType: 'application/pdf', fileName: 'Northwind-settlement-draft.pdf' },
+      { data: Buffer.from('%PDF-1.4 draft').toString('base64'), mimeType: 'application/pdf', fileName: 'Northwind-settlement-draft.pdf' },
     ]);
     await inbound('+15550100002', 'Is the settlement offer for my tenancy fair?', '2026-01-20T15:00:00Z');
     await inbound('+34600100003', 'Ayer presentamos las demandas contra la tienda.', '2026-02-01T10:00:00Z');

@@ -59,7 +59,8 @@ describe('the simulator endpoint refuses bad input and stores nothing', () => {
     { name: 'text as an array', body: '{"from":"+15550100001","text":["hi"]}', status: 400, error: 'bad_request', mentions: /body\.text/ },
     { name: 'id as an object', body: '{"from":"+15550100001","text":"hi","id":{}}', status: 400, error: 'bad_request', mentions: /body\.id/ },
     { name: 'an unknown field', body: '{"from":"+15550100001","text":"hi","frm":"x"}', status: 400, error: 'bad_request', mentions: /frm/ },
-    { name: 'media without a URL', body: '{"from":"+15550100001","media":[{"mimeType":"image/png"}]}', status: 400, error: 'bad_request', mentions: /body\.media\.0\.url/ },
+    { name: 'media without its bytes', body: '{"from":"+15550100001","media":[{"mimeType":"image/png"}]}', status: 400, error: 'bad_request', mentions: /body\.media\.0\.data/ },
+    { name: 'media as a URL (never fetched)', body: '{"from":"+15550100001","media":[{"url":"http://127.0.0.1:5432/","mimeType":"image/png"}]}', status: 400, error: 'bad_request', mentions: /url/ },
     { name: 'text over 4096 characters', body: JSON.stringify({ from: '+15550100001', text: 'x'.repeat(4097) }), status: 400, error: 'bad_request', mentions: /4096/ },
     { name: 'a JSON array', body: '[1,2]', status: 400, error: 'bad_request', mentions: /body/ },
     { name: 'broken JSON', body: '{"from": "+15550100001", "text": ', status: 400, error: 'invalid_json', mentions: /not valid JSON/ },
@@ -73,8 +74,9 @@ describe('the simulator endpoint refuses bad input and stores nothing', () => {
     },
     { name: 'a form instead of JSON', body: 'from=%2B15550100001&text=hi', status: 415, error: 'unsupported_media_type', mentions: /application\/json/, contentType: 'application/x-www-form-urlencoded' },
     {
-      name: 'a 10 MB body',
-      body: JSON.stringify({ from: '+15550100001', text: 'x'.repeat(10 * 1024 * 1024) }),
+      // Inline media makes room for one file's base64 (16 MB of file); a body past that is refused before parsing.
+      name: 'a 30 MB body',
+      body: JSON.stringify({ from: '+15550100001', text: 'x'.repeat(30 * 1024 * 1024) }),
       status: 413,
       error: 'payload_too_large',
       mentions: /larger than/,

@@ -155,7 +155,7 @@ describe('billable time from the inbox, end to end', () => {
     const response = await fetch(`${app.url}/api/simulator/demo/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: '+34600100003', media: [{ url: 'http://127.0.0.1:9/contrato.pdf', mimeType: 'application/pdf', fileName: 'contrato.pdf' }] }),
+      body: JSON.stringify({ from: '+34600100003', media: [{ data: Buffer.from('%PDF-1.4 contrato').toString('base64'), mimeType: 'application/pdf', fileName: 'contrato.pdf' }] }),
     });
     const { id, conversationId } = (await response.json()) as { id: string; conversationId: string };
     await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "ProcessedJob" WHERE "jobId" = $1`, [`inbound-${id}`])).rowCount === 1);
@@ -172,7 +172,7 @@ describe('billable time from the inbox, end to end', () => {
     const second = await fetch(`${app.url}/api/simulator/demo/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: '+34600100003', media: [{ url: 'http://127.0.0.1:9/factura.pdf', mimeType: 'application/pdf' }] }),
+      body: JSON.stringify({ from: '+34600100003', media: [{ data: Buffer.from('%PDF-1.4 factura').toString('base64'), mimeType: 'application/pdf' }] }),
     });
     const secondId = ((await second.json()) as { id: string }).id;
     const opened = await recordActivity({ pool: app.db.pool, viewer, conversationId, evidence: { kind: 'opened', messageId: secondId } });

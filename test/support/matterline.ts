@@ -40,6 +40,11 @@ export function testEnv(options: TestMatterlineOptions): Record<string, string> 
     PORT: '0',
     LOG_LEVEL: 'silent',
     MATTERLINE_DEMO_PASSWORD: demoPassword,
+    // DATABASE_URL is set, so both are off unless asked for: the tests play clients through the demo firm's simulator.
+    MATTERLINE_SEED_DEMO: 'true',
+    MATTERLINE_SIMULATOR: 'on',
+    // The tests' provider doubles (Graph, Twilio, media hosts, the firm's webhook receivers) listen on loopback.
+    MATTERLINE_FETCH_ALLOW: '127.0.0.1,::1,localhost',
     MATTERLINE_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'matterline-test-')),
     MATTERLINE_SWEEP_INTERVAL_MS: String(options.sweepIntervalMs ?? 500),
     MATTERLINE_SIMULATOR_RECEIPT_MS: String(options.receiptMs ?? 50),

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../core/errors.js';
+import { normalizeMimeType } from '../../core/blobs/mime-type.js';
+import type { GuardedFetcher } from '../../net/guarded-fetch.js';
 
 // Downloads one media item from a provider, for the record to keep its own copy (provider URLs expire: WhatsApp's
-// after minutes, Twilio's when the firm deletes them). The bytes are hashed as they arrive and the size is capped
-// while streaming, so a hostile or broken server cannot exhaust memory.
+// after minutes, Twilio's when the firm deletes them). The size is capped while streaming, so a hostile or broken
+// server cannot exhaust memory, and the URL goes through the guarded fetcher: a URL a sender chose never makes the
+// server reach its own network.
 
 export interface FetchMediaOptions {
+  /** The guarded fetcher (src/net): no loopback, private or link-local address unless the allow-list names it. */
+  fetcher: GuardedFetcher;
   url: string;
   headers?: Record<string, string>;
   /** WhatsApp allows documents up to 100 MB; Twilio MMS up to 5 MB. */
@@ -27,53 +32,30 @@ const defaultMaxBytes = 100 * 1024 * 1024;
 
 export async function fetchMedia(options: FetchMediaOptions): Promise<FetchedMedia> {
   const maxBytes = options.maxBytes ?? defaultMaxBytes;
-  let response: Response;
-  try {
-    // Redirects are followed (Twilio answers with one to its storage); fetch drops Authorization on a cross-origin
-    // redirect, so the account's credentials never reach the storage host.
-    response = await fetch(options.url, { headers: options.headers, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
-  } catch (error) {
-    throw new AppError('unavailable', `the media could not be fetched: ${(error as Error).message}`, {}, { cause: error });
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
+  // Redirects are followed (Twilio answers with one to its storage), each hop checked by the guard; credentials are
+  // dropped on a redirect to another origin, so the account's never reach the storage host.
+  const response = await options.fetcher.fetch(options.url, {
+    headers: options.headers,
+    maxBytes,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    maxRedirects: 5,
+  });
+  if (response.status < 200 || response.status >= 300) {
     // 404/410: the provider no longer has it; retrying will not help.
     if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
       throw new AppError('bad_request', `the provider refused the media (HTTP ${response.status})`, { status: response.status });
     }
     throw new AppError('unavailable', `the provider failed to serve the media (HTTP ${response.status})`, { status: response.status });
   }
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new AppError('payload_too_large', `the media is ${declared} bytes, more than the ${maxBytes} allowed`);
-  }
-  const hash = createHash('sha256');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const chunk = await reader.read().catch((error: unknown) => {
-        throw new AppError('unavailable', `the media download broke off: ${(error as Error).message}`, {}, { cause: error });
-      });
-      if (chunk.done) break;
-      size += chunk.value.length;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new AppError('payload_too_large', `the media is larger than the ${maxBytes} bytes allowed`);
-      }
-      hash.update(chunk.value);
-      chunks.push(Buffer.from(chunk.value));
-    }
-  }
-  const sha256 = hash.digest('hex');
+  const sha256 = createHash('sha256').update(response.body).digest('hex');
   if (options.expectedSha256 && !sameHash(options.expectedSha256, sha256)) {
     throw new AppError('bad_request', 'the media does not match the SHA-256 the provider announced', { sha256 });
   }
-  const mimeType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream';
-  return { data: Buffer.concat(chunks), mimeType, size, sha256 };
+  const mimeType = normalizeMimeType(headerValue(response.headers['content-type']));
+  return { data: response.body, mimeType, size: response.body.length, sha256 };
 }
+
+const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 /** Providers announce hashes in hex (Graph API media object) or base64 (webhooks). */
 function sameHash(announced: string, hex: string): boolean {

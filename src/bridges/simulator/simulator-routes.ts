@@ -2,9 +2,14 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
+import { jsonBody } from '../../http/json-body.js';
 import type { BridgeRegistry } from '../bridge-registry.js';
 
 // The simulator's HTTP surface: a person (or a test) plays a client's phone.
+
+/** What one attachment may weigh, as any file a lawyer attaches (WhatsApp's own ceiling for documents is larger). */
+export const simulatorMediaMaxBytes = 16 * 1024 * 1024;
+const simulatorMediaBase64Max = Math.ceil(simulatorMediaMaxBytes / 3) * 4 + 64;
 
 export const phoneNumber = z
   .string()
@@ -16,14 +21,18 @@ export const simulatorInboundSchema = z
     text: z.string().max(4096, 'at most 4096 characters').optional(),
     id: z.string().min(1).max(256).optional(),
     name: z.string().min(1).max(200).optional(),
+    // Inline only: the simulator never fetches a URL (a stranger could point the server anywhere).
     media: z
       .array(
         z
           .object({
-            url: z.string().url().max(2048),
+            data: z
+              .string()
+              .min(1, 'the file as base64')
+              .max(simulatorMediaBase64Max, `at most ${simulatorMediaMaxBytes} bytes of file`)
+              .regex(/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/, 'base64 (A-Z, a-z, 0-9, +, /, = padding)'),
             mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type like image/jpeg'),
             fileName: z.string().min(1).max(255).optional(),
-            size: z.number().int().min(0).optional(),
           })
           .strict(),
       )
@@ -46,10 +55,20 @@ export const paramsSchema = z.object({ accountId: z.string().min(1).max(200) });
 export interface SimulatorRoutesOptions {
   registry: BridgeRegistry;
   pool: pg.Pool;
+  /** MATTERLINE_SIMULATOR: off, every simulator route answers 404 as if it did not exist. */
+  enabled: boolean;
 }
 
 export function simulatorRoutes(options: SimulatorRoutesOptions): Router {
   const router = Router();
+  if (!options.enabled) {
+    router.all('/api/simulator/{*rest}', () => {
+      throw new AppError('not_found', 'no such route: the simulator is off on this server (MATTERLINE_SIMULATOR)');
+    });
+    return router;
+  }
+  // Mounted before the API's 256 kB body parser: inline media needs room (its files together at most one file's limit).
+  router.use('/api/simulator', jsonBody(`${Math.ceil(simulatorMediaBase64Max / 1024 / 1024) + 1}mb`));
 
   const simulatorFor = async (accountId: string) => {
     const bridge = await options.registry.simulator(accountId);
@@ -69,7 +88,13 @@ export function simulatorRoutes(options: SimulatorRoutesOptions): Router {
       text: body.text,
       id: body.id,
       name: body.name,
-      media: body.media,
+      media: body.media?.map((item) => {
+        const data = Buffer.from(item.data, 'base64');
+        if (data.length > simulatorMediaMaxBytes) {
+          throw new AppError('payload_too_large', `media: a file is ${data.length} bytes, more than the ${simulatorMediaMaxBytes} allowed`);
+        }
+        return { data, mimeType: item.mimeType, size: data.length, ...(item.fileName ? { fileName: item.fileName } : {}) };
+      }),
       sentAt: body.sentAt ? new Date(body.sentAt) : undefined,
       backfilled: body.backfilled,
     });

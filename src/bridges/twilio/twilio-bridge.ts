@@ -120,7 +120,7 @@ export class TwilioBridge implements Bridge {
     }
     const basic = Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64');
     // Twilio caps MMS media at 5 MB; a little room for providers that round up.
-    return fetchMedia({ url: target.toString(), headers: { authorization: `Basic ${basic}` }, maxBytes: 10 * 1024 * 1024 });
+    return fetchMedia({ fetcher: this.context.fetcher, url: target.toString(), headers: { authorization: `Basic ${basic}` }, maxBytes: 10 * 1024 * 1024 });
   }
 
   private config(): TwilioConfig {

@@ -144,7 +144,7 @@ export class WhatsAppCloudBridge implements Bridge {
     }
     const media = mediaObjectSchema.safeParse(json);
     if (!media.success) throw new AppError('unavailable', 'the WhatsApp Cloud API answered without a media URL');
-    return fetchMedia({ url: media.data.url, headers, expectedSha256: media.data.sha256 });
+    return fetchMedia({ fetcher: this.context.fetcher, url: media.data.url, headers, expectedSha256: media.data.sha256 });
   }
 
   private config(): WhatsAppCloudConfig {

@@ -47,7 +47,7 @@ export const createAccountSchema = z
 export const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
 /** The firm's channel accounts, for its admin: add, see state, last error and QR code, pause, resume, remove. */
-export function accountRoutes(options: { db: Database; registry: BridgeRegistry; keyring: Keyring }): Router {
+export function accountRoutes(options: { db: Database; registry: BridgeRegistry; keyring: Keyring; simulatorEnabled: boolean }): Router {
   const router = Router();
   const { db } = options;
 
@@ -105,6 +105,11 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
     const viewer = requireViewer(req);
     requireRole(viewer, ['admin']);
     const body = parseBody(req, createAccountSchema);
+    if (body.kind === 'simulator' && !options.simulatorEnabled) {
+      throw new AppError('bad_request', 'kind: simulator accounts are a demo tool, off on this server (set MATTERLINE_SIMULATOR=on to allow them)', {
+        problems: [{ path: 'body.kind', message: 'the simulator is off (MATTERLINE_SIMULATOR)' }],
+      });
+    }
     const parsed = configSchemas[body.kind].safeParse(body.config);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((issue) => ({ path: ['body', 'config', ...issue.path.map(String)].join('.'), message: issue.message }));

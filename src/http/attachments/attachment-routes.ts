@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { canAccessConversation } from '../../core/access/can-access-conversation.js';
 import { recordAudit } from '../../core/audit/record-audit.js';
+import { isActiveMimeType, normalizeMimeType, octetStream } from '../../core/blobs/mime-type.js';
 import { readBlob } from '../../core/blobs/blob-store.js';
 import type { Keyring } from '../../core/crypto/secret-box.js';
 import { AppError } from '../../core/errors.js';
@@ -46,7 +47,9 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
       evidence: { kind: 'opened', messageId: attachment.messageId },
     });
     const fileName = (attachment.fileName ?? `attachment-${id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200);
-    res.setHeader('content-type', attachment.mimeType);
+    // Never a page of ours: HTML, scripts, SVG and XML go out as plain bytes, and every file as a download.
+    const type = normalizeMimeType(attachment.mimeType);
+    res.setHeader('content-type', isActiveMimeType(type) ? octetStream : type);
     res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('cache-control', 'private, no-store');

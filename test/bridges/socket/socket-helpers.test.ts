@@ -7,12 +7,16 @@ import { AccountStateReporter } from '../../../src/bridges/socket/account-state-
 import { backoffDelayMs } from '../../../src/bridges/socket/backoff.js';
 import { ChatQueue } from '../../../src/bridges/socket/chat-queue.js';
 import { addressOf } from '../../../src/bridges/socket/whatsapp-address.js';
+import { createGuardedFetcher } from '../../../src/net/guarded-fetch.js';
+// The provider doubles listen on loopback, which the guard refuses unless allowed.
+const loopbackFetcher = createGuardedFetcher(['127.0.0.1', '::1', 'localhost']);
 
 const logger = pino({ level: 'silent' });
 const contextWith = (events: BridgeEvent[]): BridgeContext => ({
   accountId: 'acct-1',
   config: {},
   logger,
+  fetcher: loopbackFetcher,
   emit: async (event) => {
     events.push(event);
     return { kind: 'state' };

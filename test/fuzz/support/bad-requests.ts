@@ -403,8 +403,16 @@ const simulatorFields: { field: string; bad: fc.Arbitrary<Json> }[] = [
     field: 'media',
     bad: fc.oneof(
       notArray,
-      fc.constant(Array.from({ length: 11 }, () => ({ url: 'https://example.com/a.jpg', mimeType: 'image/jpeg' }))),
-      fc.constantFrom<Json>([{ url: 'not a url', mimeType: 'image/jpeg' }], [{ url: 'https://example.com/a', mimeType: 'jpeg' }], [{ url: 'https://example.com/a', mimeType: 'image/jpeg', extra: 1 }], [{}], [null]),
+      fc.constant(Array.from({ length: 11 }, () => ({ data: 'aGk=', mimeType: 'image/jpeg' }))),
+      // A URL is never fetched for the simulator: media comes inline, as base64.
+      fc.constantFrom<Json>(
+        [{ url: 'http://169.254.169.254/latest/meta-data/', mimeType: 'image/jpeg' }],
+        [{ data: 'not base64!', mimeType: 'image/jpeg' }],
+        [{ data: 'aGk=', mimeType: 'jpeg' }],
+        [{ data: 'aGk=', mimeType: 'image/jpeg', extra: 1 }],
+        [{}],
+        [null],
+      ),
     ),
   },
   { field: 'unexpected', bad: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },

@@ -8,6 +8,9 @@ import type { BridgeContext } from '../../../../src/bridges/bridge.js';
 import { startTestMatterline } from '../../../support/matterline.js';
 import type { TestDatabase } from '../../../support/test-database.js';
 import { createTestDatabase } from '../../../support/test-database.js';
+import { createGuardedFetcher } from '../../../../src/net/guarded-fetch.js';
+// The provider doubles listen on loopback, which the guard refuses unless allowed.
+const loopbackFetcher = createGuardedFetcher(['127.0.0.1', '::1', 'localhost']);
 
 // Socket bridges are driven here the way the runtime drives them, but built by the test (with a fake socket or a
 // fake daemon) instead of by the registry: their context records every event through the core's real capture into a
@@ -59,6 +62,7 @@ export async function startSocketHarness(kind: 'signal' | 'baileys' | 'whatsapp_
       accountId: account.id,
       config,
       logger,
+      fetcher: loopbackFetcher,
       async emit(event) {
         const entry: SocketHarness['emitted'][number] = { event };
         emitted.push(entry);
