@@ -28,9 +28,28 @@ describe('configuration', () => {
     ['MATTERLINE_QUEUE_BACKEND', 'kafka', /MATTERLINE_QUEUE_BACKEND/],
     ['MATTERLINE_DEMO_PASSWORD', 'abc', /MATTERLINE_DEMO_PASSWORD: at least 8/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['MATTERLINE_SIMULATOR', 'yes', /MATTERLINE_SIMULATOR/],
+    ['MATTERLINE_FETCH_ALLOW', '10.0.0.0/99', /MATTERLINE_FETCH_ALLOW: "10.0.0.0\/99"/],
+    ['MATTERLINE_FETCH_ALLOW', 'http://x', /MATTERLINE_FETCH_ALLOW/],
+    ['MATTERLINE_TRUST_PROXY', 'everyone', /MATTERLINE_TRUST_PROXY: "everyone"/],
   ])('refuses %s=%s, naming the variable', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('turns the demo simulator and the demo firm on only on the embedded database', () => {
+    expect(loadConfig({})).toMatchObject({ simulator: true, seedDemo: true });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/ml' })).toMatchObject({ simulator: false, seedDemo: false });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/ml', MATTERLINE_SIMULATOR: 'on', MATTERLINE_SEED_DEMO: 'true' })).toMatchObject({ simulator: true, seedDemo: true });
+    expect(loadConfig({ MATTERLINE_SIMULATOR: 'off', MATTERLINE_SEED_DEMO: 'false' })).toMatchObject({ simulator: false, seedDemo: false });
+  });
+
+  it('reads the fetch allow-list and the trusted proxies as lists, empty by default', () => {
+    expect(loadConfig({})).toMatchObject({ fetchAllow: [], trustProxy: [] });
+    expect(loadConfig({ MATTERLINE_FETCH_ALLOW: ' media.internal, 10.0.0.0/8 ,::1', MATTERLINE_TRUST_PROXY: 'loopback,10.1.2.3' })).toMatchObject({
+      fetchAllow: ['media.internal', '10.0.0.0/8', '::1'],
+      trustProxy: ['loopback', '10.1.2.3'],
+    });
   });
 
   it('names every bad variable at once', () => {
