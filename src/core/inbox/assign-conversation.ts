@@ -38,6 +38,22 @@ export async function assignConversation(options: AssignConversationOptions): Pr
     const found = conversation.rows[0];
     if (!found) throw new AppError('not_found', 'no such conversation', { conversationId: options.conversationId });
 
+    // A legal hold holds the conversations filed under it: moving one out would take it from the hold's protection.
+    if (found.matterId !== null && found.matterId !== options.matterId) {
+      const held = await client.query<{ number: string; legalHoldReason: string | null }>(
+        `SELECT number, "legalHoldReason" FROM "Matter" WHERE id = $1 AND "legalHold" FOR SHARE`,
+        [found.matterId],
+      );
+      const hold = held.rows[0];
+      if (hold) {
+        throw new AppError(
+          'conflict',
+          `the conversation is filed under matter ${hold.number}, which is on legal hold${hold.legalHoldReason ? ` (${hold.legalHoldReason})` : ''}: it cannot be refiled until a supervisor lifts the hold`,
+          { matterId: found.matterId, matterNumber: hold.number, legalHold: true },
+        );
+      }
+    }
+
     const open = intakeMatterFilter(viewer, 'm', 2);
     const matter = await client.query<{ clientId: string }>(
       `SELECT m."clientId" FROM "Matter" m WHERE m.id = $1 AND ${open.sql}`,

@@ -59,6 +59,15 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
       );
       const matter = found.rows[0];
       if (!matter) return null;
+      // A conversation refiled out of a matter stays held by that matter's hold: every matter its conversations were
+      // ever filed under is locked against a hold being placed meanwhile, and a message under any held one is kept.
+      await client.query(
+        `SELECT hm.id FROM "Matter" hm
+          WHERE hm.id IN (SELECT f."matterId" FROM "ConversationFiling" f JOIN "Conversation" c ON c.id = f."conversationId"
+                           WHERE c."matterId" = $1 AND f."matterId" <> $1)
+          ORDER BY hm.id FOR SHARE`,
+        [options.matterId],
+      );
       const rows = await client.query<PurgedRow>(
         `SELECT m.id, m."conversationId", m."identityId", m.direction, m.kind, m."providerMessageId", m.text, m."editedText",
                 m."authorUserId", m."sentAt", m."capturedAt", m.raw,
@@ -66,6 +75,8 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
                             'blobKey', f."blobKey") ORDER BY f.id) FROM "Attachment" f WHERE f."messageId" = m.id), '[]') AS attachments
            FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId"
           WHERE c."matterId" = $1 AND m."capturedAt" <= $2
+            AND NOT EXISTS (SELECT 1 FROM "ConversationFiling" f JOIN "Matter" hm ON hm.id = f."matterId"
+                             WHERE f."conversationId" = m."conversationId" AND hm."legalHold")
           ORDER BY m."capturedAt", m.id LIMIT $3`,
         [options.matterId, options.cutoff, options.batchSize ?? 500],
       );

@@ -91,6 +91,11 @@ export function firmAdminRoutes(options: { db: Database }): Router {
     const settings = { ...readFirmSettings(firm.settings), ...patch };
     await db.prisma.firm.update({ where: { id: viewer.firmId }, data: { settings } });
     await audit(db.pool, viewer.firmId, viewer.userId, 'settings.saved', { changed: Object.keys(patch) });
+    // Retention decides what the firm's record destroys: its every change is audited with the values.
+    const before = readFirmSettings(firm.settings).retentionDays;
+    if (patch.retentionDays !== undefined && patch.retentionDays !== before) {
+      await audit(db.pool, viewer.firmId, viewer.userId, 'settings.retention_changed', { from: before, to: patch.retentionDays });
+    }
     res.json(settings);
   });
 
