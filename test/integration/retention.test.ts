@@ -17,7 +17,7 @@ interface PurgeDetails {
   messages: number;
   attachments: number;
   messageHashes: { id: string; sha256: string }[];
-  attachmentHashes: { id: string; sha256: string | null; fileName: string | null }[];
+  attachmentHashes: { id: string; sha256: string | null; size: number | null }[];
   blobsRemoved: number;
 }
 
@@ -101,6 +101,8 @@ describe('retention and legal hold', () => {
       [matter['M-0001']],
     );
     expect(expired.rows.length).toBeGreaterThanOrEqual(2);
+    const expiredAttachments = await app.db.prisma.attachment.findMany({ where: { messageId: { in: expired.rows.map((row) => row.id) } } });
+    expect(expiredAttachments.map((a) => a.fileName).sort()).toEqual(['invoice.pdf', 'shared.jpg']);
     expect(heldBefore.length).toBeGreaterThanOrEqual(1);
 
     // The real job, on BullMQ, every 300 ms, on a queue of its own (the app's hourly schedule is left as it is).
@@ -127,7 +129,9 @@ describe('retention and legal hold', () => {
     const details = events.map((event) => event.details as unknown as PurgeDetails);
     expect(details.reduce((sum, d) => sum + d.messages, 0)).toBe(expired.rows.length);
     expect(details.flatMap((d) => d.messageHashes)).toEqual(expired.rows.map((row) => ({ id: row.id, sha256: messageContentHash(row) })));
-    expect(details.flatMap((d) => d.attachmentHashes).map((a) => a.fileName).sort()).toEqual(['invoice.pdf', 'shared.jpg']);
+    // The files by id and hash, never by name (a file's name is content too).
+    expect(details.flatMap((d) => d.attachmentHashes).map((a) => a.id).sort()).toEqual(expiredAttachments.map((a) => a.id).sort());
+    expect(details.flatMap((d) => d.attachmentHashes).every((a) => !('fileName' in a))).toBe(true);
     expect(details.reduce((sum, d) => sum + d.blobsRemoved, 0)).toBe(1);
     expect(events[0]!.actorKind).toBe('system');
     expect(await verifyAuditChain(app.db.pool)).toMatchObject({ ok: true });

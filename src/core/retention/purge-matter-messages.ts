@@ -82,12 +82,26 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
       );
       if (rows.rows.length === 0) return null;
       const messageHashes = rows.rows.map(({ attachments: _attachments, ...message }) => ({ id: message.id, sha256: messageContentHash(message) }));
-      const attachmentHashes = rows.rows.flatMap((row) => row.attachments);
+      const attachments = rows.rows.flatMap((row) => row.attachments);
+      // Hashes and sizes only: a file's name is content too (it is often the document's title).
+      const attachmentHashes = attachments.map((a) => ({ id: a.id, sha256: a.sha256, size: a.size }));
       const digest = createHash('sha256').update(messageHashes.map((m) => `${m.id} ${m.sha256}\n`).join('')).digest('hex');
-      // Attachments and receipts go with their messages (ON DELETE CASCADE).
-      await client.query(`DELETE FROM "Message" WHERE id = ANY($1::text[])`, [rows.rows.map((row) => row.id)]);
+      const ids = rows.rows.map((row) => row.id);
+      // Every copy goes with the messages. Signed webhook deliveries about them (their payloads carry the text, the
+      // number and the client's name), including the consent changes they were evidence of; the consent evidence
+      // keeps its event (who, when, which state) but no longer the words; the simulator phone's copy of a reply.
+      const deliveries = await client.query(
+        `DELETE FROM "WebhookDelivery"
+          WHERE "subjectId" = ANY($1::text[]) OR "subjectId" IN (SELECT id FROM "ConsentEvent" WHERE "messageId" = ANY($1::text[]))`,
+        [ids],
+      );
+      const evidence = await client.query(`UPDATE "ConsentEvent" SET text = NULL WHERE "messageId" = ANY($1::text[]) AND text IS NOT NULL`, [ids]);
+      const phoneCopies = await client.query(`DELETE FROM "SimulatorPhoneMessage" WHERE "clientMessageId" = ANY($1::text[])`, [ids]);
+      await client.query(`DELETE FROM "Notification" WHERE "messageId" = ANY($1::text[])`, [ids]);
+      // Attachments, receipts and the search vector go with their messages (ON DELETE CASCADE, same row).
+      await client.query(`DELETE FROM "Message" WHERE id = ANY($1::text[])`, [ids]);
       // The media bytes go too, unless another attachment still holds the same content (blobs are shared by hash).
-      const blobKeys = [...new Set(attachmentHashes.flatMap((a) => (a.blobKey ? [a.blobKey] : [])))];
+      const blobKeys = [...new Set(attachments.flatMap((a) => (a.blobKey ? [a.blobKey] : [])))];
       const blobs = await client.query(
         `DELETE FROM "Blob" b WHERE b.id = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM "Attachment" a WHERE a."blobKey" = b.id)`,
         [blobKeys],
@@ -106,6 +120,9 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
           messages: messageHashes.length,
           attachments: attachmentHashes.length,
           blobsRemoved: blobs.rowCount ?? 0,
+          webhookDeliveriesRemoved: deliveries.rowCount ?? 0,
+          consentEvidenceCleared: evidence.rowCount ?? 0,
+          phoneCopiesRemoved: phoneCopies.rowCount ?? 0,
           digest,
           messageHashes,
           attachmentHashes,
