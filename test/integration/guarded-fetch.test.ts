@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -21,7 +21,7 @@ interface Helper {
   requests: IncomingMessage[];
 }
 
-async function helper(host: string, answer: (req: IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<Helper> {
+async function helper(host: string, answer: (req: IncomingMessage, res: ServerResponse) => void): Promise<Helper> {
   const requests: IncomingMessage[] = [];
   const server = createServer((req, res) => {
     requests.push(req);

@@ -120,6 +120,37 @@ describe('WhatsApp through Baileys 7', () => {
     expect(after).toMatchObject({ text: 'Meet at 10', editedText: 'Meet at 11', deletedBySender: true });
   });
 
+  it('applies an edit or deletion only to the sender’s own message in the same chat; a forged one is kept and changes nothing', async () => {
+    const firmReply = fixtures.textMessage('Your hearing is on the 3rd', { key: { fromMe: true } });
+    const clientText = fixtures.textMessage('My deposit was 1,200');
+    upsert([firmReply, clientText]);
+    const reply = await storedOnce(firmReply.key.id!);
+    const own = await storedOnce(clientText.key.id!);
+    expect(reply.direction).toBe('outbound');
+    // The client "edits" and "deletes" the firm's reply; another client, from their own chat, edits this client's text.
+    const forgedOnReply = fixtures.editMessage(firmReply.key.id!, 'You never told me about the hearing');
+    const deleteReply = fixtures.revokeMessage(firmReply.key.id!);
+    const otherChat = { remoteJid: '15551239999@s.whatsapp.net', remoteJidAlt: undefined };
+    const forgedAcross = { ...fixtures.editMessage(clientText.key.id!, 'My deposit was 0'), key: fixtures.keyFrom(otherChat) };
+    const reactionAcross = { ...fixtures.reactionMessage(clientText.key.id!, '😂'), key: fixtures.keyFrom(otherChat) };
+    upsert([forgedOnReply, deleteReply, forgedAcross, reactionAcross]);
+    for (const forged of [forgedOnReply, deleteReply, forgedAcross, reactionAcross]) {
+      expect(await storedOnce(forged.key.id!)).toMatchObject({ relatesToId: null });
+    }
+    expect(await storedOnce(forgedOnReply.key.id!)).toMatchObject({ kind: 'edit', text: 'You never told me about the hearing' });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({
+      text: 'Your hearing is on the 3rd',
+      editedText: null,
+      deletedBySender: false,
+    });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: own.id } })).toMatchObject({ text: 'My deposit was 1,200', editedText: null });
+    // The firm's own phone may still edit the firm's message.
+    const firmEdit = { ...fixtures.editMessage(firmReply.key.id!, 'Your hearing is on the 4th'), key: fixtures.keyFrom({ fromMe: true }) };
+    upsert([firmEdit]);
+    expect(await storedOnce(firmEdit.key.id!)).toMatchObject({ kind: 'edit', relatesToId: reply.id });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({ editedText: 'Your hearing is on the 4th' });
+  });
+
   it('captures history sync as backfilled, and the same message live afterwards once', async () => {
     const old = fixtures.textMessage('from last year', { at: new Date('2025-06-01T10:00:00Z') });
     const socket = sockets.latest();

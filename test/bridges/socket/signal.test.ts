@@ -140,6 +140,30 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     expect(after).toMatchObject({ text: 'See you at 10', editedText: 'See you at 11', deletedBySender: true });
   });
 
+  it('applies an edit or deletion only to the sender’s own message; forged ones are kept and change nothing', async () => {
+    // The firm's reply, sent from its own linked device, in this client's conversation.
+    const sync = structuredClone(syncNotification.params.result.envelope) as { timestamp: number; syncMessage: { sentMessage: Record<string, unknown> } };
+    const sentAt = nextTimestamp();
+    sync.timestamp = sentAt;
+    sync.syncMessage.sentMessage.timestamp = sentAt;
+    daemon.push(sync);
+    const reply = await storedOnce(String(sentAt));
+    const original = inbound({}, { message: 'My deposit was 1,200' });
+    daemon.push(original);
+    const target = await storedOnce(`uuid:${original.timestamp}`);
+    // The client deletes the firm's reply; another client edits this client's message.
+    const deleteReply = inbound({}, { message: null, remoteDelete: { timestamp: sentAt } });
+    daemon.push(deleteReply);
+    const other = { source: '+34911111111', sourceNumber: '+34911111111', sourceUuid: 'other-uuid', sourceName: 'Mallory' };
+    const editAt = nextTimestamp();
+    const { dataMessage: _dropped, ...base } = inbound(other);
+    daemon.push({ ...base, timestamp: editAt, editMessage: { targetSentTimestamp: original.timestamp, dataMessage: { timestamp: editAt, message: 'My deposit was 0' } } });
+    expect(await storedOnce(`uuid:${deleteReply.timestamp}`)).toMatchObject({ kind: 'deletion', relatesToId: null });
+    expect(await storedOnce(`other-uuid:${editAt}`)).toMatchObject({ kind: 'edit', text: 'My deposit was 0', relatesToId: null });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({ deletedBySender: false, editedText: null });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ text: 'My deposit was 1,200', editedText: null });
+  });
+
   it('stores a notification delivered twice (a daemon restart replaying it) once', async () => {
     const envelope = inbound({}, { message: 'twice' });
     daemon.push(envelope);

@@ -119,6 +119,39 @@ describe('WhatsApp through whatsapp-web.js', () => {
     expect(after).toMatchObject({ text: 'Meet at 10', editedText: 'Meet at 11', deletedBySender: true });
   });
 
+  it('applies an edit or revoke only to the sender’s own message in the same chat; a forged one is kept and changes nothing', async () => {
+    const own = fixtures.ownText('Your hearing is on the 3rd');
+    clients.latest().emit('message_create', own);
+    const reply = await storedOnce(own.id.id);
+    const original = fixtures.inboundText('My deposit was 1,200');
+    clients.latest().emit('message', original);
+    const target = await storedOnce(original.id.id);
+    // The client's side reports an edit and a revoke of the firm's reply, as if they had written it.
+    const claimed = { fromMe: false, from: fixtures.clientChat, to: fixtures.firmChat };
+    const forgedOnReply = Object.assign(Object.create(null) as object, own, claimed, { body: 'You never told me', latestEditSenderTimestampMs: Date.now() });
+    await clients.latest().deliver('message_edit', forgedOnReply, 'You never told me', 'Your hearing is on the 3rd');
+    const revokedReply = Object.assign({}, own, claimed, { type: 'revoked', body: '', timestamp: Math.floor(Date.now() / 1000) });
+    await clients.latest().deliver('message_revoke_everyone', revokedReply, null);
+    // Another client's chat reports an edit of this client's message.
+    const across = Object.assign(Object.create(null) as object, original, { from: '15551239999@c.us', body: 'My deposit was 0', latestEditSenderTimestampMs: Date.now() + 1 });
+    await clients.latest().deliver('message_edit', across, 'My deposit was 0', 'My deposit was 1,200');
+    const forged = await waitFor(
+      async () => {
+        const rows = await harness.app.db.prisma.message.findMany({ where: { accountId: harness.accountId, kind: { in: ['edit', 'deletion'] }, text: { in: ['You never told me', 'My deposit was 0'] } } });
+        const deletions = await harness.app.db.prisma.message.findMany({ where: { accountId: harness.accountId, providerMessageId: `${own.id.id}:revoke` } });
+        return rows.length === 2 && deletions.length === 1 ? [...rows, ...deletions] : null;
+      },
+      { what: 'the forged edits and revoke to be kept' },
+    );
+    expect(forged.map((m) => m.relatesToId)).toEqual([null, null, null]);
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({
+      text: 'Your hearing is on the 3rd',
+      editedText: null,
+      deletedBySender: false,
+    });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ editedText: null, deletedBySender: false });
+  });
+
   it('stores the same message delivered twice once, and ignores malformed events without storing anything', async () => {
     const before = await harness.messageCount();
     const twice = fixtures.inboundText('once please');
