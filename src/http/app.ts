@@ -21,12 +21,17 @@ export interface CreateAppOptions {
   /** Routers mounted before any body parser: webhooks read the raw body to check its signature. */
   webhookRouters?: RequestHandler[];
   bodyLimit?: string | number;
+  /**
+   * Proxies whose X-Forwarded-For is believed (MATTERLINE_TRUST_PROXY: "loopback", addresses, CIDRs); empty: none, and
+   * req.ip is the address that connected. Sign-in throttling and the audit log's addresses rest on it.
+   */
+  trustProxy?: readonly string[];
 }
 
 export function createApp(options: CreateAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy && options.trustProxy.length > 0 ? [...options.trustProxy] : false);
   app.use(
     pinoHttp({
       logger: options.logger,

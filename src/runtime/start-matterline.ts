@@ -206,6 +206,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
             },
           },
         ],
+        trustProxy: config.trustProxy,
         webhookRouters: webhookRoutes(routeDependencies),
         routers: apiRoutes(routeDependencies),
       });

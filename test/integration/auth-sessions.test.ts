@@ -7,14 +7,15 @@ import { createTestDatabase } from '../support/test-database.js';
 import { ApiClient, signedIn } from './auth-test-client.js';
 
 // Signing in, staying signed in, and signing out, as a browser does it.
-describe('sessions, CSRF, lockout and user administration', () => {
+describe('sessions, CSRF, sign-in throttling and user administration', () => {
   let database: TestDatabase;
   let app: RunningMatterline;
   let url: string;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    // Behind a proxy on this machine, as a deployment with TLS in front is: its X-Forwarded-* headers are believed.
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', extraEnv: { MATTERLINE_TRUST_PROXY: 'loopback' } });
     url = app.url!;
   });
   afterAll(async () => {
@@ -145,25 +146,64 @@ describe('sessions, CSRF, lockout and user administration', () => {
     expect(seen.rows[0]!.idle).toBeLessThan(60);
   });
 
-  it('locks an account on the fifth failed sign-in for 15 minutes, even against the right password, then lets it in', async () => {
+  it('slows guessing from one address with growing waits, never locking the account: its owner still signs in from hers', async () => {
     const email = 'lawyer2@demo.test';
-    const statuses: number[] = [];
-    for (let attempt = 0; attempt < 5; attempt++) statuses.push((await new ApiClient(url).login(email, `wrong-${attempt}`)).status);
-    expect(statuses).toEqual([401, 401, 401, 401, 429]);
-    const locked = await new ApiClient(url).login(email);
-    expect(locked.status).toBe(429);
-    expect(locked.body).toMatchObject({ error: 'rate_limited', details: { lockedUntil: expect.any(String) } });
-    const row = await app.db.pool.query<{ failedLogins: number; minutes: number }>(
-      `SELECT "failedLogins", round(extract(epoch FROM "lockedUntil" - now()) / 60)::int AS minutes FROM "User" WHERE email = $1`,
-      [email],
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const attempt = (who: string, ip: string, password: string) =>
+      new ApiClient(url).request<{ error: string; message: string; details?: { retryAfterSeconds: number } }>('POST', '/api/auth/login', {
+        body: { email: who, password },
+        headers: from(ip),
+      });
+    const run = async (who: string, ip: string) => {
+      const answers: { status: number; body: unknown }[] = [];
+      for (let n = 0; n < 6; n++) {
+        const answer = await attempt(who, ip, `wrong-${n}`);
+        answers.push({ status: answer.status, body: answer.body });
+      }
+      const next = await attempt(who, ip, demoPassword);
+      return { answers, next };
+    };
+    // A stranger at one address: five free failures, the sixth sets a wait, and the right password then waits too.
+    const stranger = await run(email, '203.0.113.7');
+    expect(stranger.answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    expect(stranger.next.status).toBe(429);
+    expect(stranger.next.body).toMatchObject({ error: 'rate_limited', details: { retryAfterSeconds: expect.any(Number) } });
+    expect(stranger.next.body.details!.retryAfterSeconds).toBeLessThanOrEqual(5);
+    // The owner, from her own address, is not held up at all; and nothing about the account was locked.
+    expect((await attempt(email, '198.51.100.20', demoPassword)).status).toBe(200);
+    const user = await app.db.pool.query(`SELECT "failedLogins", "lockedUntil" FROM "User" WHERE email = $1`, [email]);
+    expect(user.rows[0]).toEqual({ failedLogins: 0, lockedUntil: null });
+    // Each further failure doubles the wait: 5 s, then 10 s.
+    await app.db.pool.query(`UPDATE "SignInThrottle" SET "blockedUntil" = now() - interval '1 second' WHERE key = $1`, [`account:${email}|203.0.113.7`]);
+    expect((await attempt(email, '203.0.113.7', 'wrong-again')).status).toBe(401);
+    const wait = await app.db.pool.query<{ seconds: number }>(
+      `SELECT round(extract(epoch FROM "blockedUntil" - now()))::int AS seconds FROM "SignInThrottle" WHERE key = $1`,
+      [`account:${email}|203.0.113.7`],
     );
-    expect(row.rows[0]).toEqual({ failedLogins: 5, minutes: 15 });
-    expect(await auditActions(email)).toEqual(expect.arrayContaining(['auth.login_failed', 'auth.account_locked', 'auth.login_refused']));
+    expect(wait.rows[0]!.seconds).toBeGreaterThan(5);
+    expect(wait.rows[0]!.seconds).toBeLessThanOrEqual(10);
+    // An email no one has: the very same answers, so the sequence tells a stranger nothing.
+    const nobody = await run('nobody@demo.test', '203.0.113.8');
+    expect(nobody.answers).toEqual(stranger.answers);
+    expect(nobody.next.status).toBe(429);
+    expect(nobody.next.body.message).toBe(stranger.next.body.message);
+    expect(await auditActions(email)).toEqual(expect.arrayContaining(['auth.login_failed', 'auth.login_throttled', 'auth.login']));
+    expect(await auditActions(email)).not.toContain('auth.account_locked');
+  });
 
-    await app.db.pool.query(`UPDATE "User" SET "lockedUntil" = now() - interval '1 second' WHERE email = $1`, [email]);
-    expect((await new ApiClient(url).login(email)).status).toBe(200);
-    const reset = await app.db.pool.query(`SELECT "failedLogins", "lockedUntil" FROM "User" WHERE email = $1`, [email]);
-    expect(reset.rows[0]).toEqual({ failedLogins: 0, lockedUntil: null });
+  it('slows one address that sprays a password over many emails', async () => {
+    const statuses: number[] = [];
+    for (let n = 0; n < 22; n++) {
+      const answer = await new ApiClient(url).request('POST', '/api/auth/login', {
+        body: { email: `guess-${n}@demo.test`, password: 'Summer2026!' },
+        headers: { 'x-forwarded-for': '192.0.2.44' },
+      });
+      statuses.push(answer.status);
+    }
+    // Twenty free failures for the address, the twenty-first sets a wait, the twenty-second waits.
+    expect(statuses.slice(0, 21).every((status) => status === 401)).toBe(true);
+    expect(statuses[21]).toBe(429);
+    expect((await new ApiClient(url).request('POST', '/api/auth/login', { body: { email: 'lawyer@demo.test', password: demoPassword }, headers: { 'x-forwarded-for': '192.0.2.45' } })).status).toBe(200);
   });
 
   it('lets an admin invite a user, who sets a password once with the token and signs in', async () => {

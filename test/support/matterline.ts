@@ -24,6 +24,8 @@ export interface TestMatterlineOptions {
   sweepIntervalMs?: number;
   receiptMs?: number;
   supervisorMs?: number;
+  /** Further variables, over the defaults (MATTERLINE_TRUST_PROXY for a test behind a pretend proxy, ...). */
+  extraEnv?: Record<string, string>;
 }
 
 export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
@@ -53,6 +55,7 @@ export function testEnv(options: TestMatterlineOptions): Record<string, string> 
     // PostgreSQL's max_connections, and the workers' concurrency matches the pool.
     MATTERLINE_DB_POOL_MAX: '8',
     MATTERLINE_WORKER_CONCURRENCY: '6',
+    ...options.extraEnv,
   };
 }
 

@@ -7,7 +7,7 @@ import type { AuthUser } from './auth-user.js';
 import type { CreatedSession } from './create-session.js';
 import { createSession } from './create-session.js';
 import { readPasswordCredential } from './password-credential.js';
-import { recordFailedSignIn } from './record-failed-sign-in.js';
+import { clearThrottle, passwordThrottleKeys, recordThrottledFailure, throttledError, throttledUntil } from './sign-in-throttle.js';
 import { readTotpCredential } from './totp-credential.js';
 
 export interface SignInWithPasswordOptions {
@@ -34,65 +34,57 @@ interface UserRow {
   passwordHash: string | null;
   totpSecret: string | null;
   disabledAt: Date | null;
-  lockedUntil: Date | null;
 }
 
-// An unknown email costs the same argon2 verification as a known one, so timing does not tell which emails exist.
+// An unknown email costs the same argon2 verification as a known one (a dummy hash made with the same parameters),
+// so timing does not tell which emails exist.
 let decoyHash: Promise<string> | undefined;
 const decoy = () => (decoyHash ??= hash('matterline-decoy-password'));
 
 const wrongCredentials = () => new AppError('unauthenticated', 'wrong email or password');
 
-export const lockedError = (lockedUntil: Date) =>
-  new AppError('rate_limited', 'too many failed sign-ins; try again later', {
-    lockedUntil: lockedUntil.toISOString(),
-    retryAfterSeconds: Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000)),
-  });
-
 /**
- * Checks an email and password and opens a session. A locked account is refused before its password is looked at;
- * every failure counts towards the lock; a disabled account is refused only after a correct password, so the answer
- * tells a stranger nothing. With TOTP on, the session opened is a pending one.
+ * Checks an email and password and opens a session. An attempt from an address that has failed too often for this
+ * email (or too often at all) waits first (sign-in-throttle.ts); an unknown email and a wrong password get the same
+ * answer after the same work, and count the same; a disabled account is refused only after a correct password, so
+ * the answer tells a stranger nothing. No failure ever locks the account itself. With TOTP on, the session opened is
+ * a pending one.
  */
 export async function signInWithPassword(options: SignInWithPasswordOptions): Promise<SignInResult> {
   const { pool } = options;
   const email = options.email.trim().toLowerCase();
+  const keys = passwordThrottleKeys(email, options.ip);
+  const waitUntil = await throttledUntil(pool, keys);
   const found = await pool.query<UserRow>(
-    `SELECT id, "firmId", email, name, role, "passwordHash", "totpSecret", "disabledAt", "lockedUntil"
-       FROM "User" WHERE lower(email) = $1`,
+    `SELECT id, "firmId", email, name, role, "passwordHash", "totpSecret", "disabledAt" FROM "User" WHERE lower(email) = $1`,
     [email],
   );
   const user = found.rows[0];
-  if (!user) {
-    await verify(await decoy(), options.password).catch(() => false);
+  if (waitUntil) {
     await recordAudit(pool, {
-      firmId: null,
+      firmId: user?.firmId ?? null,
+      ...(user ? { actorUserId: user.id, subjectType: 'user', subjectId: user.id } : {}),
       actorKind: 'user',
-      action: 'auth.login_failed',
-      details: { reason: 'unknown_email', email, ip: options.ip ?? null },
+      action: 'auth.login_throttled',
+      details: { ip: options.ip ?? null, retryAt: waitUntil.toISOString(), ...(user ? {} : { email }) },
     });
-    throw wrongCredentials();
+    throw throttledError(waitUntil);
   }
-  if (user.lockedUntil && user.lockedUntil > new Date()) {
-    await recordAudit(pool, {
-      firmId: user.firmId,
-      actorUserId: user.id,
-      actorKind: 'user',
-      action: 'auth.login_refused',
-      subjectType: 'user',
-      subjectId: user.id,
-      details: { reason: 'locked', ip: options.ip ?? null },
-    });
-    throw lockedError(user.lockedUntil);
-  }
-  const credential = readPasswordCredential(user.passwordHash);
+  const credential = readPasswordCredential(user?.passwordHash ?? null);
   const passwordOk =
-    credential.kind === 'password'
+    user && credential.kind === 'password'
       ? await verify(credential.hash, options.password).catch(() => false)
       : await verify(await decoy(), options.password).then(() => false, () => false);
-  if (!passwordOk) {
-    const { lockedUntil } = await recordFailedSignIn(pool, { userId: user.id, firmId: user.firmId, reason: 'wrong_password', ip: options.ip });
-    throw lockedUntil ? lockedError(lockedUntil) : wrongCredentials();
+  if (!user || !passwordOk) {
+    await recordThrottledFailure(pool, keys);
+    await recordAudit(pool, {
+      firmId: user?.firmId ?? null,
+      ...(user ? { actorUserId: user.id, subjectType: 'user', subjectId: user.id } : {}),
+      actorKind: 'user',
+      action: 'auth.login_failed',
+      details: { reason: user ? 'wrong_password' : 'unknown_email', ip: options.ip ?? null, ...(user ? {} : { email }) },
+    });
+    throw wrongCredentials();
   }
   if (user.disabledAt) {
     await recordAudit(pool, {
@@ -106,7 +98,7 @@ export async function signInWithPassword(options: SignInWithPasswordOptions): Pr
     });
     throw new AppError('forbidden', 'this account is disabled');
   }
-  await pool.query(`UPDATE "User" SET "failedLogins" = 0, "lockedUntil" = NULL WHERE id = $1`, [user.id]);
+  await clearThrottle(pool, keys[0]!);
   const mfaRequired = readTotpCredential(user.totpSecret)?.enabled ?? false;
   const session = await createSession(pool, { userId: user.id, mfaPending: mfaRequired, ip: options.ip, userAgent: options.userAgent });
   await recordAudit(pool, {

@@ -9,10 +9,10 @@ export interface SignInLimiterOptions {
 }
 
 /**
- * Per-IP limit on the endpoints that guess at credentials (password, TOTP code, reset token), on top of the
- * per-account lock kept in PostgreSQL. Only failures count: a whole office behind one NAT address signing in at nine
+ * Per-IP limit on the endpoints that guess at credentials (password, TOTP code, reset token), a first line in memory
+ * before the throttle kept in PostgreSQL (core/auth/sign-in-throttle.ts). Only failures count: a whole office behind one NAT address signing in at nine
  * is not an attack, thirty wrong passwords from one address are. The count lives in this process: with several
- * server processes each allows this many, which still bounds a guesser; the per-account lock holds across machines.
+ * server processes each allows this many, which still bounds a guesser; the PostgreSQL throttle holds across machines.
  */
 export function signInLimiter(options: SignInLimiterOptions = {}): RequestHandler {
   return rateLimit({
@@ -21,6 +21,9 @@ export function signInLimiter(options: SignInLimiterOptions = {}): RequestHandle
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Which X-Forwarded-For to believe is MATTERLINE_TRUST_PROXY's decision (none by default): a header sent to a server
+    // without a trusted proxy is ignored on purpose, not a misconfiguration to warn about.
+    validate: { xForwardedForHeader: false },
     handler: (_req, _res, next, limiter) => {
       next(
         new AppError('rate_limited', 'too many failed attempts from this address; try again later', {
