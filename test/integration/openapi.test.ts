@@ -236,6 +236,8 @@ describe('the published API description', () => {
     expect(mediaTypes('/api/time/export.ledes')).toEqual(['text/plain']);
     expect(mediaTypes('/api/time/export.csv')).toEqual(['text/csv']);
     expect(mediaTypes('/api/time/exports/{id}')).toEqual(['text/plain', 'text/csv']);
+    expect(mediaTypes('/api/time/exports/{id}.ledes')).toEqual(['text/plain']);
+    expect(mediaTypes('/api/time/exports/{id}.csv')).toEqual(['text/csv']);
     expect(mediaTypes('/api/time/report.csv')).toEqual(['text/csv']);
     expect(mediaTypes('/api/review/matters.csv')).toEqual(['text/csv']);
     expect(mediaTypes('/api/review/lawyers.csv')).toEqual(['text/csv']);

@@ -63,6 +63,14 @@ describe('the messaging-time page', () => {
     expect(await row.innerText()).toMatch(/Laura Lawyer\s+0\.1\s+30\.00/);
     expect(await supervisor.page.locator('#chart .row').count()).toBe(1);
     expect(await supervisor.page.locator('#exports').isVisible()).toBe(true);
+    // The preview links change nothing; the Export button makes the batch and offers its files.
+    expect(await supervisor.page.locator('#export-ledes').getAttribute('href')).toMatch(/^\/api\/time\/export\.ledes\?from=/);
+    expect(await app.db.prisma.timeExportBatch.count()).toBe(0);
+    await supervisor.page.getByRole('button', { name: 'Export approved entries' }).click();
+    await supervisor.page.locator('#export-done a', { hasText: 'LEDES 1998B' }).waitFor();
+    const batch = await app.db.prisma.timeExportBatch.findFirstOrThrow();
+    expect(await supervisor.page.locator('#export-done a', { hasText: 'LEDES 1998B' }).getAttribute('href')).toBe(`/api/time/exports/${batch.id}.ledes`);
+    expect((await app.db.prisma.timeEntry.findFirstOrThrow()).state).toBe('exported');
     await screenshot(supervisor.page, 'time-report');
     await supervisor.context.close();
     expect(supervisor.problems).toEqual([]);

@@ -207,6 +207,13 @@ describe('time review, LEDES and CSV export, reports', () => {
 
   it('refuses exports to lawyers and bad dates with 400', async () => {
     expect((await lawyer.get(`/api/time/export.ledes?${range}`)).status).toBe(403);
+    const [from, to] = [new URLSearchParams(range).get('from'), new URLSearchParams(range).get('to')];
+    expect((await lawyer.post('/api/time/exports', { from, to })).status).toBe(403);
+    for (const body of [{}, { from }, { from: '2026-02-30', to: '2026-03-01' }, { from: today, to: '2020-01-01' }, { from, to, x: 1 }]) {
+      const response = await supervisor.post<{ error: string }>('/api/time/exports', body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error).toBe('bad_request');
+    }
     for (const query of ['', 'from=2026-01-01', 'from=2026-02-30&to=2026-03-01', 'from=2026-1-1&to=2026-01-31', `from=${today}&to=2020-01-01`, `${range}&x=1`]) {
       const response = await supervisor.get<{ error: string }>(`/api/time/export.ledes?${query}`);
       expect(response.status, query).toBe(400);
@@ -216,10 +223,27 @@ describe('time review, LEDES and CSV export, reports', () => {
 
   let firstLedes = '';
   let firstCsv = '';
-  it('exports approved billable entries as LEDES 1998B, one invoice per matter, totals adding up; none from the pro bono matter', async () => {
-    const response = await fetch(`${app.url}/api/time/export.ledes?${range}`, { headers: { cookie: supervisor.cookie! } });
+  let batchId = '';
+  it('previews with a GET that marks nothing, then exports approved billable entries by POST as LEDES 1998B, one invoice per matter; none from the pro bono matter', async () => {
+    const preview = await fetch(`${app.url}/api/time/export.ledes?${range}`, { headers: { cookie: supervisor.cookie! } });
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get('x-matterline-export-batch')).toBe('none');
+    expect(parseLedes(await preview.text()).rows.map((row) => row.LAW_FIRM_MATTER_ID)).toEqual(['M-0001', 'M-0003']);
+    // A GET changes nothing: the entries are still approved, and no batch was made.
+    const approved = await app.db.pool.query(`SELECT 1 FROM "TimeEntry" WHERE id = ANY($1::text[]) AND state = 'approved'`, [[ids.a, ids.b, ids.c]]);
+    expect(approved.rowCount).toBe(3);
+    expect(await app.db.prisma.timeExportBatch.count()).toBe(0);
+
+    const [from, to] = [new URLSearchParams(range).get('from'), new URLSearchParams(range).get('to')];
+    // Without the CSRF token a cross-site form post cannot create it.
+    expect((await supervisor.post('/api/time/exports', { from, to }, { csrf: false })).status).toBe(403);
+    const created = await supervisor.post<{ id: string; entries: number; ledes: string; csv: string }>('/api/time/exports', { from, to });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ entries: 3, ledes: `/api/time/exports/${created.body.id}.ledes`, csv: `/api/time/exports/${created.body.id}.csv` });
+    batchId = created.body.id;
+    const response = await fetch(`${app.url}${created.body.ledes}`, { headers: { cookie: supervisor.cookie! } });
     expect(response.status).toBe(200);
-    expect(response.headers.get('x-matterline-export-again')).toBe('false');
+    expect(response.headers.get('x-matterline-export-batch')).toBe(batchId);
     firstLedes = await response.text();
     const { format, rows } = parseLedes(firstLedes);
     expect(format).toBe('LEDES1998B');
@@ -248,13 +272,17 @@ describe('time review, LEDES and CSV export, reports', () => {
     expect(firstLedes).not.toMatch(/Probono|PB-0100|M-0002/);
   });
 
-  it('serves the same selection again byte for byte, and its CSV with every entry, non-billable ones at 0', async () => {
-    const again = await fetch(`${app.url}/api/time/export.ledes?${range}`, { headers: { cookie: supervisor.cookie! } });
+  it('serves the batch again byte for byte, and its CSV with every entry, non-billable ones at 0', async () => {
+    const again = await fetch(`${app.url}/api/time/exports/${batchId}.ledes`, { headers: { cookie: supervisor.cookie! } });
     expect(again.headers.get('x-matterline-export-again')).toBe('true');
     expect(await again.text()).toBe(firstLedes);
-    const batchId = again.headers.get('x-matterline-export-batch')!;
+    // Nothing left to export in the range: a second POST makes no empty batch, and names the earlier one.
+    const [from, to] = [new URLSearchParams(range).get('from'), new URLSearchParams(range).get('to')];
+    const second = await supervisor.post<{ error: string; details: { earlierBatchId: string } }>('/api/time/exports', { from, to });
+    expect(second.status).toBe(409);
+    expect(second.body.details.earlierBatchId).toBe(batchId);
 
-    const csv = await fetch(`${app.url}/api/time/export.csv?${range}`, { headers: { cookie: supervisor.cookie! } });
+    const csv = await fetch(`${app.url}/api/time/exports/${batchId}.csv`, { headers: { cookie: supervisor.cookie! } });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('x-matterline-export-batch')).toBe(batchId);
     firstCsv = await csv.text();
@@ -282,16 +310,19 @@ describe('time review, LEDES and CSV export, reports', () => {
   });
 
   it('leaves walled matters to someone who may see them, in a batch of their own', async () => {
-    const adminExport = await fetch(`${app.url}/api/time/export.ledes?${range}`, { headers: { cookie: admin.cookie! } });
+    const [from, to] = [new URLSearchParams(range).get('from'), new URLSearchParams(range).get('to')];
+    const adminBatch = await admin.post<{ id: string }>('/api/time/exports', { from, to });
+    expect(adminBatch.status).toBe(201);
+    const adminExport = await fetch(`${app.url}/api/time/exports/${adminBatch.body.id}.ledes`, { headers: { cookie: admin.cookie! } });
     const content = await adminExport.text();
     expect(parseLedes(content).rows.map((row) => [row.INVOICE_NUMBER, row.LAW_FIRM_MATTER_ID, row.TIMEKEEPER_NAME])).toEqual([
       ['TE000002-001', 'M-0002', 'Lawyer, Leo'],
     ]);
-    const adminAgain = await fetch(`${app.url}/api/time/export.ledes?${range}`, { headers: { cookie: admin.cookie! } });
+    const adminAgain = await fetch(`${app.url}/api/time/exports/${adminBatch.body.id}.ledes`, { headers: { cookie: admin.cookie! } });
     expect(await adminAgain.text()).toBe(content);
-    // The supervisor may not see the second batch (M-0002 is walled), so asking again still gives the first.
-    const supervisorAgain = await fetch(`${app.url}/api/time/export.ledes?${range}`, { headers: { cookie: supervisor.cookie! } });
-    expect(await supervisorAgain.text()).toBe(firstLedes);
+    // The supervisor may not see the second batch (M-0002 is walled): for them it does not exist.
+    const supervisorSees = await fetch(`${app.url}/api/time/exports/${adminBatch.body.id}.ledes`, { headers: { cookie: supervisor.cookie! } });
+    expect(supervisorSees.status).toBe(404);
     const listed = await supervisor.get<{ items: { sequence: number }[] }>('/api/time/exports');
     expect(listed.body.items.map((batch) => batch.sequence)).toEqual([1]);
     expect((await admin.get<{ items: unknown[] }>('/api/time/exports')).body.items).toHaveLength(2);

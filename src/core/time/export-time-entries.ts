@@ -21,6 +21,11 @@ export interface ExportTimeEntriesOptions {
   from: string;
   to: string;
   now?: Date;
+  /**
+   * A preview (GET): the file the approved entries of the range would make, with nothing marked, no batch kept and
+   * no earlier batch served again. Only a POST creates a batch.
+   */
+  preview?: boolean;
 }
 
 export interface TimeExport {
@@ -58,8 +63,9 @@ export async function exportTimeEntries(options: ExportTimeEntriesOptions): Prom
   const { viewer, from, to, format } = options;
   requireTimeManager(viewer, 'exporting time');
   const now = options.now ?? new Date();
+  const preview = options.preview ?? false;
   return withTransaction(options.pool, async (client) => {
-    await lockFirmExport(client, viewer.firmId);
+    if (!preview) await lockFirmExport(client, viewer.firmId);
     const firm = await client.query<{ slug: string; timeZone: string; settings: unknown }>(
       `SELECT slug, "timeZone", settings FROM "Firm" WHERE id = $1`,
       [viewer.firmId],
@@ -73,12 +79,26 @@ export async function exportTimeEntries(options: ExportTimeEntriesOptions): Prom
               m.title AS "matterTitle", cl.id AS "clientId", cl.name AS "clientName"
          FROM "TimeEntry" e JOIN "Matter" m ON m.id = e."matterId" JOIN "User" u ON u.id = e."userId" JOIN "Client" cl ON cl.id = m."clientId"
         WHERE e.state = 'approved' AND e.date BETWEEN $1::date AND $2::date AND ${visible.sql}
-        FOR UPDATE OF e`,
+        ${preview ? '' : 'FOR UPDATE OF e'}`,
       [from, to, ...visible.params],
     );
     const entries = selected.rows;
     const audit = (action: string, details: Record<string, unknown>, subjectId: string | null) =>
       recordAudit(client, { firmId: viewer.firmId, actorUserId: viewer.userId, actorKind: 'user', action, subjectType: 'time_export', subjectId, details });
+
+    if (preview) {
+      const rendered = renderTimeExport({
+        entries,
+        sequence: 0,
+        invoiceDate: firmDate(now, timeZone),
+        from,
+        to,
+        lawFirmId: readFirmSettings(settings).ledesLawFirmId ?? slug.toUpperCase(),
+      });
+      const content = format === 'csv' ? rendered.csv : rendered.ledes;
+      await audit('time.export_previewed', { format, from, to, entries: entries.length }, null);
+      return { batchId: null, format, content, sha256: sha256(content), entryIds: entries.map((entry) => entry.id).sort(), again: false };
+    }
 
     if (entries.length === 0) {
       // Served again only when every entry in it is one the viewer may see (an ethical wall may have moved since).

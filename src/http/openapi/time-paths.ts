@@ -1,5 +1,6 @@
 import { emptyBodySchema } from '../api/api-schemas.js';
 import {
+  createExportSchema,
   dateRangeQuerySchema,
   editEntrySchema,
   exportDownloadQuerySchema,
@@ -61,20 +62,34 @@ export const timePaths = buildPaths('time', {
   '/api/time/entries/{id}/restore': transition('Restore a written-off entry to draft', emptyBodySchema),
   '/api/time/export.ledes': {
     get: {
-      summary: 'Export approved time of the period as LEDES 1998B; asking again serves the same file (admin, supervisor)',
+      summary: 'Preview, as LEDES 1998B, the approved time of the period that an export would take; marks nothing (admin, supervisor)',
       query: dateRangeQuerySchema,
       responses: { 200: ledes },
-      errors: [403, 409],
+      errors: [403],
     },
   },
   '/api/time/export.csv': {
-    get: { summary: 'Export approved time of the period as CSV; asking again serves the same file (admin, supervisor)', query: dateRangeQuerySchema, responses: { 200: csv }, errors: [403, 409] },
+    get: { summary: 'Preview, as CSV, the approved time of the period that an export would take; marks nothing (admin, supervisor)', query: dateRangeQuerySchema, responses: { 200: csv }, errors: [403] },
   },
   '/api/time/exports': {
     get: { summary: 'The firm\'s export batches, newest first (admin, supervisor)', responses: { 200: ok('batches', list(ref('ExportBatch'))) }, errors: [403] },
+    post: {
+      summary: 'Export the approved time of the period: one batch, its entries marked exported (admin, supervisor); 409 when nothing is left to export',
+      body: createExportSchema,
+      responses: {
+        201: ok('the batch created', obj({ id: str, from: str, to: str, entries: { type: 'integer' }, entryIds: { type: 'array', items: str }, ledes: str, csv: str })),
+      },
+      errors: [403, 409],
+    },
+  },
+  '/api/time/exports/{id}.ledes': {
+    get: { summary: 'Download an export batch as LEDES 1998B (admin, supervisor)', responses: { 200: ledes }, errors: [403, 404] },
+  },
+  '/api/time/exports/{id}.csv': {
+    get: { summary: 'Download an export batch as CSV (admin, supervisor)', responses: { 200: csv }, errors: [403, 404] },
   },
   '/api/time/exports/{id}': {
-    get: { summary: 'Download an export batch again (admin, supervisor)', query: exportDownloadQuerySchema, responses: { 200: eitherFormat }, errors: [403, 404] },
+    get: { summary: 'Download an export batch again, in the format asked for (admin, supervisor)', query: exportDownloadQuerySchema, responses: { 200: eitherFormat }, errors: [403, 404] },
   },
   '/api/time/report': {
     get: { summary: 'Unbilled and written-off messaging time per lawyer or per matter', query: reportQuerySchema, responses: { 200: ok('the report', ref('UnbilledTimeReport')) } },

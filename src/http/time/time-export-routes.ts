@@ -7,9 +7,10 @@ import { getExportBatch } from '../../core/time/get-export-batch.js';
 import { listExportBatches } from '../../core/time/list-export-batches.js';
 import { reportUnbilledTime, unbilledTimeCsv } from '../../core/time/report-unbilled-time.js';
 import { idParamsSchema } from '../api/api-schemas.js';
-import { parseParams, parseQuery } from '../api/parse-input.js';
+import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
+import { AppError } from '../../core/errors.js';
 import { requireViewer } from '../auth/request-session.js';
-import { dateRangeQuerySchema, exportDownloadQuerySchema, reportQuerySchema } from './time-schemas.js';
+import { createExportSchema, dateRangeQuerySchema, exportDownloadQuerySchema, reportQuerySchema } from './time-schemas.js';
 
 const contentTypes = { ledes1998b: 'text/plain; charset=us-ascii', csv: 'text/csv; charset=utf-8; header=present' } as const;
 const extensions = { ledes1998b: 'txt', csv: 'csv' } as const;
@@ -29,9 +30,9 @@ function sendExport(res: Response, exported: TimeExport, name: string): void {
 }
 
 /**
- * Exports (ARCHITECTURE "The public surface": GET /api/time/export.ledes and export.csv with from/to as YYYY-MM-DD)
- * and the unbilled-time report. The exports are GETs because the public surface says so; they are safe to repeat,
- * since asking again serves the same file (core/time/export-time-entries.ts).
+ * Exports (ARCHITECTURE "The public surface") and the unbilled-time report. A GET never changes the record:
+ * `POST /api/time/exports {from, to}` creates a batch and marks its entries exported; `GET /api/time/exports/:id.ledes`
+ * and `.csv` download a batch; `GET /api/time/export.ledes?from=&to=` and `export.csv` are previews that mark nothing.
  */
 export function timeExportRoutes(options: { pool: pg.Pool }): Router {
   const { pool } = options;
@@ -41,8 +42,40 @@ export function timeExportRoutes(options: { pool: pg.Pool }): Router {
     router.get(path, async (req, res) => {
       const viewer = requireViewer(req);
       const { from, to } = parseQuery(req, dateRangeQuerySchema);
-      const exported = await exportTimeEntries({ pool, viewer, format, from, to });
-      sendExport(res, exported, `matterline-time-${from}-${to}`);
+      const exported = await exportTimeEntries({ pool, viewer, format, from, to, preview: true });
+      sendExport(res, exported, `matterline-time-preview-${from}-${to}`);
+    });
+  }
+
+  router.post('/api/time/exports', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { from, to } = parseBody(req, createExportSchema);
+    const exported = await exportTimeEntries({ pool, viewer, format: 'ledes1998b', from, to });
+    if (exported.again || exported.batchId === null) {
+      throw new AppError('conflict', `no approved time entries left to export between ${from} and ${to}`, {
+        from,
+        to,
+        ...(exported.again ? { earlierBatchId: exported.batchId } : {}),
+      });
+    }
+    const id = exported.batchId;
+    res.status(201).json({
+      id,
+      from,
+      to,
+      entries: exported.entryIds.length,
+      entryIds: exported.entryIds,
+      ledes: `/api/time/exports/${id}.ledes`,
+      csv: `/api/time/exports/${id}.csv`,
+    });
+  });
+
+  for (const [suffix, format] of [['ledes', 'ledes1998b'], ['csv', 'csv']] as const) {
+    router.get(`/api/time/exports/:id.${suffix}`, async (req, res) => {
+      const viewer = requireViewer(req);
+      const { id } = parseParams(req, idParamsSchema);
+      const exported = await getExportBatch(pool, viewer, id, format);
+      sendExport(res, exported, `matterline-time-${id}`);
     });
   }
 

@@ -20,6 +20,8 @@ const ordered = <T extends { from?: string; to?: string }>(range: T) => range.fr
 const orderedProblem = { message: 'from must not be after to', path: ['from'] };
 
 export const dateRangeQuerySchema = z.object({ from: dateSchema, to: dateSchema }).strict().refine(ordered, orderedProblem);
+/** POST /api/time/exports: the approved entries of these working days become one batch. */
+export const createExportSchema = z.object({ from: dateSchema, to: dateSchema }).strict().refine(ordered, orderedProblem);
 
 export const listEntriesQuerySchema = z
   .object({

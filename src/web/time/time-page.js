@@ -89,6 +89,21 @@ async function loadReport(/** @type {URLSearchParams} */ query) {
   byId('export-csv').setAttribute('href', `/api/time/export.csv?${range}`);
 }
 
+/** The Export button: exporting marks entries exported, so it is a POST with the CSRF token, never a link. */
+function wireExport(/** @type {(name: string) => string} */ field, /** @type {() => URLSearchParams} */ query) {
+  byId('export-create').addEventListener('click', () => {
+    post('/api/time/exports', { from: field('from'), to: field('to') })
+      .then((/** @type {any} */ batch) => {
+        replace(byId('export-done'), h('span', null,
+          `Exported ${batch.entries} ${batch.entries === 1 ? 'entry' : 'entries'}: `,
+          h('a', { href: batch.ledes, text: 'LEDES 1998B' }), ' ', h('a', { href: batch.csv, text: 'CSV' })));
+        announce(`Exported ${batch.entries} entries`);
+        return loadReport(query());
+      })
+      .catch(showError);
+  });
+}
+
 async function start() {
   let session;
   try {
@@ -99,6 +114,7 @@ async function start() {
   }
   setCsrfToken(session.csrfToken);
   byId('exports').hidden = !['admin', 'supervisor'].includes(session.user.role);
+
   const form = /** @type {HTMLFormElement} */ (byId('report-form'));
   const today = new Date();
   const iso = (/** @type {Date} */ day) => `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
@@ -106,6 +122,7 @@ async function start() {
   /** @type {HTMLInputElement} */ (form.elements.namedItem('to')).value = iso(today);
   const field = (/** @type {string} */ name) => /** @type {HTMLInputElement | HTMLSelectElement} */ (form.elements.namedItem(name)).value;
   const query = () => new URLSearchParams({ from: field('from'), to: field('to'), by: field('by') });
+  wireExport(field, query);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     loadReport(query()).catch(showError);
