@@ -41,3 +41,19 @@ export async function findSession(db: pg.Pool, token: string): Promise<SignedInS
     user: { id: row.userId, email: row.email, name: row.name, role: row.role, firmId: row.firmId },
   };
 }
+
+/**
+ * Which of these sessions are still live (by the same rules as findSession, without touching lastSeenAt): one query
+ * for every open live stream of a process, so a sign-out, a disabled user, a password reset or an expiry in any
+ * process ends the streams of every other within one check.
+ */
+export async function liveSessionIds(db: pg.Pool, sessionIds: readonly string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const found = await db.query<{ id: string }>(
+    `SELECT s.id FROM "Session" s JOIN "User" u ON u.id = s."userId"
+      WHERE s.id = ANY($1::text[]) AND s."revokedAt" IS NULL AND s."expiresAt" > now()
+        AND s."lastSeenAt" > now() - ($2::bigint * interval '1 millisecond') AND u."disabledAt" IS NULL`,
+    [sessionIds, sessionIdleMs],
+  );
+  return new Set(found.rows.map((row) => row.id));
+}

@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { visibleConversationIds } from '../../core/access/can-access-conversation.js';
 import type { LiveEvent } from '../../core/ports.js';
-import { requireViewer } from '../auth/request-session.js';
+import { requireSession, requireViewer } from '../auth/request-session.js';
+import { SessionWatch } from './session-watch.js';
 
 export interface LiveSource {
   subscribe(listener: (event: LiveEvent) => void): () => void;
@@ -17,10 +18,13 @@ const maxCachedConversations = 10_000;
  * person may see (checked through the same access function as every other read, cached for a few seconds). Events
  * are written in the order they arrived. A client that reconnects reloads from the record: nothing is replayed.
  */
-export function liveRoutes(options: { pool: pg.Pool; source: LiveSource }): Router {
+export function liveRoutes(options: { pool: pg.Pool; source: LiveSource; sessionCheckMs?: number }): Router {
   const router = Router();
+  // Sign-out, a disabled user, a password reset or an expiry ends the streams of that session within a check.
+  const sessions = new SessionWatch(options.pool, options.sessionCheckMs);
   router.get('/api/events', (req, res) => {
     const viewer = requireViewer(req);
+    const session = requireSession(req);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -69,11 +73,21 @@ export function liveRoutes(options: { pool: pg.Pool; source: LiveSource }): Rout
       void drain();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), heartbeatMs);
-    req.on('close', () => {
+    let unwatch = () => undefined as void;
+    const end = () => {
+      if (!open) return;
       open = false;
       unsubscribe();
+      unwatch();
       clearInterval(heartbeat);
+    };
+    unwatch = sessions.watch(session.sessionId, () => {
+      // The client's EventSource reconnects, gets 401, and the page sends the person to sign in.
+      if (open) res.write('event: session.ended\ndata: {}\n\n');
+      end();
+      res.end();
     });
+    req.on('close', end);
   });
   return router;
 }

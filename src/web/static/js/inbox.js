@@ -238,6 +238,11 @@ export function showInbox(main, user, options) {
   events.addEventListener('message.created', onEvent);
   events.addEventListener('message.processed', onEvent);
   events.addEventListener('message.status', onEvent);
+  // The session ended (signed out elsewhere, disabled, reset, expired): nothing more arrives; sign in again.
+  events.addEventListener('session.ended', () => {
+    events.close();
+    location.assign('/sign-in');
+  });
   let wasOpen = false;
   events.addEventListener('open', () => {
     // After a reconnect nothing is replayed: read the record again.
