@@ -68,6 +68,16 @@ describe('search over the captured record', () => {
     }
   });
 
+  it('answers 400, never 500, for a NUL in the query and for dates PostgreSQL cannot hold', async () => {
+    for (const query of ['q=%00x', 'q=ab%00', 'q=settlement&from=0000-01-01', 'q=settlement&to=0000-01-01T00:00:00Z', 'q=settlement&from=2026-02-30', 'q=settlement&to=10000-01-01']) {
+      const response = await as.supervisor!.get<{ error: string; message: string }>(`/api/search?${query}`);
+      expect(response.status, query).toBe(400);
+      expect(response.body.error, query).toBe('bad_request');
+    }
+    const exported = await as.supervisor!.get<{ error: string }>('/api/time/export.csv?from=0000-01-01&to=2026-01-01');
+    expect(exported.status).toBe(400);
+  });
+
   it('records every search as an audit event with its query', async () => {
     await search(as.lawyer2!, { q: 'tenancy', direction: 'inbound' });
     const audit = await app.db.pool.query<{ actorUserId: string; details: { query: string; filters: Record<string, string>; messageIds: string[] } }>(

@@ -212,5 +212,9 @@ describe('CSV (RFC 4180)', () => {
 
   it('ends every record with CRLF and keeps formulas out of spreadsheets', () => {
     expect(writeCsv(['a', 'b'], [[1, spreadsheetText('=HYPERLINK("x")')], [2, spreadsheetText('fine')]])).toBe('a,b\r\n1,"\'=HYPERLINK(""x"")"\r\n2,fine\r\n');
+    for (const start of ['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', '\n=1', ';=1', ' =cmd', '  @x']) {
+      expect(spreadsheetText(start), JSON.stringify(start)).toBe(`'${start}`);
+    }
+    for (const fine of ['fine', 'a=b', 'Call me; later', 'e-mail', '']) expect(spreadsheetText(fine)).toBe(fine);
   });
 });

@@ -1,5 +1,7 @@
 // CSV as RFC 4180 has it (CRLF, quotes doubled, a field quoted when it holds a comma, quote or line break), with
-// text cells that a spreadsheet would run as a formula (= + - @ first) made inert by a leading apostrophe.
+// text cells that a spreadsheet would run as a formula (time/write-csv.ts spreadsheetText) made inert by an apostrophe.
+import { spreadsheetText } from '../time/write-csv.js';
+
 
 export type CsvCell = string | number | boolean | null;
 
@@ -10,7 +12,7 @@ export interface CsvColumn<Row> {
 
 function field(value: CsvCell): string {
   let text = value === null ? '' : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === 'string') text = spreadsheetText(text) ?? '';
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -11,10 +11,12 @@ export function csvField(value: CsvCell): string {
 }
 
 /**
- * Free text for a spreadsheet: a cell that begins with = + - @ (or a tab or CR) is read as a formula by Excel and
- * its kind, so a narrative typed as "=HYPERLINK(...)" would run. A leading apostrophe makes it text again.
+ * Free text for a spreadsheet: a cell that begins with = + - @ (or a tab, CR, LF or ;, or spaces before one of the
+ * first four) is read as a formula by Excel, LibreOffice and their kind (OWASP's CSV injection list), so a narrative
+ * typed as "=HYPERLINK(...)" would run. A leading apostrophe makes it text again.
  */
-export const spreadsheetText = (value: string | null): string | null => (value !== null && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+export const formulaStart = /^(?:[=+\-@\t\r\n;]|\s+[=+\-@])/;
+export const spreadsheetText = (value: string | null): string | null => (value !== null && formulaStart.test(value) ? `'${value}` : value);
 
 export function writeCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   return [header, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');

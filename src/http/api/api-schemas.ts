@@ -2,6 +2,18 @@ import { z } from 'zod';
 
 // The API's input schemas, shared by the routes (validation) and openapi.ts (the published document).
 
+/**
+ * A date or time the record can hold and PostgreSQL can compare: a real calendar day (2026-02-30 is not one) in the
+ * years 1900 to 2999. Year 0000 and the like would pass a pattern and fail in PostgreSQL as a 500.
+ */
+export function isRecordDate(value: string): boolean {
+  const parsed = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(parsed.getTime())) return false;
+  const year = parsed.getUTCFullYear();
+  if (year < 1900 || year > 2999) return false;
+  return value.length !== 10 || parsed.toISOString().slice(0, 10) === value;
+}
+
 export const idSchema = z.string().min(1).max(100).regex(/^[\w-]+$/, 'an id');
 export const idParamsSchema = z.object({ id: idSchema }).strict();
 

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { findUnstorableText } from '../../core/channel-rules/unstorable-text.js';
 import { AppError } from '../../core/errors.js';
 import { fromZod } from '../errors.js';
 
@@ -17,12 +18,17 @@ export function parseBody<T>(req: Request, schema: z.ZodType<T>): T {
 }
 
 export function parseQuery<T>(req: Request, schema: z.ZodType<T>): T {
+  // A NUL or an unpaired surrogate (?q=%00x) cannot reach PostgreSQL as text: a 400 here, never a 500 there.
+  const unstorable = findUnstorableText(req.query, 'query');
+  if (unstorable) throw new AppError('bad_request', `${unstorable}: a NUL character or an unpaired surrogate is not allowed`);
   const parsed = schema.safeParse(req.query);
   if (!parsed.success) throw fromZod(parsed.error, 'query');
   return parsed.data;
 }
 
 export function parseParams<T>(req: Request, schema: z.ZodType<T>): T {
+  const unstorable = findUnstorableText(req.params, 'params');
+  if (unstorable) throw new AppError('bad_request', `${unstorable}: a NUL character or an unpaired surrogate is not allowed`);
   const parsed = schema.safeParse(req.params);
   if (!parsed.success) throw fromZod(parsed.error, 'params');
   return parsed.data;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { channelKinds } from '../../core/search/search-filters.js';
-import { idSchema } from '../api/api-schemas.js';
+import { idSchema, isRecordDate } from '../api/api-schemas.js';
 
 // The supervisor's inputs: search, the matter file, exports, the file review report and legal holds.
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$|^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/, 'YYYY-MM-DD or an ISO 8601 time');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$|^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/, 'YYYY-MM-DD or an ISO 8601 time')
+  .refine(isRecordDate, 'a real date between 1900 and 2999 (no 2026-02-30, no year 0000)');
 const cursor = z.string().min(1).max(500);
 
 export const searchQuerySchema = z

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { idSchema } from '../api/api-schemas.js';
+import { idSchema, isRecordDate } from '../api/api-schemas.js';
 
 // The time API's input schemas (issue 6). Hours are decimal in the API and tenths inside: a value that is not a
 // whole number of tenths is refused rather than silently rounded.
 
-const dateSchema = z.iso.date('a real date as YYYY-MM-DD');
+const dateSchema = z.iso.date('a real date as YYYY-MM-DD').refine(isRecordDate, 'a real date between 1900 and 2999');
 
 export const hoursSchema = z
   .number()

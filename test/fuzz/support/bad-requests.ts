@@ -561,11 +561,18 @@ export function withSession(routes: Route[], sessions: Session[]): fc.Arbitrary<
   );
 }
 
+// Query values: any string, and the ones that passed a pattern once and then failed in PostgreSQL (a NUL, a lone
+// surrogate, year 0000, a day that does not exist, a year past 9999).
+const queryValue = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.constantFrom('\u0000x', 'ab\u0000', '\ud800x', '0000-01-01', '0001-01-01', '2026-02-30', '9999-12-31', '10000-01-01', '0000-01-01T00:00:00Z', '2026-13-01', '2026-01-01T25:00:00Z'),
+);
+
 /** Signed in, every read with odd parameters and odd query strings: never a 5xx (a read may answer 200). */
 export function readsWithSession(routes: Route[], sessions: Session[]): fc.Arbitrary<BadRequest> {
   // The event stream never ends by design; it is not a read to fuzz with a waiting client.
   const reads = routes.filter((route) => route.path.startsWith('/api/') && route.method === 'GET' && route.path !== '/api/events' && !route.path.startsWith('/api/simulator/'));
-  const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('q', 'limit', 'cursor', 'from', 'to', 'matter', 'lawyer', 'client', 'channel', 'format', 'state', 'q[]', 'limit[a]'), fc.stringMatching(/^[a-z]{1,8}$/)), fc.string({ maxLength: 300 })), { maxLength: 5 });
+  const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('q', 'limit', 'cursor', 'from', 'to', 'matter', 'lawyer', 'client', 'channel', 'format', 'state', 'q[]', 'limit[a]'), fc.stringMatching(/^[a-z]{1,8}$/)), queryValue), { maxLength: 5 });
   return fc.tuple(fc.constantFrom(...reads), fc.constantFrom(...sessions), fc.array(pathParam, { minLength: 1, maxLength: 3 }), query).map(([route, who, params, pairs]) => ({
     what: `GET ${route.path} signed in with odd parameters`,
     request: { method: 'GET', path: `${fillParams(route.path, params)}${pairs.length ? `?${new URLSearchParams(pairs)}` : ''}`, headers: { cookie: who.cookie } },
