@@ -33,7 +33,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     sessionMiddleware(db.pool),
     openApiRoutes(),
     authRoutes({ pool: db.pool }),
-    totpRoutes({ pool: db.pool }),
+    totpRoutes({ pool: db.pool, keyring: dependencies.keyring }),
     conversationRoutes({
       db,
       dispatcher: dependencies.dispatcher,

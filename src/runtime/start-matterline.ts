@@ -12,6 +12,7 @@ import { postgresCredentialStoreFactory } from '../core/credentials/postgres-cre
 import { createKeyring } from '../core/crypto/secret-box.js';
 import { createCaptureBatcher } from '../core/capture-batcher.js';
 import { recordBridgeEvent } from '../core/record-bridge-event.js';
+import { sealTotpSecrets } from '../core/auth/totp-credential.js';
 import { seedDemoFirm } from '../core/seed-demo-firm.js';
 import { createGuardedFetcher } from '../net/guarded-fetch.js';
 import { applyMigrations } from '../db/migrate.js';
@@ -123,6 +124,9 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
     const keyring = createKeyring(await secretKey(config, logger));
+    // TOTP secrets written before they were sealed are sealed now (every process may do it; each row once).
+    const sealedTotp = await sealTotpSecrets(db.pool, keyring);
+    if (sealedTotp > 0) logger.info({ users: sealedTotp }, 'TOTP secrets sealed at rest');
     // Group commit of captures: one statement and one commit for the messages that arrive together.
     const batcher = createCaptureBatcher({ db, dispatcher, live, keyring, onDispatchError, maxConcurrent: config.captureConcurrency });
     // Runs after the web server and the bridges stopped (cleanups run in reverse): what they handed over is queued.

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { generate } from 'otplib';
+import { sealTotpSecrets } from '../../src/core/auth/totp-credential.js';
+import { createKeyring } from '../../src/core/crypto/secret-box.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { startTestMatterline } from '../support/matterline.js';
@@ -42,6 +46,24 @@ describe('TOTP sign-in', () => {
     expect(enabled.status).toBe(200);
     // A stolen session cannot swap the second factor.
     expect((await supervisor.post('/api/auth/totp/setup')).status).toBe(409);
+    // At rest the secret is sealed: a copy of the database cannot mint codes.
+    const stored = await app.db.pool.query<{ totpSecret: string }>(`SELECT "totpSecret" FROM "User" WHERE email = 'supervisor@demo.test'`);
+    expect(stored.rows[0]!.totpSecret).not.toContain(secret);
+    expect(JSON.parse(stored.rows[0]!.totpSecret)).toMatchObject({ enabled: true, secret: expect.stringMatching(/^v1:[0-9a-f]{8}:/) });
+  });
+
+  it('seals a secret stored in the clear before sealing existed, at the next start, and it still signs in', async () => {
+    const legacySecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    await app.db.pool.query(`UPDATE "User" SET "totpSecret" = $1 WHERE email = 'staff@demo.test'`, [JSON.stringify({ secret: legacySecret, enabled: true })]);
+    // What start does (the app's key is the one it generated in its data folder, as on a single machine).
+    const key = Buffer.from(readFileSync(path.join(app.config.dataDir, 'secret-key'), 'utf8').trim(), 'hex');
+    expect(await sealTotpSecrets(app.db.pool, createKeyring(key))).toBe(1);
+    const stored = await app.db.pool.query<{ totpSecret: string }>(`SELECT "totpSecret" FROM "User" WHERE email = 'staff@demo.test'`);
+    expect(stored.rows[0]!.totpSecret).not.toContain(legacySecret);
+    const client = new ApiClient(url);
+    expect((await client.login('staff@demo.test')).body).toMatchObject({ mfaRequired: true });
+    const code = await generate({ secret: legacySecret });
+    expect((await client.post('/api/auth/totp/verify', { code })).status).toBe(200);
   });
 
   it('answers the password with mfaRequired and a pending session that can do nothing but finish', async () => {

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createKeyring } from '../../src/core/crypto/secret-box.js';
 import { auditHash, genesisHash } from '../../src/core/audit/audit-hash.js';
 import { canonicalJson } from '../../src/core/audit/canonical-json.js';
 import { readPasswordCredential, resetCredential } from '../../src/core/auth/password-credential.js';
@@ -20,10 +22,19 @@ describe('the stored password credential', () => {
 });
 
 describe('the stored TOTP credential', () => {
-  it('round-trips and is off only when empty', () => {
+  it('round-trips sealed, bound to its user, and is off only when empty', () => {
     expect(readTotpCredential(null)).toBeNull();
+    const key = { keyring: createKeyring(randomBytes(32)), userId: 'u1' };
     const on = { secret: 'JBSWY3DPEHPK3PXP', enabled: true, lastStep: 42 };
-    expect(readTotpCredential(writeTotpCredential(on))).toEqual(on);
+    const stored = writeTotpCredential(on, key);
+    expect(stored).not.toContain('JBSWY3DPEHPK3PXP');
+    expect(readTotpCredential(stored, key)).toEqual(on);
+    // Whether it is on is readable without the key; the secret is not.
+    expect(readTotpCredential(stored)).toMatchObject({ enabled: true, secret: expect.stringMatching(/^v1:/) });
+    // Copied onto another user's row it does not open.
+    expect(() => readTotpCredential(stored, { ...key, userId: 'u2' })).toThrow();
+    // A secret stored before sealing still reads.
+    expect(readTotpCredential(JSON.stringify(on), key)).toEqual(on);
   });
   it.each(['not json', '{"secret": 1, "enabled": true}', '{"enabled": true}'])('fails closed on a garbled value: %s', (stored) => {
     expect(() => readTotpCredential(stored)).toThrow(/unreadable/);

@@ -1,6 +1,7 @@
 import { generateSecret, generateURI } from 'otplib';
 import type pg from 'pg';
 import { recordAudit } from '../audit/record-audit.js';
+import type { Keyring } from '../crypto/secret-box.js';
 import { AppError } from '../errors.js';
 import type { SignedInSession } from './auth-user.js';
 import { readTotpCredential, writeTotpCredential } from './totp-credential.js';
@@ -14,13 +15,13 @@ export interface TotpSetup {
  * Starts TOTP for the signed-in user: a new secret, kept but not yet required until enable-totp sees a code from it.
  * Refused while TOTP is on, so a stolen session cannot swap the second factor.
  */
-export async function setUpTotp(pool: pg.Pool, session: SignedInSession, issuer = 'Matterline'): Promise<TotpSetup> {
+export async function setUpTotp(pool: pg.Pool, keyring: Keyring, session: SignedInSession, issuer = 'Matterline'): Promise<TotpSetup> {
   const row = await pool.query<{ totpSecret: string | null }>(`SELECT "totpSecret" FROM "User" WHERE id = $1`, [session.user.id]);
   if (readTotpCredential(row.rows[0]?.totpSecret ?? null)?.enabled) {
     throw new AppError('conflict', 'two-factor sign-in is already on');
   }
   const secret = generateSecret();
-  await pool.query(`UPDATE "User" SET "totpSecret" = $2 WHERE id = $1`, [session.user.id, writeTotpCredential({ secret, enabled: false })]);
+  await pool.query(`UPDATE "User" SET "totpSecret" = $2 WHERE id = $1`, [session.user.id, writeTotpCredential({ secret, enabled: false }, { keyring, userId: session.user.id })]);
   await recordAudit(pool, {
     firmId: session.user.firmId,
     actorUserId: session.user.id,

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { recordAudit } from '../audit/record-audit.js';
+import type { Keyring } from '../crypto/secret-box.js';
 import { AppError } from '../errors.js';
 import { withTransaction } from '../transaction.js';
 import type { SignedInSession } from './auth-user.js';
@@ -15,6 +16,8 @@ export interface VerifyTotpSignInOptions {
   /** The pending session the password opened. */
   pending: SignedInSession;
   code: string;
+  /** Opens the sealed TOTP secret. */
+  keyring: Keyring;
   ip?: string;
   userAgent?: string;
 }
@@ -31,7 +34,8 @@ export async function verifyTotpSignIn(options: VerifyTotpSignInOptions): Promis
   const waitUntil = await throttledUntil(pool, keys);
   if (waitUntil) throw throttledError(waitUntil);
   const row = await pool.query<{ totpSecret: string | null }>(`SELECT "totpSecret" FROM "User" WHERE id = $1`, [pending.user.id]);
-  const credential = readTotpCredential(row.rows[0]?.totpSecret ?? null);
+  const key = { keyring: options.keyring, userId: pending.user.id };
+  const credential = readTotpCredential(row.rows[0]?.totpSecret ?? null, key);
   if (!credential?.enabled) throw new AppError('conflict', 'two-factor sign-in is not on for this account');
   const step = await checkTotpCode(credential, options.code);
   if (step === null) {
@@ -51,7 +55,7 @@ export async function verifyTotpSignIn(options: VerifyTotpSignInOptions): Promis
     // Claims the step under the row lock: two requests racing with the same code cannot both win.
     const claimed = await client.query(
       `UPDATE "User" SET "totpSecret" = $2 WHERE id = $1 AND "totpSecret" = $3`,
-      [pending.user.id, writeTotpCredential({ ...credential, lastStep: step }), row.rows[0]?.totpSecret],
+      [pending.user.id, writeTotpCredential({ ...credential, lastStep: step }, key), row.rows[0]?.totpSecret],
     );
     if (claimed.rowCount !== 1) throw new AppError('unauthenticated', 'that code was just used; wait for the next one');
     await revokeSession(client, pending.sessionId);

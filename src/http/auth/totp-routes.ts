@@ -4,6 +4,7 @@ import { publicUser } from '../../core/auth/auth-user.js';
 import { enableTotp } from '../../core/auth/enable-totp.js';
 import { setUpTotp } from '../../core/auth/set-up-totp.js';
 import { verifyTotpSignIn } from '../../core/auth/verify-totp-sign-in.js';
+import type { Keyring } from '../../core/crypto/secret-box.js';
 import { AppError } from '../../core/errors.js';
 import { emptyBodySchema, totpCodeSchema } from '../api/api-schemas.js';
 import { parseBody } from '../api/parse-input.js';
@@ -14,6 +15,8 @@ import { signInLimiter } from './sign-in-limiter.js';
 
 export interface TotpRoutesOptions {
   pool: pg.Pool;
+  /** Seals and opens the TOTP secrets kept in the record. */
+  keyring: Keyring;
   issuer?: string;
   failedAttemptsPerIp?: number;
 }
@@ -25,13 +28,13 @@ export function totpRoutes(options: TotpRoutesOptions): Router {
 
   router.post('/api/auth/totp/setup', async (req, res) => {
     parseBody(req, emptyBodySchema);
-    const setup = await setUpTotp(pool, requireSession(req), options.issuer);
+    const setup = await setUpTotp(pool, options.keyring, requireSession(req), options.issuer);
     res.json(setup);
   });
 
   router.post('/api/auth/totp/enable', async (req, res) => {
     const { code } = parseBody(req, totpCodeSchema);
-    await enableTotp(pool, requireSession(req), code);
+    await enableTotp(pool, options.keyring, requireSession(req), code);
     res.json({ totpEnabled: true });
   });
 
@@ -39,7 +42,7 @@ export function totpRoutes(options: TotpRoutesOptions): Router {
     const { code } = parseBody(req, totpCodeSchema);
     const pending = sessionOf(req);
     if (!pending) throw new AppError('unauthenticated', 'sign in with your password first');
-    const session = await verifyTotpSignIn({ pool, pending, code, ...clientOf(req) });
+    const session = await verifyTotpSignIn({ pool, pending, code, keyring: options.keyring, ...clientOf(req) });
     setSessionCookie(req, res, session.token);
     res.json({ user: publicUser(pending.user), csrfToken: session.csrfToken });
   });
