@@ -96,7 +96,9 @@ describe('exporting a matter as a ZIP', () => {
 
     const transcript = files.get('transcript.html')!.toString('utf8');
     expect(transcript).toContain('The dealer says &lt;b&gt;no refund&lt;/b&gt; &amp; no repair');
-    expect(transcript).toContain(`<a href="${photoPath}">`);
+    expect(transcript).toContain(`<a href="${photoPath}" download rel="noopener noreferrer">`);
+    // Nothing in it may run, even if a client's text got past the escaping.
+    expect(transcript).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);
     expect(transcript).toContain('warranty.pdf <span class="missing">(not in this export; see manifest.json)</span>');
     const record = JSON.parse(files.get('record.json')!.toString('utf8')) as { matter: { number: string }; timeline: { kind: string; data: { text?: string } }[] };
     expect(record.matter.number).toBe('M-0001');

@@ -82,6 +82,21 @@ describe('media kept in the record', () => {
     expect((await fetch(`${app.url}/api/attachments/${attachment.id}`)).status).toBe(401);
   });
 
+  it('serves a file a browser would run (HTML, SVG) as a download of plain bytes, never inline', async () => {
+    const lawyer = await signedIn(app.url!, 'lawyer@demo.test');
+    for (const [fileName, mimeType] of [['invoice.html', 'text/html'], ['logo.svg', 'image/svg+xml'], ['x.xml', 'application/xml']] as const) {
+      const page = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg"><script>fetch('/api/conversations')</script></svg>`);
+      const { id } = await send({ from: '+15550100001', text: `see ${fileName}`, media: [{ data: page.toString('base64'), mimeType, fileName }] });
+      const attachment = await app.db.prisma.attachment.findFirstOrThrow({ where: { messageId: id } });
+      const opened = await fetch(`${app.url}/api/attachments/${attachment.id}`, { headers: { cookie: lawyer.cookie! } });
+      expect(opened.status).toBe(200);
+      expect(opened.headers.get('content-type')).toBe('application/octet-stream');
+      expect(opened.headers.get('content-disposition')).toBe(`attachment; filename="${fileName}"`);
+      expect(opened.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(Buffer.from(await opened.arrayBuffer()).equals(page)).toBe(true);
+    }
+  });
+
   it('marks a file the provider no longer has as failed, with the reason, and does not retry it forever', async () => {
     // A Twilio account whose API (and so its media) is the local double; Twilio posts an MMS pointing at a gone file.
     const accountSid = `AC${'3'.repeat(32)}`;
@@ -103,7 +118,8 @@ describe('media kept in the record', () => {
       ['Body', 'old pic'],
       ['NumMedia', '1'],
       ['MediaUrl0', gone],
-      ['MediaContentType0', 'image/jpeg'],
+      // A malformed type (with a header smuggled in) is kept as plain bytes, never a stored 500.
+      ['MediaContentType0', 'image/jpeg\r\nX-Injected: 1'],
     ];
     const before = requests;
     const posted = await fetch(`${app.url}/webhooks/twilio/${added.body.id}`, {
@@ -121,6 +137,7 @@ describe('media kept in the record', () => {
       { what: 'the attachment to be marked failed' },
     );
     expect(attachment.error).toMatch(/404|no longer|not/i);
+    expect(attachment.mimeType).toBe('application/octet-stream');
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(requests - before).toBe(1);
   });

@@ -1,3 +1,4 @@
+import { isActiveMimeType } from '../blobs/mime-type.js';
 import type pg from 'pg';
 import type { StoredMedia } from './media-source.js';
 
@@ -19,8 +20,16 @@ export async function* matterMedia(db: pg.Pool, matterId: string, pageSize = 500
   }
 }
 
-/** A ZIP path for an attachment: its id keeps it unique, and its name is kept to safe characters (no ../). */
-export function mediaPath(media: StoredMedia): string {
+/** Names a browser or the desktop would open as a page or run (a client's "invoice.html" with a script in it). */
+const activeName = /\.(html?|xhtml|shtml|svgz?|xml|xsl|xslt|js|mjs|hta|mht|mhtml|url|webloc|desktop|lnk|bat|cmd|ps1|vbs|wsf|jar|exe|scr|msi)$/i;
+
+/**
+ * A ZIP path for an attachment: its id keeps it unique, and its name is kept to safe characters (no ../). A file a
+ * browser would run as a page (HTML, SVG, XML, scripts, by its type or its name) gets `.bin` appended, so that a
+ * reviewer who clicks it in transcript.html downloads it instead of running the client's script.
+ */
+export function mediaPath(media: Pick<StoredMedia, 'id' | 'fileName' | 'mimeType'>): string {
   const name = (media.fileName ?? '').normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
-  return `media/${media.id}${name ? `-${name}` : ''}`;
+  const base = `media/${media.id}${name ? `-${name}` : ''}`;
+  return isActiveMimeType(media.mimeType) || activeName.test(name) ? `${base}.bin` : base;
 }

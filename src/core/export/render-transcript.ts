@@ -26,6 +26,7 @@ export function transcriptHeader(context: TranscriptContext): string {
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'none'">
 <title>${escapeHtml(matter.number)} — ${escapeHtml(matter.title)}: messaging record</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:56rem;color:#1a1a1a}
@@ -64,7 +65,7 @@ export function transcriptRow(item: TimelineItem, context: TranscriptContext): s
     case 'media': {
       const path = context.mediaPaths.get(item.id);
       const name = escapeHtml(text(data.fileName) || text(data.mimeType));
-      const link = path ? `<a href="${escapeHtml(encodeURI(path))}">${name}</a>` : `${name} <span class="missing">(not in this export; see manifest.json)</span>`;
+      const link = path ? `<a href="${escapeHtml(encodeURI(path))}" download rel="noopener noreferrer">${name}</a>` : `${name} <span class="missing">(not in this export; see manifest.json)</span>`;
       return `<tr class="event">${at}<td class="who">Media</td><td>${link}</td></tr>\n`;
     }
     case 'consent':
