@@ -83,6 +83,10 @@ describe('docker-compose.yml', () => {
       expect(config.secretKey?.length).toBe(32);
       expect(config.metricsToken).toBe(secrets.MATTERLINE_METRICS_TOKEN);
       expect(config.seedDemo).toBe(false);
+      // A deployment: the demo simulator is off, no proxy is believed and nothing private is fetched unless named.
+      expect(config.simulator).toBe(false);
+      expect(config.trustProxy).toEqual([]);
+      expect(config.fetchAllow).toEqual([]);
     }
     expect(loadConfig(environmentOf(compose.services.matterline!))).toMatchObject({ role: 'all', host: '0.0.0.0', port: 3000 });
     expect(loadConfig(environmentOf(compose.services.worker!)).role).toBe('worker');

@@ -6,7 +6,9 @@ import { mediaPath } from '../../src/core/export/matter-media.js';
 describe('media types from outside the firm', () => {
   it.each([
     ['image/jpeg', 'image/jpeg'],
-    ['Image/JPEG; charset=binary', 'image/jpeg'],
+    ['Image/JPEG; charset=binary', 'image/jpeg; charset=binary'],
+    ['audio/ogg; codecs=opus', 'audio/ogg; codecs=opus'],
+    ['audio/ogg; codecs=opus; x', 'audio/ogg'],
     ['application/pdf', 'application/pdf'],
     ['text/html\r\nX-Injected: 1', 'application/octet-stream'],
     ['image/jpeg\nSet-Cookie: x=1', 'application/octet-stream'],

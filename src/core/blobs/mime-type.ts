@@ -6,6 +6,7 @@
 
 const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const mediaType = new RegExp(`^${token}/${token}$`);
+const parameter = new RegExp(`^${token}=(?:${token}|"[^"\\\\]*")$`);
 
 export const octetStream = 'application/octet-stream';
 
@@ -13,8 +14,12 @@ export function normalizeMimeType(value: string | null | undefined): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 255) return octetStream;
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is being refused
   if (/[\u0000-\u001f\u007f]/.test(value)) return octetStream;
-  const type = (value.split(';')[0] ?? '').trim().toLowerCase();
-  return type.length <= 127 && mediaType.test(type) ? type : octetStream;
+  const [head = '', ...rest] = value.split(';');
+  const type = head.trim().toLowerCase();
+  if (type.length > 127 || !mediaType.test(type)) return octetStream;
+  // Parameters are kept when every one is well formed ("audio/ogg; codecs=opus" plays where "audio/ogg" may not).
+  const parameters = rest.map((p) => p.trim()).filter((p) => p !== '');
+  return parameters.length > 0 && parameters.every((p) => parameter.test(p)) ? [type, ...parameters].join('; ') : type;
 }
 
 /**
@@ -22,7 +27,7 @@ export function normalizeMimeType(value: string | null | undefined): string {
  * served as application/octet-stream so that even a lost Content-Disposition cannot make them a page of ours.
  */
 export function isActiveMimeType(type: string): boolean {
-  const normalized = normalizeMimeType(type);
+  const normalized = normalizeMimeType(type).split(';')[0]!;
   return (
     /^(text\/(html|javascript|ecmascript|xml|xsl|css|vtt|x-[\w.+-]*script)|application\/(javascript|ecmascript|x-javascript|xhtml\+xml|xml|xslt\+xml|rdf\+xml|mathml\+xml|x-shockwave-flash|wasm|pdf\+xml)|image\/svg\+xml)$/.test(normalized) ||
     normalized.endsWith('+xml') ||

@@ -482,7 +482,9 @@ export const unparseableJson: fc.Arbitrary<{ what: string; headers: Record<strin
 export const simulatorUnparseable: fc.Arbitrary<BadRequest> = unparseableJson.map((bad) => ({
   what: `simulator, ${bad.what}`,
   request: { method: 'POST', path: simulatorPath(), headers: bad.headers, body: bad.body },
-  accept: bad.accept,
+  // The simulator takes inline media, so its body limit is a file's (test/integration/simulator-bad-input.test.ts
+  // sends one past it): a body too large for the API is, for it, a text too long.
+  accept: bad.accept.includes(413) ? [400, 413] : bad.accept,
 }));
 
 // The JSON API.
