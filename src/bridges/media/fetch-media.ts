@@ -51,7 +51,8 @@ export async function fetchMedia(options: FetchMediaOptions): Promise<FetchedMed
   if (options.expectedSha256 && !sameHash(options.expectedSha256, sha256)) {
     throw new AppError('bad_request', 'the media does not match the SHA-256 the provider announced', { sha256 });
   }
-  const mimeType = normalizeMimeType(headerValue(response.headers['content-type']));
+  // The type alone: a server's charset or boundary parameter says nothing about the file.
+  const mimeType = normalizeMimeType(headerValue(response.headers['content-type'])).split(';')[0]!;
   return { data: response.body, mimeType, size: response.body.length, sha256 };
 }
 
