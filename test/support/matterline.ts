@@ -28,7 +28,11 @@ export interface TestMatterlineOptions {
   extraEnv?: Record<string, string>;
 }
 
-export const uniquePrefix = () => `t${randomBytes(5).toString('hex')}`;
+/**
+ * A queue prefix no other test uses: the run's id (test/global-setup.ts, which removes every Redis key of the run at
+ * its end) and random bytes of its own.
+ */
+export const uniquePrefix = () => `t${process.env.MATTERLINE_TEST_RUN ?? randomBytes(2).toString('hex')}${randomBytes(3).toString('hex')}`;
 
 /** The environment a Matterline process of a test gets: its own database, queue prefix and data folder. */
 export function testEnv(options: TestMatterlineOptions): Record<string, string> {
