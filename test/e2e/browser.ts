@@ -8,14 +8,15 @@ import { demoPassword, repoRoot } from '../support/matterline.js';
 // Real Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core (which downloads no
 // browser of its own). .ci/run installs the package when it is missing; here a missing browser fails loudly.
 
-export const chromiumPath = '/usr/bin/chromium';
+// MATTERLINE_TEST_CHROMIUM names another Chromium (a test setting, read here only; src/config.ts is the app's).
+export const chromiumPath = process.env.MATTERLINE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 export const artifactsDir = path.join(repoRoot, 'test-artifacts', 'e2e');
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `The browser tests need Chromium at ${chromiumPath} and it is not there. Install Debian's package ` +
-        '(apt-get install -y chromium; .ci/run does this on CI). These tests never skip.',
+        '(apt-get install -y chromium; .ci/run does this on CI), or name another with MATTERLINE_TEST_CHROMIUM. These tests never skip.',
     );
   }
   return chromium.launch({
