@@ -51,9 +51,12 @@ export function cliContext(output: CliOutput, env?: Record<string, string | unde
         url = embedded.url;
         stopEmbedded = embedded.stop;
       }
-      const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'matterline-cli' });
+      const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'matterline-cli', connectionTimeoutMillis: 10_000 });
       pool.on('error', () => undefined);
       try {
+        await pool.query('SELECT 1').catch((error: unknown) => {
+          throw new Error(unreachableDatabase(url, error), { cause: error });
+        });
         return await use(pool);
       } finally {
         await pool.end();
@@ -62,6 +65,29 @@ export function cliContext(output: CliOutput, env?: Record<string, string | unde
     },
   };
   return context;
+}
+
+/** A sentence for a database the CLI cannot use: where it looked (never the password), what went wrong, what to check. */
+export function unreachableDatabase(url: string, error: unknown): string {
+  let where = 'the database';
+  try {
+    const parsed = new URL(url);
+    where = `PostgreSQL at ${parsed.hostname}:${parsed.port || '5432'} (database "${decodeURIComponent(parsed.pathname.slice(1)) || 'postgres'}"${parsed.username ? `, user "${decodeURIComponent(parsed.username)}"` : ''})`;
+  } catch {
+    // A URL config.ts accepted always parses; keep the plain words otherwise.
+  }
+  const code = (error as { code?: string }).code;
+  const why: Record<string, string> = {
+    ECONNREFUSED: 'nothing answers there; check that PostgreSQL is running and listening on that host and port',
+    ENOTFOUND: 'that host name does not resolve; check the host in DATABASE_URL',
+    EAI_AGAIN: 'that host name could not be resolved now; check DNS and the host in DATABASE_URL',
+    ETIMEDOUT: 'it did not answer in time; check the network and any firewall between here and there',
+    '28P01': 'the password was refused; check the user and password in DATABASE_URL',
+    '28000': 'the server refused this user; check pg_hba.conf and the user in DATABASE_URL',
+    '3D000': 'that database does not exist; create it, or correct the database name in DATABASE_URL',
+  };
+  const reason = (code && why[code]) ?? `${error instanceof Error ? error.message : String(error)}; check DATABASE_URL and that the server is up`;
+  return `cannot reach ${where}: ${reason}`;
 }
 
 /** `matterline audit ...`: the hash-chained audit log. */

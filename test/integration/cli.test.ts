@@ -21,10 +21,10 @@ describe('the admin CLI', () => {
   let app: RunningMatterline;
   const work = mkdtempSync(path.join(tmpdir(), 'matterline-cli-'));
 
-  const start = (args: string[], stdin?: string) => {
+  const start = (args: string[], stdin?: string, env: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [path.join(repoRoot, 'bin/matterline.js'), ...args], {
       cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: database.url, LOG_LEVEL: 'silent', MATTERLINE_DATA_DIR: work, MATTERLINE_QUEUE_PREFIX: app.config.queuePrefix },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: database.url, LOG_LEVEL: 'silent', MATTERLINE_DATA_DIR: work, MATTERLINE_QUEUE_PREFIX: app.config.queuePrefix, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const run = { stdout: '', stderr: '' };
@@ -37,7 +37,7 @@ describe('the admin CLI', () => {
     });
     return { child, run, done };
   };
-  const matterline = (args: string[], stdin?: string) => start(args, stdin).done;
+  const matterline = (args: string[], stdin?: string, env?: Record<string, string>) => start(args, stdin, env).done;
   const file = (name: string, text: string) => {
     const full = path.join(work, name);
     writeFileSync(full, text);
@@ -219,6 +219,24 @@ describe('the admin CLI', () => {
     expect(parsed.queues.map((q) => q.queue)).toEqual(expect.arrayContaining(['inbound', 'send', 'reminder', 'notice', 'webhook', 'send-account-demo']));
     const table = await matterline(['queues', 'stats']);
     expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^queues on redis/m);
     expect(table.stdout).toMatch(/^inbound\s+\d+\s+\d+/m);
+    // The same on BullMQ's PostgreSQL backend (the embedded single-machine default), with the backend named.
+    const onPostgres = await matterline(['queues', 'stats'], undefined, { MATTERLINE_QUEUE_BACKEND: 'postgres' });
+    expect(onPostgres.code, onPostgres.stderr).toBe(0);
+    expect(onPostgres.stdout).toMatch(/^queues on postgres/m);
+    expect(onPostgres.stdout).toMatch(/^inbound\s+\d+\s+\d+/m);
+  });
+
+  it('says in words which database it cannot reach and what to check, and exits 2', async () => {
+    const refused = await matterline(['queues', 'stats'], undefined, { DATABASE_URL: 'postgres://clerk:s3cret@127.0.0.1:1/records' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      'matterline: cannot reach PostgreSQL at 127.0.0.1:1 (database "records", user "clerk"): nothing answers there; check that PostgreSQL is running and listening on that host and port',
+    );
+    expect(refused.stderr).not.toContain('s3cret');
+    const missing = await matterline(['audit', 'verify'], undefined, { DATABASE_URL: database.url.replace(/\/[^/]+$/, '/no_such_db_for_cli') });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/database "no_such_db_for_cli".*does not exist/);
   });
 });
