@@ -46,7 +46,8 @@ export async function seedDemoFirm(options: SeedDemoFirmOptions): Promise<DemoSe
             role: user.role,
             passwordHash,
             timekeeperId: `TK${String(index + 1).padStart(3, '0')}`,
-            classification: user.role === 'lawyer' ? 'PT' : user.role === 'staff' ? 'PL' : 'OT',
+            // LEDES timekeeper classifications: the demo's lawyers are partners; others follow their role.
+            classification: user.role === 'lawyer' ? 'PARTNR' : null,
             rateCents: user.role === 'lawyer' ? 30000 : 12000,
           },
         });

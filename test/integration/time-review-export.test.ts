@@ -7,6 +7,10 @@ import { createTestDatabase } from '../support/test-database.js';
 import type { ApiClient } from './auth-test-client.js';
 import { signedIn } from './auth-test-client.js';
 
+// The LEDES Oversight Committee's timekeeper classification codes, as the issue that asked for them lists them
+// (the committee's own page is not reachable from here to copy the full list into a fixture).
+const ledesTimekeeperClassifications = ['PARTNR', 'ASSOCT', 'OFCOUN', 'PARLEG', 'LEGAST', 'OTHTKR'];
+
 interface Entry {
   id: string;
   hours: number;
@@ -237,6 +241,17 @@ describe('time review, LEDES and CSV export, reports', () => {
     const [from, to] = [new URLSearchParams(range).get('from'), new URLSearchParams(range).get('to')];
     // Without the CSRF token a cross-site form post cannot create it.
     expect((await supervisor.post('/api/time/exports', { from, to }, { csrf: false })).status).toBe(403);
+    // CLIENT_ID is the firm's own client number, which the firm may change (staff and admins, audited).
+    const avery = await app.db.prisma.client.findFirstOrThrow({ where: { name: 'Alice Avery' } });
+    const garcia = await app.db.prisma.client.findFirstOrThrow({ where: { name: 'María García' } });
+    expect(garcia.number).toMatch(/^C\d{5}$/);
+    expect((await lawyer.request('PATCH', `/api/clients/${avery.id}`, { body: { number: 'AVERY-2026' } })).status).toBe(403);
+    expect((await admin.request('PATCH', `/api/clients/${avery.id}`, { body: { number: 'has spaces' } })).status).toBe(400);
+    expect((await admin.request('PATCH', `/api/clients/${avery.id}`, { body: { number: garcia.number } })).status).toBe(409);
+    const renumbered = await admin.request<{ number: string }>('PATCH', `/api/clients/${avery.id}`, { body: { number: 'AVERY-2026' } });
+    expect(renumbered.status).toBe(200);
+    expect(renumbered.body.number).toBe('AVERY-2026');
+    expect(await app.db.prisma.auditEvent.count({ where: { action: 'client.number_changed', subjectId: avery.id } })).toBe(1);
     const created = await supervisor.post<{ id: string; entries: number; ledes: string; csv: string }>('/api/time/exports', { from, to });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ entries: 3, ledes: `/api/time/exports/${created.body.id}.ledes`, csv: `/api/time/exports/${created.body.id}.csv` });
@@ -250,7 +265,7 @@ describe('time review, LEDES and CSV export, reports', () => {
     expect(rows.map((row) => row.LAW_FIRM_MATTER_ID)).toEqual(['M-0001', 'M-0003']);
     expect(rows[0]).toMatchObject({
       INVOICE_DATE: today.replaceAll('-', ''),
-      INVOICE_NUMBER: 'TE000001-001',
+      INVOICE_NUMBER: 'TE000001001',
       INVOICE_TOTAL: '90.00',
       BILLING_START_DATE: today.replaceAll('-', ''),
       'EXP/FEE/INV_ADJ_TYPE': 'F',
@@ -263,13 +278,20 @@ describe('time review, LEDES and CSV export, reports', () => {
       LINE_ITEM_DESCRIPTION: 'Advised client / reviewed dealer letter () next steps call Monday',
       TIMEKEEPER_ID: 'TK003',
       TIMEKEEPER_NAME: 'Lawyer, Laura',
-      TIMEKEEPER_CLASSIFICATION: 'PT',
+      TIMEKEEPER_CLASSIFICATION: 'PARTNR',
       LAW_FIRM_ID: 'DEMO',
     });
-    expect(rows[1]).toMatchObject({ INVOICE_NUMBER: 'TE000001-002', LINE_ITEM_NUMBER_OF_UNITS: '0.1', LINE_ITEM_TOTAL: '30.00', INVOICE_TOTAL: '30.00' });
+    expect(rows[1]).toMatchObject({ INVOICE_NUMBER: 'TE000001002', LINE_ITEM_NUMBER_OF_UNITS: '0.1', LINE_ITEM_TOTAL: '30.00', INVOICE_TOTAL: '30.00' });
     expect(rows[1]!.LINE_ITEM_DESCRIPTION).toBe('WhatsApp with client re Garcia - reclamacion de consumo: 1 message sent, 1 read');
     for (const row of rows) expect(Number(row.INVOICE_TOTAL)).toBe(rows.filter((r) => r.INVOICE_NUMBER === row.INVOICE_NUMBER).reduce((sum, r) => sum + Number(r.LINE_ITEM_TOTAL), 0));
     expect(firstLedes).not.toMatch(/Probono|PB-0100|M-0002/);
+    // As e-billing portals check them: the firm's client numbers, invoice numbers of letters and digits, and the
+    // LEDES Oversight Committee's timekeeper classification codes.
+    expect(rows.map((row) => row.CLIENT_ID)).toEqual(['AVERY-2026', garcia.number]);
+    for (const row of rows) {
+      expect(row.INVOICE_NUMBER).toMatch(/^[A-Za-z0-9]{1,20}$/);
+      expect(ledesTimekeeperClassifications).toContain(row.TIMEKEEPER_CLASSIFICATION);
+    }
   });
 
   it('serves the batch again byte for byte, and its CSV with every entry, non-billable ones at 0', async () => {
@@ -288,8 +310,8 @@ describe('time review, LEDES and CSV export, reports', () => {
     firstCsv = await csv.text();
     const rows = parseCsv(firstCsv);
     expect(rows.map((row) => [row.matter_number, row.billable, row.amount, row.invoice_number])).toEqual([
-      ['M-0001', 'true', '90.00', 'TE000001-001'],
-      ['M-0003', 'true', '30.00', 'TE000001-002'],
+      ['M-0001', 'true', '90.00', 'TE000001001'],
+      ['M-0003', 'true', '30.00', 'TE000001002'],
       ['PB-0100', 'false', '0.00', ''],
     ]);
     expect(rows[0]!.narrative).toBe('Advised client | reviewed dealer letter [] next steps\ncall Monday');
@@ -311,12 +333,18 @@ describe('time review, LEDES and CSV export, reports', () => {
 
   it('leaves walled matters to someone who may see them, in a batch of their own', async () => {
     const [from, to] = [new URLSearchParams(range).get('from'), new URLSearchParams(range).get('to')];
+    // Leo's classification set by the admin (an of counsel), audited; a code outside the published list is refused.
+    const leo = await app.db.prisma.user.findUniqueOrThrow({ where: { email: 'lawyer2@demo.test' } });
+    expect((await admin.request('PATCH', `/api/admin/users/${leo.id}`, { body: { classification: 'PT' } })).status).toBe(400);
+    expect((await supervisor.request('PATCH', `/api/admin/users/${leo.id}`, { body: { classification: 'OFCOUN' } })).status).toBe(403);
+    const set = await admin.request<{ classification: string; classificationSet: boolean }>('PATCH', `/api/admin/users/${leo.id}`, { body: { classification: 'OFCOUN' } });
+    expect(set.body).toMatchObject({ classification: 'OFCOUN', classificationSet: true });
     const adminBatch = await admin.post<{ id: string }>('/api/time/exports', { from, to });
     expect(adminBatch.status).toBe(201);
     const adminExport = await fetch(`${app.url}/api/time/exports/${adminBatch.body.id}.ledes`, { headers: { cookie: admin.cookie! } });
     const content = await adminExport.text();
-    expect(parseLedes(content).rows.map((row) => [row.INVOICE_NUMBER, row.LAW_FIRM_MATTER_ID, row.TIMEKEEPER_NAME])).toEqual([
-      ['TE000002-001', 'M-0002', 'Lawyer, Leo'],
+    expect(parseLedes(content).rows.map((row) => [row.INVOICE_NUMBER, row.LAW_FIRM_MATTER_ID, row.TIMEKEEPER_NAME, row.TIMEKEEPER_CLASSIFICATION])).toEqual([
+      ['TE000002001', 'M-0002', 'Lawyer, Leo', 'OFCOUN'],
     ]);
     const adminAgain = await fetch(`${app.url}/api/time/exports/${adminBatch.body.id}.ledes`, { headers: { cookie: admin.cookie! } });
     expect(await adminAgain.text()).toBe(content);

@@ -32,7 +32,7 @@ const file: LedesFile = {
   lawFirmId: '12-3456789',
   invoices: [
     {
-      invoiceNumber: 'TE000001-001',
+      invoiceNumber: 'TE000001001',
       clientId: 'ACME',
       lawFirmMatterId: 'M-0001',
       clientMatterId: null,
@@ -46,7 +46,7 @@ const file: LedesFile = {
           activityCode: 'A106',
           timekeeperId: 'TK003',
           timekeeperName: 'Laura Lawyer',
-          timekeeperClassification: 'PT',
+          timekeeperClassification: 'PARTNR',
           description: 'WhatsApp with client re García — reclamación: 7 messages sent | 9 read []\r\nsecond line',
         },
         {
@@ -57,13 +57,13 @@ const file: LedesFile = {
           activityCode: 'A106',
           timekeeperId: 'TK003',
           timekeeperName: 'Laura Lawyer',
-          timekeeperClassification: 'PT',
+          timekeeperClassification: 'PARTNR',
           description: 'Signal with client re M-0001: 1 message sent',
         },
       ],
     },
     {
-      invoiceNumber: 'TE000001-002',
+      invoiceNumber: 'TE000001002',
       clientId: 'BRENNAN',
       lawFirmMatterId: 'M-0002',
       clientMatterId: 'CM-77',
@@ -77,7 +77,7 @@ const file: LedesFile = {
           activityCode: 'A106',
           timekeeperId: 'TK004',
           timekeeperName: 'Leo',
-          timekeeperClassification: null,
+          timekeeperClassification: 'PARLEG',
           description: 'SMS with client re tenancy: 3 messages read',
         },
       ],
@@ -102,7 +102,7 @@ describe('LEDES 1998B', () => {
   it('writes every field of a fee line as the format wants it', () => {
     expect(parsed.rows[0]).toEqual({
       INVOICE_DATE: '20260202',
-      INVOICE_NUMBER: 'TE000001-001',
+      INVOICE_NUMBER: 'TE000001001',
       CLIENT_ID: 'ACME',
       LAW_FIRM_MATTER_ID: 'M-0001',
       INVOICE_TOTAL: '93.33',
@@ -123,12 +123,12 @@ describe('LEDES 1998B', () => {
       LAW_FIRM_ID: '12-3456789',
       LINE_ITEM_UNIT_COST: '300.00',
       TIMEKEEPER_NAME: 'Lawyer, Laura',
-      TIMEKEEPER_CLASSIFICATION: 'PT',
+      TIMEKEEPER_CLASSIFICATION: 'PARTNR',
       CLIENT_MATTER_ID: '',
     });
     expect(parsed.rows[1]).toMatchObject({ LINE_ITEM_NUMBER: '2', LINE_ITEM_NUMBER_OF_UNITS: '0.1', LINE_ITEM_UNIT_COST: '333.33', LINE_ITEM_TOTAL: '33.33' });
     expect(parsed.rows[2]).toMatchObject({
-      INVOICE_NUMBER: 'TE000001-002',
+      INVOICE_NUMBER: 'TE000001002',
       LINE_ITEM_NUMBER: '1',
       LINE_ITEM_NUMBER_OF_UNITS: '1.5',
       LINE_ITEM_TOTAL: '180.75',

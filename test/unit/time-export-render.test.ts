@@ -16,11 +16,13 @@ const entry = (overrides: Partial<ExportEntry>): ExportEntry => ({
   userId: '0193a0c4-7d3e-7c4e-9a1b-1234567890ab',
   userName: 'Laura Lawyer',
   timekeeperId: 'TK003',
-  classification: 'PT',
+  classification: 'PARTNR',
+  role: 'lawyer',
   matterId: 'm1',
   matterNumber: 'M-0001',
   matterTitle: 'Avery v. Northwind',
   clientId: '0193a0c4-0000-7000-8000-00000000abcd',
+  clientNumber: 'C00042',
   clientName: 'Alice Avery',
   ...overrides,
 });
@@ -39,9 +41,9 @@ describe('rendering an export', () => {
 
   it('puts no line of a non-billable matter in the LEDES file, but every entry in the CSV', () => {
     expect(lines.map((fields) => [fields[1], fields[3], fields[8], fields[13]])).toEqual([
-      ['TE000007-001', 'M-0001', '1', '20260114'],
-      ['TE000007-001', 'M-0001', '2', '20260120'],
-      ['TE000007-002', 'M-0002', '1', '20260114'],
+      ['TE000007001', 'M-0001', '1', '20260114'],
+      ['TE000007001', 'M-0001', '2', '20260120'],
+      ['TE000007002', 'M-0002', '1', '20260114'],
     ]);
     expect(ledes).not.toContain('PB-1');
     const csvLines = csv.split('\r\n');
@@ -60,16 +62,16 @@ describe('rendering an export', () => {
       return out;
     };
     expect(csvLines.slice(1, -1).map((line) => fields(line)).map((row) => [...row.slice(0, 2), ...row.slice(9, 13)])).toEqual([
-      ['TE000007-001', 'e1', '0.2', '300.00', '60.00', 'true'],
-      ['TE000007-001', 'e2', '0.1', '300.00', '30.00', 'true'],
-      ['TE000007-002', 'e4', '0.2', '300.00', '60.00', 'true'],
+      ['TE000007001', 'e1', '0.2', '300.00', '60.00', 'true'],
+      ['TE000007001', 'e2', '0.1', '300.00', '30.00', 'true'],
+      ['TE000007002', 'e4', '0.2', '300.00', '60.00', 'true'],
       ['', 'e3', '0.2', '300.00', '0.00', 'false'],
     ]);
   });
 
-  it('gives each matter one invoice whose total is the sum of its lines, and stands in ids for missing codes', () => {
-    expect(lines.filter((fields) => fields[1] === 'TE000007-001').map((fields) => fields[4])).toEqual(['90.00', '90.00']);
-    expect(lines[2]![2]).toBe('0193A0C4000070008000');
+  it('gives each matter one invoice whose total is the sum of its lines, the firm\'s client number, and an id for a missing timekeeper code', () => {
+    expect(lines.filter((fields) => fields[1] === 'TE000007001').map((fields) => fields[4])).toEqual(['90.00', '90.00']);
+    expect(lines[2]![2]).toBe('C00042');
     expect(lines[2]![17]).toBe('0193A0C4111170008000');
     expect(lines[2]![21]).toBe('Lawyer, Leo');
   });

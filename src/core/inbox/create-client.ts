@@ -11,6 +11,8 @@ export interface CreateClientOptions {
   pool: pg.Pool;
   viewer: Viewer;
   name: string;
+  /** The firm's own client number; numbered C00001 ... when not given. */
+  number?: string;
   language?: string;
   email?: string;
   notes?: string;
@@ -23,11 +25,14 @@ export async function createClient(options: CreateClientOptions): Promise<Client
   if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins create clients');
   return withTransaction(options.pool, async (client) => {
     const created = await client.query<ClientSummary>(
-      `INSERT INTO "Client" (id, "firmId", name, language, email, notes, tags) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       RETURNING id, name, language, email, tags, "createdAt"`,
-      [newId(), viewer.firmId, options.name, options.language ?? null, options.email ?? null, options.notes ?? null, options.tags ?? []],
+      `INSERT INTO "Client" (id, "firmId", name, language, email, notes, tags, number)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'C' || lpad(nextval('client_number_seq')::text, 5, '0')))
+       ON CONFLICT ("firmId", number) DO NOTHING
+       RETURNING id, number, name, language, email, tags, "createdAt"`,
+      [newId(), viewer.firmId, options.name, options.language ?? null, options.email ?? null, options.notes ?? null, options.tags ?? [], options.number ?? null],
     );
-    const row = created.rows[0]!;
+    const row = created.rows[0];
+    if (!row) throw new AppError('conflict', `another client of the firm has the number ${options.number}`, { field: 'number' });
     await recordAudit(client, {
       firmId: viewer.firmId,
       actorUserId: viewer.userId,
@@ -37,5 +42,32 @@ export async function createClient(options: CreateClientOptions): Promise<Client
       subjectId: row.id,
     });
     return row;
+  });
+}
+
+/** A client's number changed (staff and admins), audited with the old and the new. */
+export async function setClientNumber(options: { pool: pg.Pool; viewer: Viewer; clientId: string; number: string }): Promise<ClientSummary> {
+  const { viewer } = options;
+  if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins change clients');
+  return withTransaction(options.pool, async (client) => {
+    const found = await client.query<{ number: string }>(`SELECT number FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR UPDATE`, [options.clientId, viewer.firmId]);
+    const before = found.rows[0];
+    if (!before) throw new AppError('not_found', 'no such client', { clientId: options.clientId });
+    const taken = await client.query(`SELECT 1 FROM "Client" WHERE "firmId" = $1 AND number = $2 AND id <> $3`, [viewer.firmId, options.number, options.clientId]);
+    if (taken.rowCount) throw new AppError('conflict', `another client of the firm has the number ${options.number}`, { field: 'number' });
+    const updated = await client.query<ClientSummary>(
+      `UPDATE "Client" SET number = $2 WHERE id = $1 RETURNING id, number, name, language, email, tags, "createdAt"`,
+      [options.clientId, options.number],
+    );
+    await recordAudit(client, {
+      firmId: viewer.firmId,
+      actorUserId: viewer.userId,
+      actorKind: 'user',
+      action: 'client.number_changed',
+      subjectType: 'client',
+      subjectId: options.clientId,
+      details: { from: before.number, to: options.number },
+    });
+    return updated.rows[0]!;
   });
 }

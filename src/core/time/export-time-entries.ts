@@ -75,8 +75,8 @@ export async function exportTimeEntries(options: ExportTimeEntriesOptions): Prom
     const selected = await client.query<ExportEntry>(
       `SELECT e.id, to_char(e.date, 'YYYY-MM-DD') AS date, e.tenths, e."rateCents", e.billable, e.narrative, e."taskCode",
               e."activityCode", e."startedAt", (SELECT count(*)::int FROM "Activity" a WHERE a."timeEntryId" = e.id) AS "activityCount",
-              e."userId", u.name AS "userName", u."timekeeperId", u.classification, e."matterId", m.number AS "matterNumber",
-              m.title AS "matterTitle", cl.id AS "clientId", cl.name AS "clientName"
+              e."userId", u.name AS "userName", u."timekeeperId", u.classification, u.role, e."matterId", m.number AS "matterNumber",
+              m.title AS "matterTitle", cl.id AS "clientId", cl.number AS "clientNumber", cl.name AS "clientName"
          FROM "TimeEntry" e JOIN "Matter" m ON m.id = e."matterId" JOIN "User" u ON u.id = e."userId" JOIN "Client" cl ON cl.id = m."clientId"
         WHERE e.state = 'approved' AND e.date BETWEEN $1::date AND $2::date AND ${visible.sql}
         ${preview ? '' : 'FOR UPDATE OF e'}`,

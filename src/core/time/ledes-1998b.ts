@@ -1,3 +1,5 @@
+import type { TimekeeperClassification } from './timekeeper-classification.js';
+import { timekeeperClassificationCodes, timekeeperClassifications } from './timekeeper-classification.js';
 import { AppError } from '../errors.js';
 import { formatHours } from './time-rules.js';
 
@@ -43,7 +45,8 @@ export interface LedesFeeLine {
   activityCode: string | null;
   timekeeperId: string;
   timekeeperName: string;
-  timekeeperClassification: string | null;
+  /** One of the LEDES Oversight Committee's codes (timekeeper-classification.ts). */
+  timekeeperClassification: TimekeeperClassification;
   description: string;
 }
 
@@ -98,6 +101,20 @@ function ledesId(value: string | null, max: number, field: LedesField, required:
   return text;
 }
 
+/** E-billing portals take invoice numbers of letters and digits only. */
+function invoiceNumberField(value: string): string {
+  const text = ledesId(value, 20, 'INVOICE_NUMBER', true);
+  if (!/^[A-Za-z0-9]+$/.test(text)) throw new AppError('conflict', `LEDES INVOICE_NUMBER takes letters and digits only; "${text}" has others`, { value: text });
+  return text;
+}
+
+function classificationField(value: string): string {
+  if (!(value in timekeeperClassifications)) {
+    throw new AppError('conflict', `LEDES TIMEKEEPER_CLASSIFICATION must be one of ${timekeeperClassificationCodes.join(', ')}; not "${value}"`, { value });
+  }
+  return value;
+}
+
 const ledesDate = (isoDate: string): string => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate)) throw new RangeError(`not a YYYY-MM-DD date: ${isoDate}`);
   return isoDate.replaceAll('-', '');
@@ -134,7 +151,7 @@ export function writeLedes1998b(file: LedesFile): string {
     const invoiceTotal = totals.reduce((sum, cents) => sum + cents, 0);
     const head = {
       INVOICE_DATE: invoiceDate,
-      INVOICE_NUMBER: ledesId(invoice.invoiceNumber, 20, 'INVOICE_NUMBER', true),
+      INVOICE_NUMBER: invoiceNumberField(invoice.invoiceNumber),
       CLIENT_ID: ledesId(invoice.clientId, 20, 'CLIENT_ID', true),
       LAW_FIRM_MATTER_ID: ledesId(invoice.lawFirmMatterId, 20, 'LAW_FIRM_MATTER_ID', true),
       INVOICE_TOTAL: formatCents(invoiceTotal),
@@ -160,7 +177,7 @@ export function writeLedes1998b(file: LedesFile): string {
         LINE_ITEM_DESCRIPTION: ledesText(line.description, 1000),
         LINE_ITEM_UNIT_COST: formatCents(line.rateCents),
         TIMEKEEPER_NAME: ledesText(timekeeperName(line.timekeeperName), 30),
-        TIMEKEEPER_CLASSIFICATION: ledesText(line.timekeeperClassification ?? '', 10),
+        TIMEKEEPER_CLASSIFICATION: classificationField(line.timekeeperClassification),
       };
       records.push(ledesFieldNames.map((name) => fields[name]).join('|'));
     });

@@ -1,3 +1,5 @@
+import type { Role } from '../access/viewer.js';
+import { timekeeperClassificationOf } from './timekeeper-classification.js';
 import { formatCents, lineTotalCents, timekeeperName, writeLedes1998b } from './ledes-1998b.js';
 import type { LedesInvoice } from './ledes-1998b.js';
 import { formatHours } from './time-rules.js';
@@ -18,11 +20,15 @@ export interface ExportEntry {
   userId: string;
   userName: string;
   timekeeperId: string | null;
+  /** The user's own LEDES classification code, if the firm set one; else the role decides. */
   classification: string | null;
+  role: Role;
   matterId: string;
   matterNumber: string;
   matterTitle: string;
   clientId: string;
+  /** The firm's own client number (LEDES CLIENT_ID). */
+  clientNumber: string;
   clientName: string;
 }
 
@@ -37,8 +43,8 @@ export interface RenderTimeExportOptions {
   lawFirmId: string;
 }
 
-// Identifiers a billing system matches on; Matterline has no client or timekeeper codes of its own yet, so the
-// record's ids stand in, cut to LEDES's 20 characters (uuid v7: the leading time and random bits stay unique).
+// A timekeeper without a timekeeper id of the firm's: the record's id stands in, cut to LEDES's 20 characters (uuid v7:
+// the leading time and random bits stay unique). Clients always have the firm's own number.
 const shortId = (id: string) => id.replaceAll('-', '').slice(0, 20).toUpperCase();
 
 const byLine = (a: ExportEntry, b: ExportEntry) =>
@@ -48,7 +54,8 @@ const byLine = (a: ExportEntry, b: ExportEntry) =>
   (a.startedAt?.getTime() ?? 0) - (b.startedAt?.getTime() ?? 0) ||
   a.id.localeCompare(b.id);
 
-export const invoiceNumber = (sequence: number, index: number) => `TE${String(sequence).padStart(6, '0')}-${String(index + 1).padStart(3, '0')}`;
+/** Letters and digits only, as e-billing portals require: TE, the export's sequence, the invoice's place in it. */
+export const invoiceNumber = (sequence: number, index: number) => `TE${String(sequence).padStart(6, '0')}${String(index + 1).padStart(3, '0')}`;
 
 export const csvHeader = [
   'invoice_number', 'entry_id', 'date', 'client', 'matter_number', 'matter_title', 'timekeeper_id', 'timekeeper_name',
@@ -69,7 +76,7 @@ export function renderTimeExport(options: RenderTimeExportOptions): { ledes: str
     const first = lines[0]!;
     return {
       invoiceNumber: invoiceOf.get(matterId)!,
-      clientId: shortId(first.clientId),
+      clientId: first.clientNumber,
       lawFirmMatterId: first.matterNumber,
       clientMatterId: null,
       description: `Client communications by messaging re ${first.matterTitle}`,
@@ -81,7 +88,7 @@ export function renderTimeExport(options: RenderTimeExportOptions): { ledes: str
         activityCode: entry.activityCode,
         timekeeperId: entry.timekeeperId ?? shortId(entry.userId),
         timekeeperName: entry.userName,
-        timekeeperClassification: entry.classification,
+        timekeeperClassification: timekeeperClassificationOf(entry),
         description: entry.narrative,
       })),
     };
@@ -104,7 +111,7 @@ export function renderTimeExport(options: RenderTimeExportOptions): { ledes: str
       spreadsheetText(entry.matterTitle),
       spreadsheetText(entry.timekeeperId ?? shortId(entry.userId)),
       spreadsheetText(timekeeperName(entry.userName)),
-      spreadsheetText(entry.classification),
+      timekeeperClassificationOf(entry),
       formatHours(entry.tenths),
       formatCents(entry.rateCents),
       formatCents(entry.billable ? lineTotalCents(entry.tenths, entry.rateCents) : 0),

@@ -2,10 +2,10 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { disableUser } from '../../core/auth/disable-user.js';
 import { inviteUser } from '../../core/auth/invite-user.js';
-import { listUsers } from '../../core/auth/list-users.js';
+import { listUsers, setUserBilling } from '../../core/auth/list-users.js';
 import { resetUserPassword } from '../../core/auth/reset-user-password.js';
 import { requireViewer } from '../auth/request-session.js';
-import { emptyBodySchema, idParamsSchema, inviteUserSchema } from './api-schemas.js';
+import { editUserBillingSchema, emptyBodySchema, idParamsSchema, inviteUserSchema } from './api-schemas.js';
 import { parseBody, parseParams } from './parse-input.js';
 
 /** User administration (admins only; the core refuses everyone else with 403). */
@@ -21,6 +21,13 @@ export function adminUserRoutes(options: { pool: pg.Pool }): Router {
     const admin = requireViewer(req);
     const body = parseBody(req, inviteUserSchema);
     res.status(201).json(await inviteUser({ pool, admin, ...body }));
+  });
+
+  router.patch('/api/admin/users/:id', async (req, res) => {
+    const admin = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const body = parseBody(req, editUserBillingSchema);
+    res.json(await setUserBilling(pool, admin, id, body));
   });
 
   router.post('/api/admin/users/:id/disable', async (req, res) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timekeeperClassificationCodes } from '../../core/time/timekeeper-classification.js';
 
 // The API's input schemas, shared by the routes (validation) and openapi.ts (the published document).
 
@@ -54,9 +55,13 @@ export const sendMessageSchema = z
 
 export const assignConversationSchema = z.object({ clientId: idSchema, matterId: idSchema }).strict();
 
+/** The firm's own client number, as its billing system knows it (LEDES CLIENT_ID: at most 20 characters). */
+export const clientNumberSchema = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/, 'letters, digits, . _ - (at most 20), like C00042 or 2026-017');
+
 export const createClientSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
+    number: clientNumberSchema.optional(),
     language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag like en or es').optional(),
     email: z.email().max(320).optional(),
     notes: z.string().max(10_000).optional(),
@@ -86,3 +91,15 @@ export const inviteUserSchema = z
   .strict();
 
 export const emptyBodySchema = z.object({}).strict();
+
+/** A client's number changed: PATCH /api/clients/:id. */
+export const editClientSchema = z.object({ number: clientNumberSchema }).strict();
+
+/** A user's billing identity: PATCH /api/admin/users/:id (null classification: derived from the role). */
+export const editUserBillingSchema = z
+  .object({
+    classification: z.enum(timekeeperClassificationCodes).nullable().optional(),
+    timekeeperId: z.string().trim().regex(/^[A-Za-z0-9._-]{1,20}$/, 'letters, digits, . _ - (at most 20)').nullable().optional(),
+  })
+  .strict()
+  .refine((body) => body.classification !== undefined || body.timekeeperId !== undefined, { message: 'give classification or timekeeperId' });

@@ -1,7 +1,7 @@
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
 import { configSchemas, createAccountSchema, reasonSchema } from '../admin/account-routes.js';
 import { hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
-import { emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
+import { editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
 import { arrayOf, buildPaths, dateTime, int, list, obj, ok, ref, schemaOf, str } from './helpers.js';
 
@@ -27,6 +27,14 @@ const userPaths = buildPaths('admin: users', {
       body: inviteUserSchema,
       responses: { 201: ok('invited', obj({ user: ref('User'), resetToken: str, resetTokenExpiresAt: dateTime })) },
       errors: [409],
+    },
+  },
+  '/api/admin/users/{id}': {
+    patch: {
+      summary: 'Set a user\'s LEDES timekeeper classification (null: the role\'s) or timekeeper id; audited (admin)',
+      body: editUserBillingSchema,
+      responses: { 200: ok('the user', ref('UserSummary')) },
+      errors: [403, 404],
     },
   },
   '/api/admin/users/{id}/disable': {

@@ -1,3 +1,4 @@
+import { timekeeperClassificationCodes } from '../../core/time/timekeeper-classification.js';
 import { firmSettingsSchema } from '../../core/firm-settings.js';
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
 import type { JsonSchema } from './helpers.js';
@@ -117,9 +118,15 @@ const schemas: Record<string, JsonSchema> = {
     type: 'object',
     properties: { id: str, conversationId: str, direction: { const: 'outbound' }, text: nullable(str), status: str, authorUserId: str, capturedAt: dateTime, scheduledFor: nullable(dateTime), heldUntil: nullable(dateTime), duplicate: bool },
   },
-  Client: { type: 'object', properties: { id: str, name: str, language: nullable(str) } },
+  Client: { type: 'object', properties: { id: str, number: str, name: str, language: nullable(str) } },
   Matter: obj({ id: str, number: str, title: str, clientId: str, clientName: str, practiceArea: nullable(str), status: str, billingType: str, openedAt: dateTime, members: arrayOf(obj({ userId: str, name: str, role: str })) }),
-  UserSummary: { type: 'object', properties: { id: str, email: str, role: str, disabled: bool, locked: bool, totpEnabled: bool } },
+  UserSummary: {
+    type: 'object',
+    properties: {
+      id: str, email: str, role: str, disabled: bool, locked: bool, totpEnabled: bool, timekeeperId: nullable(str),
+      classification: { enum: [...timekeeperClassificationCodes] }, classificationSet: bool,
+    },
+  },
   Account: obj({
     id: str,
     kind: { enum: ['simulator', 'baileys', 'whatsapp-web', 'signal', 'whatsapp-cloud', 'twilio'] },

@@ -2,6 +2,7 @@ import {
   assignConversationSchema,
   createClientSchema,
   createMatterSchema,
+  editClientSchema,
   emptyBodySchema,
   listConversationsQuerySchema,
   listMattersQuerySchema,
@@ -132,7 +133,10 @@ const consentPaths = buildPaths('consent', {
 const clientMatterPaths = buildPaths('clients and matters', {
   '/api/clients': {
     get: { summary: 'Clients you may see', responses: { 200: ok('clients', list(ref('Client'))) } },
-    post: { summary: 'Create a client (staff, admin)', body: createClientSchema, responses: { 201: ok('created', ref('Client')) } },
+    post: { summary: 'Create a client (staff, admin); numbered C00001 ... unless given a number', body: createClientSchema, responses: { 201: ok('created', ref('Client')) }, errors: [409] },
+  },
+  '/api/clients/{id}': {
+    patch: { summary: 'Change the firm\'s number of a client (its LEDES CLIENT_ID); audited (staff, admin)', body: editClientSchema, responses: { 200: ok('the client', ref('Client')) }, errors: [403, 404, 409] },
   },
   '/api/matters': {
     get: { summary: 'Matters you may see', query: listMattersQuerySchema, responses: { 200: ok('matters', list(ref('Matter'))) } },
