@@ -27,7 +27,8 @@ export interface CliContext {
   output: CliOutput;
   config(): Config;
   /** Runs `use` with a pool on Matterline's database (the embedded one when DATABASE_URL is unset), then closes it. */
-  withDatabase<T>(use: (pool: pg.Pool) => Promise<T>): Promise<T>;
+  /** Opens the instance's database (the embedded server of its data folder when DATABASE_URL is unset). */
+  withDatabase<T>(use: (pool: pg.Pool, databaseUrl: string) => Promise<T>): Promise<T>;
 }
 
 /** Exit codes: 0 all well, 1 the check failed (e.g. a broken audit chain), 2 the command could not run. */
@@ -57,7 +58,7 @@ export function cliContext(output: CliOutput, env?: Record<string, string | unde
         await pool.query('SELECT 1').catch((error: unknown) => {
           throw new Error(unreachableDatabase(url, error), { cause: error });
         });
-        return await use(pool);
+        return await use(pool, url);
       } finally {
         await pool.end();
         await stopEmbedded?.();

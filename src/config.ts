@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
@@ -53,13 +54,15 @@ export const configSchema = z.object({
     .superRefine((value, context) => {
       for (const problem of trustProxyProblems(value)) context.addIssue({ code: 'custom', message: problem });
     }),
-  MATTERLINE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  // Unset: 54329, or another free port when that one is held by another data folder's server (remembered in the folder).
+  MATTERLINE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   // auto: Redis when REDIS_URL is set or Redis answers on localhost:6379, else BullMQ's PostgreSQL backend.
   MATTERLINE_QUEUE_BACKEND: z.enum(['auto', 'redis', 'postgres']).default('auto'),
+  // Unset: derived from the database, so two instances on one Redis never take each other's jobs.
   MATTERLINE_QUEUE_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lower-case letters, digits and _, starting with a letter')
-    .default('matterline'),
+    .optional(),
   MATTERLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
   MATTERLINE_ACCOUNT_SUPERVISOR_MS: z.coerce.number().int().min(100).default(5000),
   // Connections each process may hold in its main pool (PostgreSQL's max_connections is shared by every process).
@@ -98,9 +101,11 @@ export interface Config {
   fetchAllow: string[];
   /** Proxies trusted for X-Forwarded-For (express's "trust proxy" list); empty: none. */
   trustProxy: string[];
-  embeddedPgPort: number;
+  /** Set: exactly this port, refused when another data folder's server holds it. Unset: 54329 or a free one. */
+  embeddedPgPort: number | undefined;
   queueBackend: RawConfig['MATTERLINE_QUEUE_BACKEND'];
-  queuePrefix: string;
+  /** As configured; queuePrefixFor() gives the one in force (derived from the database when unset). */
+  queuePrefix: string | undefined;
   sweepIntervalMs: number;
   workerConcurrency: number;
   captureConcurrency: number;
@@ -196,4 +201,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webhookMaxAttempts: raw.MATTERLINE_WEBHOOK_MAX_ATTEMPTS,
     webhookTimeoutMs: raw.MATTERLINE_WEBHOOK_TIMEOUT_MS,
   };
+}
+
+/**
+ * The queue prefix in force: the configured one, else one derived from the database (its host, port and name), so
+ * that two instances sharing a Redis but not a database never take each other's jobs, and every process of one
+ * instance (servers, workers, the CLI) agrees without being told.
+ */
+export function queuePrefixFor(configured: string | undefined, databaseUrl: string): string {
+  if (configured) return configured;
+  let identity = databaseUrl;
+  try {
+    const url = new URL(databaseUrl);
+    identity = `${url.hostname.toLowerCase()}:${url.port || '5432'}/${decodeURIComponent(url.pathname.slice(1))}`;
+  } catch {
+    // config.ts accepted the URL; keep the whole string otherwise.
+  }
+  return `ml_${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
 }

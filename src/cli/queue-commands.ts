@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { queuePrefixFor } from '../config.js';
 import type { CliContext } from '../cli.js';
 import type { QueueBackendKind } from '../jobs/queue-backend.js';
 import { createQueueBackend, redisAnswers } from '../jobs/queue-backend.js';
@@ -16,10 +17,11 @@ export function queuesCommand(context: CliContext): Command {
     .option('--json', 'print as JSON')
     .action(async (options: { json?: boolean }) => {
       const config = context.config();
-      const stats = await context.withDatabase(async (pool) => {
+      const stats = await context.withDatabase(async (pool, databaseUrl) => {
+        const prefix = queuePrefixFor(config.queuePrefix, databaseUrl);
         const kind: QueueBackendKind =
           config.queueBackend === 'postgres' ? 'postgres' : config.redisUrl || config.queueBackend === 'redis' || (await redisAnswers(localRedis)) ? 'redis' : 'postgres';
-        const backend = createQueueBackend({ kind, prefix: config.queuePrefix, redisUrl: config.redisUrl ?? localRedis, databaseUrl: config.databaseUrl });
+        const backend = createQueueBackend({ kind, prefix, redisUrl: config.redisUrl ?? localRedis, databaseUrl });
         try {
           const jobs = [];
           for (const name of await queueNames(pool)) jobs.push({ queue: name, ...(await backend.queue(name).getJobCounts(...states)) });
@@ -30,7 +32,7 @@ export function queuesCommand(context: CliContext): Command {
                     COALESCE(round(extract(epoch FROM now() - min("runAfter") FILTER (WHERE status = 'pending' AND "runAfter" <= now()))), 0)::int AS "oldestDueSeconds"
                FROM "Outbox" WHERE status IN ('pending', 'failed') GROUP BY 1 ORDER BY 1`,
           );
-          return { backend: kind, queues: jobs, outbox: outbox.rows };
+          return { backend: kind, prefix, queues: jobs, outbox: outbox.rows };
         } finally {
           await backend.close();
         }
@@ -39,7 +41,7 @@ export function queuesCommand(context: CliContext): Command {
         context.output.out(JSON.stringify(stats));
         return;
       }
-      context.output.out(`queues on ${stats.backend} (prefix ${config.queuePrefix})`);
+      context.output.out(`queues on ${stats.backend} (prefix ${stats.prefix})`);
       context.output.out(['queue'.padEnd(48), ...states.map((s) => s.padStart(11))].join(''));
       for (const row of stats.queues) {
         const counts = row as unknown as Record<string, number>;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { BridgeRegistry } from '../bridges/bridge-registry.js';
 import type { Config } from '../config.js';
+import { queuePrefixFor } from '../config.js';
 import type { BridgeEvent } from '../core/bridge-events.js';
 import { postgresCredentialStoreFactory } from '../core/credentials/postgres-credential-store.js';
 import { createKeyring } from '../core/crypto/secret-box.js';
@@ -40,6 +41,9 @@ import { webhookRoutes } from './webhook-routes.js';
 
 export interface RunningMatterline {
   config: Config;
+  /** The database in use (the embedded server's when DATABASE_URL is unset) and the queue prefix in force. */
+  databaseUrl: string;
+  queuePrefix: string;
   db: Database;
   backend: QueueBackend;
   registry: BridgeRegistry;
@@ -111,15 +115,16 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     const migrated = await applyMigrations({ databaseUrl });
     if (migrated.appliedMigrationNames.length > 0) logger.info({ migrations: migrated.appliedMigrationNames }, 'migrations applied');
 
+    const queuePrefix = queuePrefixFor(config.queuePrefix, databaseUrl);
     const db = openDatabase({ url: databaseUrl, max: config.dbPoolMax, applicationName: `matterline-${config.role}` });
     cleanups.push(db.close);
 
     const choice = await chooseQueueBackend(config);
-    const backend = createQueueBackend({ kind: choice.kind, prefix: config.queuePrefix, redisUrl: choice.redisUrl, databaseUrl });
+    const backend = createQueueBackend({ kind: choice.kind, prefix: queuePrefix, redisUrl: choice.redisUrl, databaseUrl });
     cleanups.push(() => backend.close());
-    logger.info({ queue: choice.kind }, `queues on ${choice.kind === 'redis' ? 'Redis' : 'PostgreSQL'}`);
+    logger.info({ queue: choice.kind, prefix: queuePrefix }, `queues on ${choice.kind === 'redis' ? 'Redis' : 'PostgreSQL'}`);
 
-    const live = createLiveBus({ kind: choice.kind, prefix: config.queuePrefix, redisUrl: choice.redisUrl, databaseUrl, logger });
+    const live = createLiveBus({ kind: choice.kind, prefix: queuePrefix, redisUrl: choice.redisUrl, databaseUrl, logger });
     cleanups.push(() => live.close());
     const dispatcher = createJobDispatcher({ backend });
     const onDispatchError = (error: unknown) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry');
@@ -184,7 +189,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
       cleanups.push(() => webhooks.stop());
       const leases =
         choice.kind === 'redis'
-          ? redisAccountLeases({ url: choice.redisUrl ?? localRedis, prefix: config.queuePrefix })
+          ? redisAccountLeases({ url: choice.redisUrl ?? localRedis, prefix: queuePrefix })
           : postgresAccountLeases({ databaseUrl });
       const supervisor = new AccountSupervisor({ db, leases, registry, backend, logger, live, intervalMs: config.accountSupervisorMs });
       await supervisor.start();
@@ -235,6 +240,8 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     let stopping: Promise<void> | undefined;
     return {
       config,
+      databaseUrl,
+      queuePrefix,
       db,
       backend,
       registry,
