@@ -4,25 +4,33 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { QueueBackend } from '../../jobs/queue-backend.js';
 import { queueNames } from './queue-names.js';
 
-// Prometheus metrics. What the record and the queues say (messages, outbox, latencies, bridges, queue depths) is read
-// at scrape time from PostgreSQL and the queue backend, so it is the same whichever process is scraped and covers
-// the workers of every process; it is recomputed at most every `cacheMs`. HTTP latencies are this process's own.
+// Prometheus metrics, clean under `promtool check metrics`. What the record and the queues say (messages, outbox,
+// bridges, queue depths) is read at scrape time from PostgreSQL and the queue backend, so it is the same whichever
+// process is scraped and covers the workers of every process; it is recomputed at most every `cacheMs`. Latencies
+// are histograms: the record's (send, processing) counted by the process scraped from its start, each message once;
+// HTTP latencies are this process's own requests.
 
 const accountStates = ['linking', 'connecting', 'connected', 'disconnected', 'logged_out', 'banned', 'rate_limited', 'paused', 'needs_attention'];
 const jobStates = ['waiting', 'active', 'delayed', 'prioritized', 'failed'] as const;
-const quantiles = [0.5, 0.9, 0.99];
+/** Latency buckets from milliseconds to minutes (a send through a slow provider, a worker catching up). */
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+/** A message is counted once it is this old: by then its send or processing has settled, or is counted as stuck. */
+const settleMs = 2 * 60_000;
+/** What a new process counts first: the messages of the last quarter hour. */
+const firstWindowMs = 15 * 60_000;
 
 interface Snapshot {
   messages: { channel: string; direction: string; captured: number; sent: number; failed: number }[];
   outbox: { jobName: string; pending: number; due: number; failed: number; oldest: number }[];
-  sendLatency: (number | null)[];
-  inboundLatency: (number | null)[];
+  /** Latencies of the messages that settled since the last snapshot (each message counted once per process). */
+  sendLatency: number[];
+  inboundLatency: number[];
   accounts: { id: string; kind: string; state: string; paused: boolean }[];
   webhooks: { state: string; n: number }[];
   queues: { queue: string; counts: Record<string, number> }[];
 }
 
-async function takeSnapshot(pool: pg.Pool, backend: QueueBackend): Promise<Snapshot> {
+async function takeSnapshot(pool: pg.Pool, backend: QueueBackend, window: { from: Date; to: Date }): Promise<Snapshot> {
   const [messages, outbox, sendLatency, inboundLatency, accounts, webhooks] = await Promise.all([
     pool.query<Snapshot['messages'][number]>(
       `SELECT a.kind::text AS channel, m.direction::text AS direction, count(*)::float8 AS captured,
@@ -37,23 +45,23 @@ async function takeSnapshot(pool: pg.Pool, backend: QueueBackend): Promise<Snaps
               COALESCE(extract(epoch FROM now() - min("runAfter") FILTER (WHERE status = 'pending' AND "runAfter" <= now())), 0)::float8 AS oldest
          FROM "Outbox" WHERE status IN ('pending', 'failed') GROUP BY 1`,
     ),
-    // The last 15 minutes, firm by firm along the (firmId, capturedAt) index: capture to the provider's acceptance
-    // for sends that were not held, and capture to the end of processing for clients' messages.
-    pool.query<{ q: (number | null)[] | null }>(
-      `SELECT percentile_cont($1::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM m."sentAt" - m."capturedAt")) AS q
+    // The messages captured in the window, firm by firm along the (firmId, capturedAt) index: capture to the
+    // provider's acceptance for sends that were not held, and capture to the end of processing for clients' messages.
+    pool.query<{ seconds: number }>(
+      `SELECT extract(epoch FROM m."sentAt" - m."capturedAt")::float8 AS seconds
          FROM "Firm" f CROSS JOIN LATERAL (
            SELECT "sentAt", "capturedAt" FROM "Message"
-            WHERE "firmId" = f.id AND "capturedAt" > now() - interval '15 minutes'
+            WHERE "firmId" = f.id AND "capturedAt" >= $1 AND "capturedAt" < $2
               AND direction = 'outbound' AND "sentAt" IS NOT NULL AND "scheduledFor" IS NULL) m`,
-      [quantiles],
+      [window.from, window.to],
     ),
-    pool.query<{ q: (number | null)[] | null }>(
-      `SELECT percentile_cont($1::float8[]) WITHIN GROUP (ORDER BY extract(epoch FROM p."processedAt" - m."capturedAt")) AS q
+    pool.query<{ seconds: number }>(
+      `SELECT extract(epoch FROM p."processedAt" - m."capturedAt")::float8 AS seconds
          FROM "Firm" f CROSS JOIN LATERAL (
            SELECT id, "capturedAt" FROM "Message"
-            WHERE "firmId" = f.id AND "capturedAt" > now() - interval '15 minutes' AND direction = 'inbound' AND NOT backfilled) m
+            WHERE "firmId" = f.id AND "capturedAt" >= $1 AND "capturedAt" < $2 AND direction = 'inbound' AND NOT backfilled) m
          JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id`,
-      [quantiles],
+      [window.from, window.to],
     ),
     pool.query<Snapshot['accounts'][number]>(`SELECT id, kind::text AS kind, state::text AS state, paused FROM "ChannelAccount" WHERE "removedAt" IS NULL`),
     pool.query<Snapshot['webhooks'][number]>(`SELECT state, count(*)::float8 AS n FROM "WebhookDelivery" GROUP BY state`),
@@ -70,12 +78,38 @@ async function takeSnapshot(pool: pg.Pool, backend: QueueBackend): Promise<Snaps
   return {
     messages: messages.rows,
     outbox: outbox.rows,
-    sendLatency: sendLatency.rows[0]?.q ?? [],
-    inboundLatency: inboundLatency.rows[0]?.q ?? [],
+    sendLatency: sendLatency.rows.map((row) => Math.max(0, row.seconds)),
+    inboundLatency: inboundLatency.rows.map((row) => Math.max(0, row.seconds)),
     accounts: accounts.rows,
     webhooks: webhooks.rows,
     queues,
   };
+}
+
+/**
+ * prom-client's default process and Node.js metrics, less the three it names `_total` although they are gauges
+ * (promtool refuses them): the active resources are given instead by type, as a gauge.
+ */
+function defaultMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry, prefix: 'matterline_' });
+  for (const misnamed of ['matterline_nodejs_active_handles_total', 'matterline_nodejs_active_requests_total', 'matterline_nodejs_active_resources_total']) {
+    registry.removeSingleMetric(misnamed);
+  }
+  registry.removeSingleMetric('matterline_nodejs_active_handles');
+  registry.removeSingleMetric('matterline_nodejs_active_requests');
+  registry.removeSingleMetric('matterline_nodejs_active_resources');
+  new Gauge({
+    name: 'matterline_nodejs_active_resources',
+    help: 'Resources keeping the event loop alive, by type (process.getActiveResourcesInfo)',
+    labelNames: ['type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+      for (const [type, count] of counts) this.set({ type }, count);
+    },
+  });
 }
 
 export interface MatterlineMetrics {
@@ -86,15 +120,21 @@ export interface MatterlineMetrics {
 
 export function createMetrics(options: { pool: pg.Pool; backend: QueueBackend; cacheMs?: number }): MatterlineMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'matterline_' });
+  defaultMetrics(registry);
   const cacheMs = options.cacheMs ?? 10_000;
   let cached: { at: number; snapshot: Promise<Snapshot> } | undefined;
+  // Messages captured before this were counted in the latency histograms already (by this process).
+  let counted = new Date(Date.now() - settleMs - firstWindowMs);
   const snapshot = () => {
     if (!cached || Date.now() - cached.at > cacheMs) {
-      const taken = takeSnapshot(options.pool, options.backend);
+      const window = { from: counted, to: new Date(Date.now() - settleMs) };
+      const taken = takeSnapshot(options.pool, options.backend, window);
       cached = { at: Date.now(), snapshot: taken };
-      // A failed read is not kept: the next scrape tries again.
-      taken.catch(() => (cached = undefined));
+      // A failed read is not kept, and its window is read again by the next scrape.
+      taken.then(
+        () => (counted = window.to),
+        () => (cached = undefined),
+      );
     }
     return cached.snapshot;
   };
@@ -157,23 +197,25 @@ export function createMetrics(options: { pool: pg.Pool; backend: QueueBackend; c
   outboxGauge('matterline_outbox_due_jobs', 'Outbox rows due and not done, by job', (row) => row.due);
   outboxGauge('matterline_outbox_failed_jobs', 'Outbox rows given up on (a person must look), by job', (row) => row.failed);
   outboxGauge('matterline_outbox_oldest_due_age_seconds', 'How long the oldest due outbox row has waited, by job', (row) => row.oldest);
-  const latencyGauge = (name: string, help: string, pick: (s: Snapshot) => (number | null)[]) =>
-    new Gauge({
+  // Latencies as histograms: each message is counted once, when it is two minutes old (settled), by the process
+  // scraped; the counts run from the process's start, as Prometheus expects of a histogram.
+  const latencyHistogram = (name: string, help: string, pick: (s: Snapshot) => number[]) => {
+    let observed: Snapshot | undefined;
+    return new Histogram({
       name,
       help,
-      labelNames: ['quantile'],
+      buckets: latencyBuckets,
       registers,
       async collect() {
-        this.reset();
-        const values = pick(await snapshot());
-        quantiles.forEach((quantile, index) => {
-          const value = values[index];
-          if (value !== null && value !== undefined) this.set({ quantile: String(quantile) }, value);
-        });
+        const current = await snapshot();
+        if (current === observed) return;
+        observed = current;
+        for (const seconds of pick(current)) this.observe(seconds);
       },
     });
-  latencyGauge('matterline_send_latency_seconds', 'Capture to provider acceptance of sends in the last 15 minutes (held sends excluded)', (s) => s.sendLatency);
-  latencyGauge('matterline_inbound_processing_latency_seconds', 'Capture to end of processing of client messages in the last 15 minutes', (s) => s.inboundLatency);
+  };
+  latencyHistogram('matterline_send_latency_seconds', 'Capture to provider acceptance of sends (held sends excluded), counted two minutes after capture', (s) => s.sendLatency);
+  latencyHistogram('matterline_inbound_processing_latency_seconds', 'Capture to end of processing of client messages, counted two minutes after capture', (s) => s.inboundLatency);
   new Gauge({
     name: 'matterline_bridge_state',
     help: 'Each channel account state: 1 for the current one',
