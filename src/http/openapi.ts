@@ -38,13 +38,15 @@ export const openApiDocument = {
       'carries the session\'s CSRF token in x-csrf-token. Items you may not see answer 404, never 403. Every error is ' +
       '{error, message, details?}. Request bodies are JSON (application/json, at most 256 kB).',
   },
+  // The server that serves this document: paths are relative to it.
+  servers: [{ url: '/', description: 'this Matterline server' }],
   tags: [
     { name: 'auth', description: 'Signing in, the session, TOTP and passwords' },
     { name: 'inbox', description: 'Conversations, threads, replies, attachments and live updates' },
     { name: 'consent', description: 'Consent requests and revocations, blocking, held messages' },
-    { name: 'clients and matters' },
-    { name: 'admin: users' },
-    { name: 'admin: channel accounts' },
+    { name: 'clients and matters', description: 'Clients, their numbers and matters' },
+    { name: 'admin: users', description: 'Invitations, roles, billing identity, disabling and resets' },
+    { name: 'admin: channel accounts', description: 'WhatsApp, Signal, SMS and simulator accounts' },
     { name: 'admin: firm', description: 'Templates, office hours and the firm\'s policies' },
     { name: 'admin: webhooks', description: 'Signed webhooks to the firm\'s case-management system' },
     { name: 'supervision', description: 'Search, matter files and exports, legal holds, file review' },
@@ -52,7 +54,7 @@ export const openApiDocument = {
     { name: 'notices', description: 'Bulk notices and surveys' },
     { name: 'reminders', description: 'Matter events and their client reminders' },
     { name: 'simulator', description: 'A simulated client phone, for demos and tests' },
-    { name: 'meta' },
+    { name: 'meta', description: 'This document' },
   ],
   components,
   paths: mergePaths(),

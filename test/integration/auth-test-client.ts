@@ -1,3 +1,4 @@
+import { checkContract } from '../support/openapi-contract.js';
 import { demoPassword } from '../support/matterline.js';
 
 export interface ApiResponse<T = unknown> {
@@ -35,7 +36,9 @@ export class ApiClient {
       this.cookie = /^ml_session=;|Expires=Thu, 01 Jan 1970/i.test(setCookie) ? undefined : pair;
     }
     const text = await response.text();
-    const body = (text ? JSON.parse(text) : undefined) as T;
+    const json = /^application\/([a-z.+-]*\+)?json\b/.test(response.headers.get('content-type') ?? '');
+    const body = (text && json ? JSON.parse(text) : text || undefined) as T;
+    if (json || !text) checkContract(method, path, response.status, body);
     return { status: response.status, body, headers: response.headers };
   }
 

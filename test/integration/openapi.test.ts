@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import express, { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccountSchema } from '../../src/http/admin/account-routes.js';
@@ -6,7 +10,9 @@ import { listEntriesQuerySchema } from '../../src/http/time/time-schemas.js';
 import { createNoticeSchema } from '../../src/core/notices/notice-schemas.js';
 import { schemaOf } from '../../src/http/openapi/helpers.js';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
-import { startTestMatterline } from '../support/matterline.js';
+import { repoRoot, startTestMatterline } from '../support/matterline.js';
+import { contractProblem } from '../support/openapi-contract.js';
+import { openApiDocument } from '../../src/http/openapi.js';
 import type { RouteListing } from '../support/mounted-routes.js';
 import { mountedRoutes, openApiPathOf } from '../support/mounted-routes.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -259,5 +265,26 @@ describe('the published API description', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
     events.abort();
+  });
+});
+
+describe('the OpenAPI document, checked by the ecosystem\'s tools', () => {
+  it('passes Redocly\'s lint with no error, and names its server', () => {
+    expect(openApiDocument.servers).toEqual([{ url: '/', description: expect.any(String) }]);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'matterline-openapi-')), 'openapi.json');
+    writeFileSync(file, JSON.stringify(openApiDocument));
+    const lint = spawnSync(path.join(repoRoot, 'node_modules/.bin/redocly'), ['lint', file, '--format=json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(lint.status, lint.stderr).toBe(0);
+    const report = JSON.parse(lint.stdout) as { totals: { errors: number } };
+    expect(report.totals.errors).toBe(0);
+  });
+
+  it('catches a response that breaks it (the contract check that every ApiClient response goes through)', () => {
+    expect(contractProblem('GET', '/api/admin/users', 200, { items: [] })).toBeNull();
+    expect(contractProblem('GET', '/api/admin/users', 200, { items: [{ id: 1 }] })).toMatchObject({ operation: 'GET /api/admin/users', status: 200, problem: expect.stringMatching(/must be string/) });
+    expect(contractProblem('GET', '/api/admin/users', 418, {})?.problem).toMatch(/418 is not declared/);
+    expect(contractProblem('GET', '/api/nowhere', 200, {})?.problem).toBe('no documented path matches');
+    expect(contractProblem('GET', '/api/admin/users', 401, { error: 'unauthenticated', message: 'sign in first' })).toBeNull();
+    expect(contractProblem('GET', '/api/admin/users', 401, { message: 'no error code' })?.problem).toMatch(/error/);
   });
 });

@@ -94,7 +94,7 @@ const firmPaths = buildPaths('admin: firm', {
     get: {
       summary: 'The office hours of the firm, or of one channel account (admin, supervisor)',
       query: hoursQuerySchema,
-      responses: { 200: ok('the hours', { allOf: [ref('BusinessHours'), obj({ accountId: { anyOf: [str, { type: 'null' }] } })] }) },
+      responses: { 200: ok('the hours', ref('BusinessHoursOfAccount')) },
       errors: [403, 404],
     },
     put: {

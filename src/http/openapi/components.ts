@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { timekeeperClassificationCodes } from '../../core/time/timekeeper-classification.js';
 import { firmSettingsSchema } from '../../core/firm-settings.js';
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
@@ -142,6 +143,9 @@ const schemas: Record<string, JsonSchema> = {
   }),
   Template: obj({ kind: str, language: { enum: ['en', 'es'] }, body: str, custom: bool, variables: arrayOf(str) }),
   BusinessHours: schemaOf(businessHoursSpecSchema, 'output'),
+  // What GET /api/admin/business-hours answers: the hours and whose they are (null: the firm's). One object schema:
+  // an allOf of the closed BusinessHours and another object could never be satisfied.
+  BusinessHoursOfAccount: schemaOf(businessHoursSpecSchema.extend({ accountId: z.string().nullable() }), 'output'),
   FirmSettings: schemaOf(firmSettingsSchema, 'output'),
   Consent: obj({
     state: { enum: ['unknown', 'requested', 'opted_in', 'opted_out', 'blocked'] },
