@@ -36,6 +36,15 @@ const inbound = (overrides: Record<string, unknown> = {}, data: Record<string, u
   };
 };
 
+/** The fixture's sync envelope (the firm's own linked device sent a message) with a timestamp of its own. */
+const syncSent = () => {
+  const envelope = structuredClone(syncNotification.params.result.envelope) as { timestamp: number; syncMessage: { sentMessage: Record<string, unknown> } };
+  const timestamp = nextTimestamp();
+  envelope.timestamp = timestamp;
+  envelope.syncMessage.sentMessage.timestamp = timestamp;
+  return { envelope, timestamp };
+};
+
 describe('Signal through the signal-cli JSON-RPC daemon', () => {
   let harness: SocketHarness & { stop(): Promise<void> };
   let daemon: FakeSignalCli;
@@ -85,10 +94,7 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
   });
 
   it('captures a sync message from the firm’s own linked device as outbound, named by its bare timestamp', async () => {
-    const envelope = structuredClone(syncNotification.params.result.envelope) as { timestamp: number; syncMessage: { sentMessage: Record<string, unknown> } };
-    const timestamp = nextTimestamp();
-    envelope.timestamp = timestamp;
-    envelope.syncMessage.sentMessage.timestamp = timestamp;
+    const { envelope, timestamp } = syncSent();
     daemon.push(envelope);
     const row = await storedOnce(String(timestamp));
     expect(row).toMatchObject({ direction: 'outbound', text: 'j', status: 'sent' });
@@ -142,10 +148,7 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
 
   it('applies an edit or deletion only to the sender’s own message; forged ones are kept and change nothing', async () => {
     // The firm's reply, sent from its own linked device, in this client's conversation.
-    const sync = structuredClone(syncNotification.params.result.envelope) as { timestamp: number; syncMessage: { sentMessage: Record<string, unknown> } };
-    const sentAt = nextTimestamp();
-    sync.timestamp = sentAt;
-    sync.syncMessage.sentMessage.timestamp = sentAt;
+    const { envelope: sync, timestamp: sentAt } = syncSent();
     daemon.push(sync);
     const reply = await storedOnce(String(sentAt));
     const original = inbound({}, { message: 'My deposit was 1,200' });
