@@ -152,9 +152,22 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
    * credentials. A channel without its own download gets no URL fetched: the simulator's media is inline.
    */
   async downloadMedia(accountId: string, location: MediaLocation): Promise<{ data: Buffer; mimeType: string }> {
+    // A linked phone's WhatsApp media needs no live connection (nor the account's lease): its keys came with the
+    // message, and the encrypted file is on WhatsApp's media servers (baileys-media.ts).
+    if (location.providerMediaId?.startsWith('{"kind":"baileys-media"')) {
+      const { decodeBaileysMediaRef, downloadBaileysMedia } = await import('./baileys/baileys-media.js');
+      const ref = decodeBaileysMediaRef(location.providerMediaId);
+      if (!ref) throw new AppError('bad_request', 'the WhatsApp media reference is unreadable');
+      const found = await this.options.db.pool.query<{ config: Record<string, unknown> }>(`SELECT config FROM "ChannelAccount" WHERE id = $1`, [accountId]);
+      const origin = found.rows[0]?.config.mediaOrigin;
+      const { data } = await downloadBaileysMedia({ fetcher: this.options.fetcher, ref, ...(typeof origin === 'string' ? { origin } : {}) });
+      // The type the message declared stays on the attachment (octet-stream here means "keep it").
+      return { data, mimeType: 'application/octet-stream' };
+    }
     const bridge = (await this.get(accountId)) as Bridge & { downloadMedia?: (reference: string) => Promise<{ data: Buffer; mimeType: string }> };
     if (bridge.downloadMedia) {
-      const reference = bridge.kind === 'whatsapp_cloud' ? location.providerMediaId : (location.url ?? location.providerMediaId);
+      // The provider's own reference when there is one (a Graph media id, Baileys' media keys), else its URL (Twilio).
+      const reference = location.providerMediaId ?? location.url;
       if (!reference) throw new AppError('bad_request', 'the channel gave no reference for this media');
       return bridge.downloadMedia(reference);
     }

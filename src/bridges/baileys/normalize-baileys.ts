@@ -1,3 +1,5 @@
+import type { MediaType } from '@whiskeysockets/baileys';
+import { encodeBaileysMediaRef } from './baileys-media.js';
 import type { WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys';
 import { BufferJSON, WAMessageStubType, getContentType, normalizeMessageContent, proto as waProto } from '@whiskeysockets/baileys';
 import type { ContactRef, MediaRef, MessageEvent, MessageKind } from '../../core/events.js';
@@ -135,17 +137,20 @@ function contextOf(content: proto.IMessage, type: keyof proto.IMessage | undefin
   return typeof inner === 'object' && inner !== null && 'contextInfo' in inner ? inner.contextInfo : undefined;
 }
 
+// The message field, the record's kind, and WhatsApp's media type (the HKDF info its keys are derived with).
 const mediaKinds = [
-  ['imageMessage', 'image'],
-  ['videoMessage', 'video'],
-  ['ptvMessage', 'video'],
-  ['audioMessage', 'audio'],
-  ['documentMessage', 'document'],
-  ['stickerMessage', 'sticker'],
-] as const satisfies readonly (readonly [keyof proto.IMessage, MessageKind])[];
+  ['imageMessage', 'image', 'image'],
+  ['videoMessage', 'video', 'video'],
+  ['ptvMessage', 'video', 'ptv'],
+  ['audioMessage', 'audio', 'audio'],
+  ['documentMessage', 'document', 'document'],
+  ['stickerMessage', 'sticker', 'sticker'],
+] as const satisfies readonly (readonly [keyof proto.IMessage, MessageKind, MediaType])[];
+
+const base64 = (bytes: Uint8Array | null | undefined) => (bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : null);
 
 function mediaOf(content: proto.IMessage): (Content & { caption?: string }) | null {
-  for (const [field, kind] of mediaKinds) {
+  for (const [field, kind, mediaType] of mediaKinds) {
     const media = content[field] as proto.Message.IDocumentMessage | null | undefined;
     if (!media) continue;
     const ref: MediaRef = { mimeType: media.mimetype || 'application/octet-stream' };
@@ -154,8 +159,18 @@ function mediaOf(content: proto.IMessage): (Content & { caption?: string }) | nu
     if (size !== undefined && Number.isFinite(size)) ref.size = size;
     // WhatsApp's fileSha256 is the plaintext's hash: the same the blob store computes after download.
     if (media.fileSha256 && media.fileSha256.length === 32) ref.sha256 = Buffer.from(media.fileSha256).toString('hex');
-    if (media.directPath) ref.providerMediaId = media.directPath;
-    if (media.url) ref.url = media.url;
+    // What the media job needs to fetch and decrypt it through Baileys' crypto (baileys-media.ts); never a URL
+    // fetched as it is: the file is WhatsApp's encrypted blob, and the url field is the sender's to write.
+    if (media.mediaKey && media.mediaKey.length > 0 && (media.directPath || media.url)) {
+      ref.providerMediaId = encodeBaileysMediaRef({
+        mediaType,
+        directPath: media.directPath ?? null,
+        url: media.url ?? null,
+        mediaKey: base64(media.mediaKey)!,
+        fileEncSha256: base64(media.fileEncSha256),
+        fileSha256: base64(media.fileSha256),
+      });
+    }
     return { messageKind: kind, media: [ref], ...(media.caption ? { caption: media.caption } : {}) };
   }
   return null;

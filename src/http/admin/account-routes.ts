@@ -30,7 +30,8 @@ const publicKindOf = Object.fromEntries(Object.entries(kindNames).map(([name, ki
 // What each channel needs; the linked-phone channels need nothing up front (they link by QR code).
 export const configSchemas: Record<PublicKind, z.ZodType<Record<string, unknown>>> = {
   simulator: z.object({ exclusive: z.boolean().optional() }).strict(),
-  baileys: z.object({ silentAfterMs: z.number().int().min(0).optional() }).strict(),
+  // mediaOrigin: only for a proxy in front of WhatsApp's media hosts (the files stay encrypted end to end).
+  baileys: z.object({ silentAfterMs: z.number().int().min(0).optional(), mediaOrigin: z.url({ protocol: /^https?$/ }).optional() }).strict(),
   'whatsapp-web': z.object({ silentAfterMs: z.number().int().min(0).optional() }).strict(),
   signal: signalConfigSchema,
   'whatsapp-cloud': whatsappCloudConfigSchema.strict(),

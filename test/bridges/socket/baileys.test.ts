@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaileysBridge } from '../../../src/bridges/baileys/baileys-bridge.js';
 import { createPostgresCredentialStore } from '../../../src/core/credentials/postgres-credential-store.js';
 import type { CredentialStore } from '../../../src/core/credentials/credential-store.js';
 import { createKeyring } from '../../../src/core/crypto/secret-box.js';
-import { proto } from '@whiskeysockets/baileys';
+import { encryptedStream, proto } from '@whiskeysockets/baileys';
 import { waitFor } from '../../support/matterline.js';
 import * as fixtures from '../../fixtures/baileys/messages.js';
 import { fakeSocketMaker } from './support/fake-baileys-socket.js';
@@ -92,9 +94,14 @@ describe('WhatsApp through Baileys 7', () => {
     upsert([image, document, reply]);
     const imageRow = await storedOnce(image.key.id!);
     expect(imageRow).toMatchObject({ kind: 'image', text: 'The lease, page 1', replyToId: target.id });
-    expect(imageRow.attachments).toEqual([
-      expect.objectContaining({ mimeType: 'image/jpeg', size: 48213, sha256: 'b'.repeat(64), providerMediaId: '/o1/v/t62.7118-24/f1/m231/up-oil-image.enc?ccb=9-4' }),
-    ]);
+    expect(imageRow.attachments).toEqual([expect.objectContaining({ mimeType: 'image/jpeg', size: 48213, sha256: 'b'.repeat(64), sourceUrl: null })]);
+    // The media job's reference: the path and the keys, never the sender's URL to fetch as it is.
+    expect(JSON.parse(imageRow.attachments[0]!.providerMediaId!)).toMatchObject({
+      kind: 'baileys-media',
+      mediaType: 'image',
+      directPath: '/o1/v/t62.7118-24/f1/m231/up-oil-image.enc?ccb=9-4',
+      mediaKey: Buffer.alloc(32, 7).toString('base64'),
+    });
     expect(await storedOnce(document.key.id!)).toMatchObject({ kind: 'document', text: 'signed copy' });
     expect((await storedOnce(document.key.id!)).attachments[0]).toMatchObject({ fileName: 'lease.pdf', mimeType: 'application/pdf' });
     expect(await storedOnce(reply.key.id!)).toMatchObject({ kind: 'text', text: 'see above', replyToId: target.id });
@@ -149,6 +156,66 @@ describe('WhatsApp through Baileys 7', () => {
     upsert([firmEdit]);
     expect(await storedOnce(firmEdit.key.id!)).toMatchObject({ kind: 'edit', relatesToId: reply.id });
     expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({ editedText: 'Your hearing is on the 4th' });
+  });
+
+  it('keeps the photo a client sends as the real image: fetched from the media server, checked and decrypted with Baileys\' own crypto', async () => {
+    // A real WhatsApp media file, made by Baileys' own encryptedStream: AES-256-CBC with an HMAC, keys from a mediaKey.
+    const original = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(70_000)]);
+    const encrypted = await encryptedStream(original, 'image');
+    const enc = readFileSync(encrypted.encFilePath);
+    rmSync(encrypted.encFilePath, { force: true });
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (req.url?.startsWith('/v/t62.7118-24/photo.enc')) res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(enc);
+      else if (req.url?.startsWith('/v/t62.7118-24/tampered.enc')) res.writeHead(200).end(Buffer.concat([enc.subarray(0, 100), Buffer.from([enc[100]! ^ 1]), enc.subarray(101)]));
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    // The account's media origin stands in for WhatsApp's media hosts (an admin's proxy setting).
+    await harness.app.db.pool.query(`UPDATE "ChannelAccount" SET config = config || $2::jsonb WHERE id = $1`, [harness.accountId, JSON.stringify({ mediaOrigin: `http://127.0.0.1:${port}` })]);
+    const photo = (directPath: string, url?: string): ReturnType<typeof fixtures.textMessage> => ({
+      key: fixtures.keyFrom(),
+      messageTimestamp: Math.floor(Date.now() / 1000),
+      pushName: 'Maria Client',
+      message: {
+        imageMessage: {
+          ...(url ? { url } : {}),
+          directPath,
+          mimetype: 'image/jpeg',
+          caption: 'The contract, signed',
+          mediaKey: encrypted.mediaKey,
+          fileSha256: encrypted.fileSha256,
+          fileEncSha256: encrypted.fileEncSha256,
+          fileLength: encrypted.fileLength,
+        },
+      },
+    });
+    try {
+      const good = photo('/v/t62.7118-24/photo.enc?ccb=9-4', 'https://mmg.whatsapp.net/v/t62.7118-24/photo.enc?ccb=9-4');
+      const tampered = photo('/v/t62.7118-24/tampered.enc?ccb=9-4');
+      upsert([good, tampered]);
+      const settled = async (id: string) =>
+        waitFor(async () => {
+          const [row] = await harness.stored(id);
+          const attachment = row?.attachments[0];
+          return attachment && attachment.state !== 'pending' ? attachment : null;
+        }, { what: `the media of ${id}`, timeoutMs: 20_000 });
+      const stored = await settled(good.key.id!);
+      const sha256 = createHash('sha256').update(original).digest('hex');
+      // The plaintext, with its real hash: the blob store is content-addressed by the SHA-256 of what it keeps.
+      expect(stored).toMatchObject({ state: 'stored', sha256, blobKey: sha256, size: original.length, mimeType: 'image/jpeg' });
+      const blob = await harness.app.db.pool.query<{ size: number }>(`SELECT size FROM "Blob" WHERE id = $1`, [sha256]);
+      expect(blob.rows[0]?.size).toBe(original.length);
+      // A file that is not the one the message describes fails its MAC and is never stored.
+      const refused = await settled(tampered.key.id!);
+      expect(refused).toMatchObject({ state: 'failed', blobKey: null });
+      expect(refused.error).toMatch(/fileEncSha256|MAC/);
+      expect(requests.every((url) => url.startsWith('/v/t62.7118-24/'))).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('captures history sync as backfilled, and the same message live afterwards once', async () => {
