@@ -248,6 +248,9 @@ async function handleKeyword(context: Context, keyword: 'opt_in' | 'opt_out' | '
     });
     contact.consentState = transition.state;
   }
+  // Twilio's Advanced Opt-Out answers STOP itself and refuses anything more to that number (21610): a confirmation
+  // of ours would be a second answer the carrier drops. The STOP is recorded all the same.
+  if (transition.reply === 'opted_out' && message.accountKind === 'twilio') return;
   if (transition.reply) await sendTemplate(context, transition.reply, transition.reply);
 }
 

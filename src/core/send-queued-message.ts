@@ -1,3 +1,4 @@
+import { cancelPendingSends, recordConsentChange } from './consent/record-consent-change.js';
 import type { Database } from '../db/prisma.js';
 import type { ConsentState, MessagePurpose } from './consent/consent-machine.js';
 import { mayReceive } from './consent/consent-machine.js';
@@ -124,6 +125,9 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
   } catch (error) {
     if (error instanceof AppError && error.code === 'bad_request') {
       await markFailed(options, message, error.message);
+      // The provider says the client opted out at the carrier (Twilio's 21610: STOP sent to the number): that is
+      // consent evidence like a STOP in the thread, and nothing more may go to them.
+      if (error.details?.recipientOptedOut === true) await recordCarrierOptOut(options, message.id, error);
       return { outcome: 'failed', error: error.message };
     }
     // Transient: back to queued so the retry sends it; the job's retry policy decides when.
@@ -175,4 +179,28 @@ async function markFailed(options: SendQueuedMessageOptions, message: SendRow, e
       status: 'failed',
     })
     .catch(() => undefined);
+}
+
+/** A carrier-level opt-out the provider reported on a send: the contact is opted out, with the provider's answer. */
+async function recordCarrierOptOut(options: SendQueuedMessageOptions, messageId: string, error: AppError): Promise<void> {
+  await withTransaction(options.db.pool, async (client) => {
+    const found = await client.query<{ identityId: string; consentState: ConsentState; kind: string }>(
+      `SELECT i.id AS "identityId", i."consentState", a.kind
+         FROM "Message" m JOIN "ContactIdentity" i ON i.id = m."identityId" JOIN "ChannelAccount" a ON a.id = m."accountId"
+        WHERE m.id = $1 FOR UPDATE OF i`,
+      [messageId],
+    );
+    const contact = found.rows[0];
+    if (!contact || contact.consentState === 'opted_out') return;
+    await cancelPendingSends(client, contact.identityId, 'the client opted out at the carrier (STOP to the number)');
+    await recordConsentChange(client, {
+      identityId: contact.identityId,
+      from: contact.consentState,
+      to: 'opted_out',
+      source: 'carrier',
+      channel: contact.kind,
+      messageId,
+      note: `The provider refused a send because the recipient opted out at the carrier: ${JSON.stringify(error.details?.providerAnswer ?? error.message).slice(0, 900)}`,
+    });
+  });
 }

@@ -1,3 +1,4 @@
+import { checkTextLength } from '../../core/channel-rules/text-limits.js';
 import { z } from 'zod';
 import { hasSealedValues } from '../../core/crypto/seal-account-config.js';
 import { AppError } from '../../core/errors.js';
@@ -62,10 +63,17 @@ export class TwilioBridge implements Bridge {
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     if (!message.text) throw new AppError('bad_request', 'an SMS needs text');
+    // Refused before the request (Twilio's error 21617), with the limit in words.
+    checkTextLength('twilio', message.text);
     const config = this.config();
     const base = (config.apiBaseUrl ?? defaultTwilioApiBaseUrl).replace(/\/+$/, '');
     const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
-    const form = new URLSearchParams({ To: message.to, From: config.phoneNumber, Body: message.text });
+    // A Messaging Service (its sender pool, opt-out handling and compliance settings) sends in place of the number.
+    const form = new URLSearchParams({
+      To: message.to,
+      ...(config.messagingServiceSid ? { MessagingServiceSid: config.messagingServiceSid } : { From: config.phoneNumber }),
+      Body: message.text,
+    });
     // Without a public URL Twilio cannot reach us; receipts then come only if the number has one set in the Console.
     if (config.publicUrl) form.set('StatusCallback', statusCallbackUrl(config.publicUrl));
     let response: Response;
@@ -96,7 +104,13 @@ export class TwilioBridge implements Bridge {
       throw new AppError('rate_limited', `Twilio throttled the send: ${description}`, { status: response.status });
     }
     if (response.status >= 400 && response.status < 500 && response.status !== 408) {
-      throw new AppError('bad_request', `Twilio refused the message: ${description}`, { status: response.status, code: error?.code });
+      // 21610: the recipient replied STOP to the carrier; Twilio sends them nothing until they reply START.
+      const optedOut = error?.code === 21610;
+      throw new AppError('bad_request', `Twilio refused the message: ${description}`, {
+        status: response.status,
+        code: error?.code,
+        ...(optedOut ? { recipientOptedOut: true, providerAnswer: json } : {}),
+      });
     }
     throw new AppError('unavailable', `Twilio failed: ${description}`, { status: response.status });
   }

@@ -12,6 +12,8 @@ export const twilioConfigSchema = z.object({
    * Matterline passes it with every send, so only the inbound URL has to be entered in the Console.
    */
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** A Messaging Service that sends in place of the number (MG + 32 hex digits); phoneNumber still names the inbound. */
+  messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'a Messaging Service SID (MG + 32 hex digits)').optional(),
   apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type TwilioConfig = z.infer<typeof twilioConfigSchema>;

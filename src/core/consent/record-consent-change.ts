@@ -6,7 +6,7 @@ export interface RecordConsentChangeOptions {
   identityId: string;
   from: ConsentState;
   to: ConsentState;
-  /** keyword | free_text | firm | import | system */
+  /** keyword | free_text | firm | import | system | carrier (the provider reported an opt-out at the carrier) */
   source: string;
   channel: string;
   messageId?: string | null;

@@ -35,6 +35,8 @@ export interface MessagesApiOptions {
   from: string;
   statusCallback?: string;
   refuse?: (body: string) => boolean;
+  /** The account sends through this Messaging Service: MessagingServiceSid in place of From. */
+  messagingServiceSid?: string;
 }
 
 /** Twilio's POST /2010-04-01/Accounts/{AccountSid}/Messages.json. */
@@ -56,7 +58,11 @@ export function messagesApi(options: MessagesApiOptions): (request: ReceivedRequ
     const to = form.get('To');
     const body = form.get('Body');
     if (!to || !/^\+[1-9]\d{5,14}$/.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-    if (form.get('From') !== options.from) return error(400, 21606, 'The From phone number is not a valid, SMS-capable number');
+    if (options.messagingServiceSid) {
+      if (form.get('MessagingServiceSid') !== options.messagingServiceSid) return error(400, 21703, 'The Messaging Service Sid is invalid');
+    } else if (form.get('From') !== options.from) {
+      return error(400, 21606, 'The From phone number is not a valid, SMS-capable number');
+    }
     if (!body) return error(400, 21602, 'Message body is required.');
     if (form.get('StatusCallback') !== (options.statusCallback ?? null)) {
       return error(400, 21609, `unexpected StatusCallback ${form.get('StatusCallback')}`);
