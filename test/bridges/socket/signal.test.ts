@@ -222,7 +222,13 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
         error: {
           code: -5,
           message: 'Failed to send message due to rate limiting',
-          data: { response: { timestamp: 1, results: [{ recipientAddress: { number: '+33123456789' }, type: 'PROOF_REQUIRED_FAILURE', token: 'tok-123', retryAfterSeconds: 86400 }] } },
+          // As signal-cli writes it (JsonSendMessageResult, Jackson): a CAPTCHA is a RATE_LIMIT_FAILURE with a token.
+          data: {
+            response: {
+              timestamp: 1,
+              results: [{ recipientAddress: { uuid: 'uuid', number: '+33123456789' }, type: 'RATE_LIMIT_FAILURE', token: 'tok-123', retryAfterSeconds: 86400 }],
+            },
+          },
         },
       };
     };
@@ -237,6 +243,19 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     daemon.answerSend = () => ({ result: { timestamp: 4242 } });
     await expect(bridge.send({ clientMessageId: 'c6', to: '+33123456789', text: 'free again' })).resolves.toEqual({ providerMessageId: '4242' });
     expect((await accountState()).state).toBe('connected');
+  });
+
+  it('treats a plain rate limit (no token) as a wait, not a CAPTCHA: the account keeps sending', async () => {
+    daemon.answerSend = () => ({
+      error: {
+        code: -5,
+        message: 'Failed to send message due to rate limiting',
+        data: { response: { timestamp: 2, results: [{ recipientAddress: { uuid: 'uuid', number: '+33123456789' }, type: 'RATE_LIMIT_FAILURE', retryAfterSeconds: 30 }] } },
+      },
+    });
+    await expect(bridge.send({ clientMessageId: 'c7', to: '+33123456789', text: 'slow down' })).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterSeconds: 30 } });
+    expect((await accountState()).state).toBe('connected');
+    daemon.answerSend = () => ({ result: { timestamp: 4343 } });
   });
 
   it('refuses a send to someone not on Signal for good (bad_request), and a daemon error as transient', async () => {
