@@ -49,6 +49,8 @@ const sentMessageSchema = dataMessageSchema.extend({
   destination: z.string().nullish(),
   destinationNumber: z.string().nullish(),
   destinationUuid: z.string().nullish(),
+  // JsonSyncDataMessage: the firm's own device edited one of its messages.
+  editMessage: z.looseObject({ targetSentTimestamp: timestampSchema, dataMessage: dataMessageSchema }).nullish(),
 });
 export const signalEnvelopeSchema = z.looseObject({
   source: z.string().nullish(),
@@ -76,6 +78,15 @@ export type SignalEnvelope = z.infer<typeof signalEnvelopeSchema>;
 type DataMessage = z.infer<typeof dataMessageSchema>;
 
 /** The envelope of a receive notification: plain (`params.envelope`) or of a subscription (`params.result.envelope`). */
+/** The `exception` signal-cli puts beside an envelope it could not read ({message, type}: JsonError), if any. */
+export function exceptionOf(params: unknown): { message?: string; type?: string } | undefined {
+  if (typeof params !== 'object' || params === null) return undefined;
+  const object = params as Record<string, unknown>;
+  const holder = typeof object.result === 'object' && object.result !== null ? (object.result as Record<string, unknown>) : object;
+  const exception = holder.exception;
+  return typeof exception === 'object' && exception !== null ? (exception as { message?: string; type?: string }) : undefined;
+}
+
 export function envelopeOf(params: unknown): unknown {
   if (typeof params !== 'object' || params === null) return undefined;
   const object = params as Record<string, unknown>;
@@ -116,7 +127,11 @@ export type SignalEvent = { chat: string; event: MessageEvent | ReceiptEvent };
  * calls and stories are not messages of the record and give none; anything else unrecognized is kept raw as
  * 'unsupported'. Throws only for an envelope that is not one (no timestamp): there is nothing to name it by.
  */
-export async function normalizeSignalEnvelope(raw: unknown, options: NormalizeSignalOptions): Promise<SignalEvent[]> {
+export async function normalizeSignalEnvelope(
+  raw: unknown,
+  options: NormalizeSignalOptions,
+  exception?: { message?: string; type?: string },
+): Promise<SignalEvent[]> {
   const envelope = signalEnvelopeSchema.parse(raw);
   const accountId = asAccountId(options.accountId);
   const sender = envelope.sourceNumber ?? envelope.source ?? envelope.sourceUuid ?? null;
@@ -157,7 +172,10 @@ export async function normalizeSignalEnvelope(raw: unknown, options: NormalizeSi
     const to = sent.destinationNumber ?? sent.destination ?? sent.destinationUuid ?? null;
     const chat = sent.groupInfo ? groupChat(sent.groupInfo) : to ? { externalId: to, kind: 'direct' as const } : null;
     if (!chat) return [];
-    const content = await contentOf(sent, options, authorId);
+    // The firm's phone edited its own message: an edit of ours (named by its bare timestamp), not a new message.
+    const content = sent.editMessage
+      ? { ...(await contentOf(sent.editMessage.dataMessage, options, authorId)), messageKind: 'edit' as const, relatesToProviderId: String(sent.editMessage.targetSentTimestamp) }
+      : await contentOf(sent, options, authorId);
     return [
       {
         chat: chat.externalId,
@@ -185,7 +203,18 @@ export async function normalizeSignalEnvelope(raw: unknown, options: NormalizeSi
   if (!data) {
     if (envelope.typingMessage !== undefined || envelope.callMessage !== undefined || envelope.storyMessage !== undefined) return [];
     const chat = { externalId: sender ?? senderKey, kind: 'direct' as const };
-    return [{ chat: chat.externalId, event: { kind: 'message', accountId, providerMessageId: theirs(envelope.timestamp), direction: 'inbound', chat, contact, messageKind: 'unsupported', sentAt, raw: { envelope: raw } } }];
+    // signal-cli could not read it (an untrusted identity after a safety-number change, a decryption failure). It
+    // emits the same envelope again, with its content, once the identity is trusted: the failure is kept as an event
+    // of its own id, so the message itself is not taken for a duplicate of it and lost.
+    const providerMessageId = exception
+      ? asProviderMessageId(`${senderKey}:${envelope.timestamp}:exception:${exception.type ?? 'unknown'}`)
+      : theirs(envelope.timestamp);
+    return [
+      {
+        chat: chat.externalId,
+        event: { kind: 'message', accountId, providerMessageId, direction: 'inbound', chat, contact, messageKind: 'unsupported', sentAt, raw: { envelope: raw, ...(exception ? { exception } : {}) } },
+      },
+    ];
   }
   const chat = data.groupInfo ? groupChat(data.groupInfo) : { externalId: sender ?? senderKey, kind: 'direct' as const };
   const content = edit

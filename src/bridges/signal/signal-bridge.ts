@@ -7,7 +7,7 @@ import { captureWithRetry } from '../socket/capture-with-retry.js';
 import { ChatQueue } from '../socket/chat-queue.js';
 import type { RpcNotification } from './json-rpc-connection.js';
 import { JsonRpcConnection } from './json-rpc-connection.js';
-import { chatKeyOf, envelopeOf, normalizeSignalEnvelope } from './normalize-signal.js';
+import { chatKeyOf, envelopeOf, exceptionOf, normalizeSignalEnvelope } from './normalize-signal.js';
 import type { SignalConfig } from './signal-config.js';
 import { parseRpcAddress, signalConfigSchema, signalDefaults } from './signal-config.js';
 import { judgeSendOutcome } from './signal-send-outcome.js';
@@ -157,6 +157,7 @@ export class SignalBridge implements Bridge {
     this.state.activity();
     if (notification.method !== 'receive') return;
     const raw = envelopeOf(notification.params);
+    const exception = exceptionOf(notification.params);
     const config = this.config();
     // Normalizing is queued too (it reads attachment files), so a chat's events keep their order from the start.
     void this.queue.run(chatKeyOf(raw), async () => {
@@ -166,7 +167,7 @@ export class SignalBridge implements Bridge {
           accountId: this.context.accountId,
           ownNumber: config.number,
           ...(config.attachmentsDir ? { attachmentsDir: config.attachmentsDir } : {}),
-        });
+        }, exception);
       } catch (error) {
         this.context.logger.warn({ err: error, notification }, 'a signal-cli envelope could not be read; ignored');
         return;

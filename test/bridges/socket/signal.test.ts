@@ -167,6 +167,31 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: target.id } })).toMatchObject({ text: 'My deposit was 1,200', editedText: null });
   });
 
+  it('keeps a message first emitted with an untrusted-identity exception and then with its content after trust', async () => {
+    // A safety-number change: signal-cli first emits the envelope without content, with the exception beside it.
+    const full = inbound({}, { message: 'My new phone: here is the signed offer' });
+    const { dataMessage: _content, ...bare } = full;
+    daemon.push(bare, { message: 'Untrusted identity key!', type: 'UntrustedIdentityException' });
+    const failure = await storedOnce(`uuid:${full.timestamp}:exception:UntrustedIdentityException`);
+    expect(failure).toMatchObject({ kind: 'unsupported', raw: { exception: { type: 'UntrustedIdentityException' } } });
+    // After `trust`, the same envelope again, with its content: stored, not taken for a duplicate.
+    daemon.push(full);
+    expect(await storedOnce(`uuid:${full.timestamp}`)).toMatchObject({ kind: 'text', text: 'My new phone: here is the signed offer' });
+  });
+
+  it('records an edit the firm\'s own phone made (syncMessage.sentMessage.editMessage) as an edit of its message', async () => {
+    const { envelope: sent, timestamp } = syncSent();
+    daemon.push(sent);
+    const original = await storedOnce(String(timestamp));
+    const { envelope: edit, timestamp: editAt } = syncSent();
+    const sentMessage = edit.syncMessage.sentMessage;
+    delete sentMessage.message;
+    sentMessage.editMessage = { targetSentTimestamp: timestamp, dataMessage: { timestamp: editAt, message: 'j (corrected)' } };
+    daemon.push(edit);
+    expect(await storedOnce(String(editAt))).toMatchObject({ kind: 'edit', text: 'j (corrected)', relatesToId: original.id, direction: 'outbound' });
+    expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: original.id } })).toMatchObject({ text: 'j', editedText: 'j (corrected)' });
+  });
+
   it('stores a notification delivered twice (a daemon restart replaying it) once', async () => {
     const envelope = inbound({}, { message: 'twice' });
     daemon.push(envelope);

@@ -23,7 +23,7 @@ export interface FakeSignalCli {
   /** How the next sends are answered; default: a fresh timestamp. */
   answerSend: (request: RpcRequest) => SendAnswer;
   /** Pushes a receive notification (the fixture shape, subscription id filled in) to every subscribed client. */
-  push(envelope: unknown): void;
+  push(envelope: unknown, exception?: { message: string; type: string }): void;
   /** Writes a raw line to every client (for malformed input). */
   pushLine(line: string): void;
   subscribers(): number;
@@ -42,9 +42,11 @@ export async function startFakeSignalCli(options: { port?: number } = {}): Promi
     requests: [],
     protocolErrors: [],
     answerSend: () => ({ result: { timestamp: ++nextTimestamp, results: [{ type: 'SUCCESS' }] } }),
-    push(envelope) {
+    push(envelope, exception) {
+      // JsonReceiveMessageHandler: {envelope, account}, and `exception` ({message, type}: JsonError) when it failed.
+      const result = { ...(exception ? { exception } : {}), envelope, account: '+15550009999' };
       for (const [socket, subscription] of subscribed) {
-        socket.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'receive', params: { subscription, result: { envelope, account: '+15550009999' } } })}\n`);
+        socket.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'receive', params: { subscription, result } })}\n`);
       }
     },
     pushLine(line) {
