@@ -26,6 +26,7 @@ interface InboundRow {
   conversationId: string;
   identityId: string | null;
   direction: 'inbound' | 'outbound';
+  kind: string;
   text: string | null;
   sentAt: Date | null;
   capturedAt: Date;
@@ -95,7 +96,7 @@ export async function automateInbound(
   onLocked: () => void = () => undefined,
 ): Promise<Map<string, AutomatedInbound>> {
   const found = await client.query<InboundRow>(
-    `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."identityId", m.direction, m.text, m."sentAt",
+    `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."identityId", m.direction, m.kind, m.text, m."sentAt",
             m."capturedAt", m.backfilled, a.kind AS "accountKind", c.kind AS "conversationKind", c."matterId",
             f.name AS "firmName", f."defaultLanguage", f.settings::text AS settings,
             h."timeZone" AS "hoursTimeZone", h.weekly::text AS "hoursWeekly", h.closures::text AS "hoursClosures"
@@ -128,7 +129,8 @@ export async function automateInbound(
   if (afterHours.length > 0) await client.query(`UPDATE "Message" SET "afterHours" = true WHERE id = ANY($1::text[])`, [afterHours]);
 
   const answerable = decisions.filter(
-    ({ message }) => !message.backfilled && message.conversationKind === 'direct' && message.identityId !== null,
+    // A happening in the chat (a timer set) is nobody writing to the firm: nothing answers it.
+    ({ message }) => !message.backfilled && message.conversationKind === 'direct' && message.identityId !== null && message.kind !== 'event',
   );
   if (answerable.length === 0) {
     onLocked();

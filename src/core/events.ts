@@ -17,7 +17,9 @@ export type MessageKind =
   | 'reaction'
   | 'edit'
   | 'deletion'
-  | 'unsupported';
+  | 'unsupported'
+  /** A happening in the chat (a disappearing-messages timer set, a group changed): recorded, never answered. */
+  | 'event';
 
 /** A media item as the platform describes it; at least one of data, url or providerMediaId says where the bytes are. */
 export interface MediaRef {

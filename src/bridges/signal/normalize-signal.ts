@@ -18,8 +18,10 @@ const attachmentSchema = z.looseObject({
   id: z.string().nullish(),
   size: z.number().nullish(),
   storedFilename: z.string().nullish(),
+  caption: z.string().nullish(),
 });
-const groupInfoSchema = z.looseObject({ groupId: z.string().min(1), groupName: z.string().nullish() });
+// JsonGroupInfo: type is DELIVER for a message to the group, UPDATE (or QUIT) when the group itself changed.
+const groupInfoSchema = z.looseObject({ groupId: z.string().min(1), groupName: z.string().nullish(), type: z.string().nullish() });
 const quoteSchema = z.looseObject({
   id: timestampSchema,
   author: z.string().nullish(),
@@ -37,6 +39,8 @@ const reactionSchema = z.looseObject({
 const dataMessageSchema = z.looseObject({
   timestamp: timestampSchema.nullish(),
   message: z.string().nullish(),
+  expiresInSeconds: z.number().nullish(),
+  isExpirationUpdate: z.boolean().nullish(),
   attachments: z.array(attachmentSchema).nullish(),
   groupInfo: groupInfoSchema.nullish(),
   quote: quoteSchema.nullish(),
@@ -253,7 +257,9 @@ async function contentOf(
   options: NormalizeSignalOptions,
   authorId: (timestamp: number, ...author: (string | null | undefined)[]) => string,
 ): Promise<Content> {
-  const text = data.message ?? undefined;
+  // A caption travels on the attachment (JsonAttachment.caption); the record keeps it as the message's text.
+  const captions = (data.attachments ?? []).map((a) => a.caption).filter((c): c is string => !!c);
+  const text = data.message ?? (captions.length > 0 ? captions.join('\n') : undefined);
   const reply = data.quote ? { replyToProviderId: authorId(data.quote.id, data.quote.authorUuid, data.quote.authorNumber, data.quote.author) } : {};
   if (data.reaction) {
     const r = data.reaction;
@@ -263,6 +269,9 @@ async function contentOf(
       relatesToProviderId: authorId(r.targetSentTimestamp, r.targetAuthorUuid, r.targetAuthorNumber, r.targetAuthor),
     };
   }
+  // The chat changed rather than someone writing: a disappearing-messages timer, a group's name or members.
+  const groupChanged = data.groupInfo?.type === 'UPDATE' || data.groupInfo?.type === 'QUIT';
+  if ((data.isExpirationUpdate || groupChanged) && !data.message && !(data.attachments && data.attachments.length > 0)) return { messageKind: 'event' };
   const media = await Promise.all((data.attachments ?? []).map((a) => mediaOf(a, options.attachmentsDir)));
   let messageKind: MessageKind = 'text';
   if (media[0]) messageKind = kindOfMime(media[0].mimeType);

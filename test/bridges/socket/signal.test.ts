@@ -192,6 +192,25 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     expect(await harness.app.db.prisma.message.findUniqueOrThrow({ where: { id: original.id } })).toMatchObject({ text: 'j', editedText: 'j (corrected)' });
   });
 
+  it('records a disappearing-messages timer and a group change as events, never answered, and keeps an attachment caption', async () => {
+    const timer = inbound({}, { message: null, expiresInSeconds: 604800, isExpirationUpdate: true });
+    daemon.push(timer);
+    const timerEvent = await storedOnce(`uuid:${timer.timestamp}`);
+    expect(timerEvent).toMatchObject({ kind: 'event', text: null });
+    const group = inbound({}, { message: null, groupInfo: { groupId: 'Z3JvdXAtMQ==', groupName: 'Avery family', revision: 3, type: 'UPDATE' } });
+    daemon.push(group);
+    const groupEvent = await storedOnce(`uuid:${group.timestamp}`);
+    expect(groupEvent).toMatchObject({ kind: 'event' });
+    expect(groupEvent.conversation).toMatchObject({ kind: 'group', title: 'Avery family' });
+    // Captions travel on the attachment.
+    const captioned = inbound({}, { message: null, attachments: [{ contentType: 'image/jpeg', filename: 'id.jpg', id: 'missing.jpg', size: 10, caption: 'My passport, page 2' }] });
+    daemon.push(captioned);
+    expect(await storedOnce(`uuid:${captioned.timestamp}`)).toMatchObject({ kind: 'image', text: 'My passport, page 2' });
+    // Nothing answered the timer: its processing ran (a ProcessedJob) and made no automated message keyed to it.
+    await waitFor(async () => (await harness.app.db.prisma.processedJob.count({ where: { jobId: `inbound-${timerEvent.id}` } })) === 1, { what: 'the timer processed' });
+    expect(await harness.app.db.prisma.message.count({ where: { idempotencyKey: { contains: timerEvent.id } } })).toBe(0);
+  });
+
   it('stores a notification delivered twice (a daemon restart replaying it) once', async () => {
     const envelope = inbound({}, { message: 'twice' });
     daemon.push(envelope);
