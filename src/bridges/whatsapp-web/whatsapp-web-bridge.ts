@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Message, Reaction } from 'whatsapp-web.js';
 import type { CredentialStore } from '../../core/credentials/credential-store.js';
@@ -199,8 +200,37 @@ export class WhatsAppWebBridge implements Bridge {
         this.context.logger.warn({ err: error }, 'a WhatsApp Web message could not be read; ignored');
         return;
       }
-      if (event) await captureWithRetry({ emit: this.context.emit, event, logger: this.context.logger, signal: this.abort.signal });
+      if (!event) return;
+      if (event.media?.length && message.hasMedia && !overrides?.messageKind) await this.attachBytes(message, event);
+      await captureWithRetry({ emit: this.context.emit, event, logger: this.context.logger, signal: this.abort.signal });
     });
+  }
+
+  /**
+   * The file itself, through whatsapp-web.js (message.downloadMedia: WhatsApp Web fetches and decrypts it), handed
+   * over with the event so that capture keeps it in the record's blob store. A file WhatsApp no longer has, or whose
+   * bytes do not match the hash the message announced, is captured without bytes: the attachment is marked failed.
+   */
+  private async attachBytes(message: Message, event: MessageEvent): Promise<void> {
+    const ref = event.media![0]!;
+    let media: { data?: string; mimetype?: string; filename?: string | null } | undefined;
+    try {
+      media = await message.downloadMedia();
+    } catch (error) {
+      this.context.logger.warn({ err: error }, 'WhatsApp Web could not download a media file');
+      return;
+    }
+    if (!media?.data) return;
+    const data = Buffer.from(media.data, 'base64');
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    if (ref.sha256 && ref.sha256 !== sha256) {
+      this.context.logger.warn({ announced: ref.sha256, sha256 }, 'a WhatsApp Web file does not match its announced hash; not kept');
+      return;
+    }
+    ref.data = data;
+    ref.size = data.length;
+    ref.sha256 = sha256;
+    if (!ref.fileName && media.filename) ref.fileName = media.filename;
   }
 
   private async captureOwn(message: Message): Promise<void> {

@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pkg from 'whatsapp-web.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresRemoteAuthStore } from '../../../src/bridges/whatsapp-web/postgres-remote-auth-store.js';
 import { WhatsAppWebBridge } from '../../../src/bridges/whatsapp-web/whatsapp-web-bridge.js';
@@ -16,6 +17,8 @@ import { startSocketHarness } from './support/socket-harness.js';
 
 // whatsapp-web.js driven through a Client-like EventEmitter emitting Message-shaped objects; captures go through the
 // core into a real database.
+
+const { MessageMedia } = pkg;
 
 describe('WhatsApp through whatsapp-web.js', () => {
   let harness: SocketHarness;
@@ -80,6 +83,28 @@ describe('WhatsApp through whatsapp-web.js', () => {
     const cipherRow = await storedOnce(cipher.id.id);
     expect(cipherRow).toMatchObject({ kind: 'unsupported' });
     expect(cipherRow.raw).toMatchObject({ message: { type: 'ciphertext' } });
+  });
+
+  it('keeps the file itself, through the library\'s downloadMedia, checked against the hash the message announced', async () => {
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(30_000)]);
+    const sha = createHash('sha256').update(photo).digest();
+    const withFile = (bytes: Buffer, announced: Buffer) => {
+      const image = fixtures.inboundImage('The signed lease');
+      const raw = (image as unknown as { rawData: Record<string, unknown> }).rawData;
+      raw.filehash = announced.toString('base64');
+      raw.size = bytes.length;
+      // whatsapp-web.js' own MessageMedia, as message.downloadMedia() resolves it once WhatsApp Web decrypted the file.
+      return Object.assign(image, { downloadMedia: async () => new MessageMedia('image/jpeg', bytes.toString('base64'), 'lease.jpg') });
+    };
+    const good = withFile(photo, sha);
+    clients.latest().emit('message', good);
+    const row = await storedOnce(good.id.id);
+    expect(row.attachments[0]).toMatchObject({ state: 'stored', sha256: sha.toString('hex'), blobKey: sha.toString('hex'), size: photo.length, mimeType: 'image/jpeg' });
+    // Bytes that are not the announced file are not kept.
+    const wrong = withFile(randomBytes(1000), sha);
+    clients.latest().emit('message', wrong);
+    const refused = await storedOnce(wrong.id.id);
+    expect(refused.attachments[0]!.blobKey).toBeNull();
   });
 
   it('records the firm’s own messages from the phone (message_create) as outbound, but not Matterline’s own sends twice', async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createKeyring } from '../../../../src/core/crypto/secret-box.js';
 import { createLogger } from '../../../../src/logger.js';
 import type { BridgeEvent, RecordedEvent } from '../../../../src/core/bridge-events.js';
 import { recordBridgeEvent } from '../../../../src/core/record-bridge-event.js';
@@ -49,6 +52,9 @@ export async function startSocketHarness(kind: 'signal' | 'baileys' | 'whatsapp_
     data: { firmId: firm.id, kind, name: `${kind} test ${randomBytes(3).toString('hex')}`, paused: true },
   });
   const dispatcher = createJobDispatcher({ backend: app.backend });
+  // The app's own key (generated in its data folder, as on a single machine): media bytes a bridge hands over are
+  // encrypted into the blob store at capture, as the registry's record does.
+  const keyring = createKeyring(Buffer.from(readFileSync(path.join(app.config.dataDir, 'secret-key'), 'utf8').trim(), 'hex'));
   const logger = createLogger({ logLevel: 'silent' });
   const emitted: SocketHarness['emitted'] = [];
   let failures = 0;
@@ -72,7 +78,7 @@ export async function startSocketHarness(kind: 'signal' | 'baileys' | 'whatsapp_
           throw entry.error;
         }
         try {
-          entry.recorded = await recordBridgeEvent({ db: app.db, dispatcher, event });
+          entry.recorded = await recordBridgeEvent({ db: app.db, dispatcher, event, keyring });
           return entry.recorded;
         } catch (error) {
           entry.error = error;
