@@ -78,6 +78,13 @@ describe('search over the captured record', () => {
     expect(exported.status).toBe(400);
   });
 
+  it('answers two-character queries that are no word (Q+, ++, Q!) instead of failing (found by the fuzz test)', async () => {
+    for (const q of ['Q+', 'a+', '++', 'Q-', 'Q*', 'Q&', 'Q|', 'Q!', 'Q:', "Q'", 'Q"', 'Q(', 'Q<', 'zz', '日本']) {
+      const response = await as.supervisor!.get(`/api/search?q=${encodeURIComponent(q)}`);
+      expect(response.status, q).toBe(200);
+    }
+  });
+
   it('records every search as an audit event with its query', async () => {
     await search(as.lawyer2!, { q: 'tenancy', direction: 'inbound' });
     const audit = await app.db.pool.query<{ actorUserId: string; details: { query: string; filters: Record<string, string>; messageIds: string[] } }>(

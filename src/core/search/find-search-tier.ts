@@ -183,10 +183,10 @@ function searchSql(options: FindSearchTierOptions, newest: Pick<FindSearchTierOp
   const en = `websearch_to_tsquery('english', ${q})`;
   const es = `websearch_to_tsquery('spanish', ${q})`;
   const firm = params.add(options.viewer.firmId);
-  const pattern = params.add(containsPattern(options.query));
   // Fewer than three characters have no trigram: a pattern that short would scan every message, so only
-  // full-text search answers it.
+  // full-text search answers it. (The pattern is then no parameter at all: PostgreSQL cannot type an unused one.)
   const trigrams = options.query.length >= 3;
+  const pattern = trigrams ? params.add(containsPattern(options.query)) : "''";
   const visible = visibleConversationFilter(options.viewer, 'c', params.next);
   params.addAll(visible.params);
   const filters = filterSql(params, options.filters, { range: options.range });

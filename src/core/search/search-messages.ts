@@ -156,9 +156,10 @@ async function describeHits(client: pg.PoolClient, options: SearchMessagesOption
   const { query } = options;
   const params = new SqlParams();
   const q = params.add(query);
-  const pattern = params.add(containsPattern(query));
-  const list = params.add(ids);
   const trigrams = query.length >= 3;
+  // An unused parameter cannot be typed by PostgreSQL: the pattern is one only when it is used.
+  const pattern = trigrams ? params.add(containsPattern(query)) : "''";
+  const list = params.add(ids);
   const marks = `'StartSel=' || chr(57344) || ', StopSel=' || chr(57345) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'`;
   const tsquery = `CASE WHEN m."searchConfig" = 'spanish' THEN websearch_to_tsquery('spanish', ${q}) ELSE websearch_to_tsquery('english', ${q}) END`;
   const rows = await client.query<HitRow>(
