@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { BaileysEventMap, ConnectionState, WAMessage, WAMessageUpdate, MessageUserReceiptUpdate } from '@whiskeysockets/baileys';
-import { DisconnectReason, proto } from '@whiskeysockets/baileys';
+import type { BaileysEventMap, ConnectionState, WAMessage, WAMessageKey, WAMessageUpdate, MessageUserReceiptUpdate } from '@whiskeysockets/baileys';
+import { BufferJSON, DisconnectReason, proto } from '@whiskeysockets/baileys';
 import type pg from 'pg';
 import type { CredentialStore } from '../../core/credentials/credential-store.js';
 import { AppError } from '../../core/errors.js';
@@ -81,6 +81,23 @@ export class BaileysBridge implements Bridge {
     await this.queue.idle();
   }
 
+  /**
+   * What this account sent under a key, from the record, for WhatsApp's retry requests: the content the phone
+   * captured (raw), or the text Matterline sent. Undefined for anything else (WhatsApp then tells the recipient the
+   * message is unavailable).
+   */
+  async sentMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    if (!key.id) return undefined;
+    const found = await this.options.pool.query<{ text: string | null; raw: { message?: Record<string, unknown> } | null }>(
+      `SELECT text, raw FROM "Message" WHERE "accountId" = $1 AND "providerMessageId" = $2 AND direction = 'outbound'`,
+      [this.context.accountId, key.id],
+    );
+    const row = found.rows[0];
+    if (!row) return undefined;
+    if (row.raw?.message) return proto.Message.fromObject(JSON.parse(JSON.stringify(row.raw.message), BufferJSON.reviver) as Record<string, unknown>);
+    return row.text !== null ? { conversation: row.text } : undefined;
+  }
+
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     if (!message.text) throw new AppError('bad_request', 'a WhatsApp message needs text');
     const jid = jidOf(message.to);
@@ -113,7 +130,12 @@ export class BaileysBridge implements Bridge {
     try {
       await this.state.report('connecting');
       this.auth ??= await loadBaileysAuthState(this.options.credentials);
-      const socket = await this.options.makeSocket({ auth: this.auth.state, logger: this.context.logger, config: this.parsed.data ?? {} });
+      const socket = await this.options.makeSocket({
+        auth: this.auth.state,
+        logger: this.context.logger,
+        config: this.parsed.data ?? {},
+        getMessage: (key) => this.sentMessage(key),
+      });
       if (this.abort.signal.aborted) return socket.end(undefined);
       this.socket = socket;
       this.unsubscribe = socket.ev.process((events) => this.onEvents(socket, events));

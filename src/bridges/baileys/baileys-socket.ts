@@ -5,6 +5,8 @@ import type {
   BaileysEventMap,
   MiscMessageGenerationOptions,
   WAMessage,
+  WAMessageKey,
+  proto,
 } from '@whiskeysockets/baileys';
 import type { Logger } from 'pino';
 import type { BaileysConfig } from './baileys-config.js';
@@ -22,10 +24,21 @@ export interface BaileysSocketLike {
 }
 
 /** Opens one WhatsApp Web connection with the given auth state; called again for every reconnect. */
-export type BaileysSocketMaker = (options: { auth: AuthenticationState; logger: Logger; config: BaileysConfig }) => Promise<BaileysSocketLike>;
+export interface BaileysSocketOptions {
+  auth: AuthenticationState;
+  logger: Logger;
+  config: BaileysConfig;
+  /**
+   * A message this account sent, by its key, for WhatsApp's retry requests (a recipient whose device could not
+   * decrypt it asks again): answered from the record, so a restarted process can still resend what it sent.
+   */
+  getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined>;
+}
+
+export type BaileysSocketMaker = (options: BaileysSocketOptions) => Promise<BaileysSocketLike>;
 
 /** The real thing: Baileys' makeWASocket, loaded only when an account of this kind starts. */
-export const makeBaileysSocket: BaileysSocketMaker = async ({ auth, logger, config }) => {
+export const makeBaileysSocket: BaileysSocketMaker = async ({ auth, logger, config, getMessage }) => {
   const baileys = await import('@whiskeysockets/baileys');
   const socket = baileys.makeWASocket({
     auth: { creds: auth.creds, keys: baileys.makeCacheableSignalKeyStore(auth.keys, logger) },
@@ -36,6 +49,7 @@ export const makeBaileysSocket: BaileysSocketMaker = async ({ auth, logger, conf
     // Staying "offline" keeps the firm's phone getting notifications as usual.
     markOnlineOnConnect: false,
     syncFullHistory: config.syncFullHistory ?? false,
+    getMessage,
   });
   return socket;
 };

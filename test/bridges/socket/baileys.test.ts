@@ -266,6 +266,29 @@ describe('WhatsApp through Baileys 7', () => {
     await expect(bridge.send({ clientMessageId: 'x', to: 'not a number', text: 'x' })).rejects.toMatchObject({ code: 'bad_request' });
   });
 
+  it('answers WhatsApp\'s retry requests from the record (getMessage), after a restart too', async () => {
+    const sent = await bridge.send({ clientMessageId: 'retry-me', to: '+15551230001', text: 'Your hearing is at 10' });
+    // The send job records the provider id; here the row is written as the job would.
+    await harness.app.db.pool.query(
+      `INSERT INTO "Message" (id, "firmId", "accountId", "conversationId", direction, kind, "providerMessageId", text, status)
+       SELECT gen_random_uuid()::text, c."firmId", c."accountId", c.id, 'outbound', 'text', $2, 'Your hearing is at 10', 'sent'
+         FROM "Conversation" c WHERE c."accountId" = $1 LIMIT 1`,
+      [harness.accountId, sent.providerMessageId],
+    );
+    const fromPhone = fixtures.textMessage('Sent from the office phone', { key: { fromMe: true } });
+    upsert([fromPhone]);
+    await storedOnce(fromPhone.key.id!);
+    const { getMessage } = sockets.latestOptions();
+    expect(await getMessage({ remoteJid: fixtures.phoneJid, fromMe: true, id: sent.providerMessageId })).toEqual({ conversation: 'Your hearing is at 10' });
+    expect((await getMessage({ remoteJid: fixtures.phoneJid, fromMe: true, id: fromPhone.key.id! }))?.conversation).toBe('Sent from the office phone');
+    expect(await getMessage({ remoteJid: fixtures.phoneJid, fromMe: true, id: 'NOT-OURS' })).toBeUndefined();
+    // A client's message is never handed back as ours.
+    const theirs = fixtures.textMessage('from the client');
+    upsert([theirs]);
+    await storedOnce(theirs.key.id!);
+    expect(await getMessage({ remoteJid: fixtures.phoneJid, fromMe: false, id: theirs.key.id! })).toBeUndefined();
+  });
+
   it('maps group receipts (message-receipt.update) to the message status', async () => {
     const id = fixtures.messageId();
     const key = { remoteJid: fixtures.groupJid, fromMe: true, id };

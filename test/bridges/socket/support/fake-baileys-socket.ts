@@ -51,12 +51,21 @@ export function createFakeBaileysSocket(): FakeBaileysSocket {
 }
 
 /** A socket maker that hands out fresh fake sockets, keeping them for the test to drive. */
-export function fakeSocketMaker(): { make: BaileysSocketMaker; sockets: FakeBaileysSocket[]; latest(): FakeBaileysSocket } {
+export function fakeSocketMaker(): {
+  make: BaileysSocketMaker;
+  sockets: FakeBaileysSocket[];
+  latest(): FakeBaileysSocket;
+  /** What the bridge gave the latest socket (makeWASocket's options: getMessage ...). */
+  latestOptions(): Parameters<BaileysSocketMaker>[0];
+} {
   const sockets: FakeBaileysSocket[] = [];
+  const options: Parameters<BaileysSocketMaker>[0][] = [];
   return {
     sockets,
     latest: () => sockets.at(-1)!,
-    make: async () => {
+    latestOptions: () => options.at(-1)!,
+    make: async (given) => {
+      options.push(given);
       const socket = createFakeBaileysSocket();
       sockets.push(socket);
       return socket;
