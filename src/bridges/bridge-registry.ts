@@ -7,6 +7,7 @@ import type { Keyring } from '../core/crypto/secret-box.js';
 import { AppError } from '../core/errors.js';
 import type { MediaFetcher, MediaLocation, OutboundRequest, OutboundTransport } from '../core/ports.js';
 import type { GuardedFetcher } from '../net/guarded-fetch.js';
+import { decodeBaileysMediaRef } from './baileys/baileys-media-ref.js';
 import type { Bridge, BridgeContext } from './bridge.js';
 import { bridgeFactories } from './bridge-factories.js';
 import { SimulatorBridge } from './simulator/simulator-bridge.js';
@@ -154,13 +155,12 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
   async downloadMedia(accountId: string, location: MediaLocation): Promise<{ data: Buffer; mimeType: string }> {
     // A linked phone's WhatsApp media needs no live connection (nor the account's lease): its keys came with the
     // message, and the encrypted file is on WhatsApp's media servers (baileys-media.ts).
-    if (location.providerMediaId?.startsWith('{"kind":"baileys-media"')) {
-      const { decodeBaileysMediaRef, downloadBaileysMedia } = await import('./baileys/baileys-media.js');
-      const ref = decodeBaileysMediaRef(location.providerMediaId);
-      if (!ref) throw new AppError('bad_request', 'the WhatsApp media reference is unreadable');
+    const baileysRef = location.providerMediaId ? decodeBaileysMediaRef(location.providerMediaId) : null;
+    if (baileysRef) {
+      const { downloadBaileysMedia } = await import('./baileys/baileys-media.js');
       const found = await this.options.db.pool.query<{ config: Record<string, unknown> }>(`SELECT config FROM "ChannelAccount" WHERE id = $1`, [accountId]);
       const origin = found.rows[0]?.config.mediaOrigin;
-      const { data } = await downloadBaileysMedia({ fetcher: this.options.fetcher, ref, ...(typeof origin === 'string' ? { origin } : {}) });
+      const { data } = await downloadBaileysMedia({ fetcher: this.options.fetcher, ref: baileysRef, ...(typeof origin === 'string' ? { origin } : {}) });
       // The type the message declared stays on the attachment (octet-stream here means "keep it").
       return { data, mimeType: 'application/octet-stream' };
     }

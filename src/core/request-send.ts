@@ -6,7 +6,9 @@ import { readFirmSettings } from './firm-settings.js';
 import { isOpen, nextOpening } from './hours/business-hours.js';
 import { loadBusinessHours } from './hours/load-business-hours.js';
 import type { WorkDispatcher } from './ports.js';
+import type { ChannelKindName } from './bridge-events.js';
 import { approvedTemplatesOf } from './channel-rules/approved-templates.js';
+import { checkTextLength } from './channel-rules/text-limits.js';
 import { consentGate, sendGate } from './send-gate.js';
 
 export interface RequestSendOptions {
@@ -56,6 +58,7 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
     text = approved.text;
   }
   if (!text) throw new AppError('bad_request', 'text or an approved template is required');
+  checkTextLength(conversation.kind as ChannelKindName, text);
   const policy = options.whenClosed ?? readFirmSettings(conversation.settings).outOfHoursSends;
   let heldUntil: Date | null = null;
   if (policy === 'hold') {

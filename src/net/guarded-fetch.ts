@@ -86,8 +86,6 @@ export interface GuardedResponse {
   status: number;
   headers: IncomingHttpHeaders;
   body: Buffer;
-  /** The URL that answered, after redirects. */
-  url: string;
 }
 
 export interface GuardedFetcher {
@@ -173,7 +171,7 @@ export function createGuardedFetcher(allowEntries: readonly string[]): GuardedFe
         response.on('error', (error) => done(new AppError('unavailable', `the download broke off: ${error.message}`, {}, { cause: error })));
         response.on('end', () => {
           if (size > request.maxBytes) return;
-          done(null, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks), url: target.toString() });
+          done(null, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
         });
       });
       if (request.body !== undefined) req.end(request.body);

@@ -69,7 +69,12 @@ describe('Twilio opt-outs, limits and Messaging Services', () => {
     const client = '+15550107001';
     await sms('sms', client, 'Hello, is this the law firm?', `SM${'1'.repeat(32)}`);
     await sms('sms', client, 'YES', `SM${'2'.repeat(32)}`);
-    await waitFor(async () => (await consentOf(client)) === 'opted_in', { what: 'the YES' });
+    const yes = await waitFor(async () => ((await consentOf(client)) === 'opted_in' ? app.db.prisma.message.findFirst({ where: { providerMessageId: `SM${'2'.repeat(32)}` } }) : null), { what: 'the YES' });
+    // Everything the YES set going (its confirmation) has reached Twilio before counting.
+    await waitFor(
+      async () => (await app.db.prisma.message.count({ where: { conversationId: yes.conversationId, direction: 'outbound', status: { in: ['queued', 'sending', 'scheduled'] } } })) === 0,
+      { what: 'the confirmation of the YES to be sent' },
+    );
     const before = bodiesTo(provider, client).length;
     const stop = await sms('sms', client, 'STOP', `SM${'3'.repeat(32)}`);
     await waitFor(async () => (await consentOf(client)) === 'opted_out', { what: 'the STOP' });

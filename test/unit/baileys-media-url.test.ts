@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BaileysMediaRef } from '../../src/bridges/baileys/baileys-media.js';
-import { decodeBaileysMediaRef, encodeBaileysMediaRef, mediaUrlOf } from '../../src/bridges/baileys/baileys-media.js';
+import { mediaUrlOf } from '../../src/bridges/baileys/baileys-media.js';
+import type { BaileysMediaRef } from '../../src/bridges/baileys/baileys-media-ref.js';
+import { decodeBaileysMediaRef, encodeBaileysMediaRef } from '../../src/bridges/baileys/baileys-media-ref.js';
 
 // Where the server goes for a linked phone's media: WhatsApp's media hosts only, whatever the message's url says.
 const ref = (overrides: Partial<BaileysMediaRef>): BaileysMediaRef => ({

@@ -1,37 +1,14 @@
 import { createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { getMediaKeys } from '@whiskeysockets/baileys';
-import type { MediaType } from '@whiskeysockets/baileys';
 import { AppError } from '../../core/errors.js';
 import type { GuardedFetcher } from '../../net/guarded-fetch.js';
+import type { BaileysMediaRef } from './baileys-media-ref.js';
 
 // WhatsApp media of a linked phone: an AES-256-CBC file on WhatsApp's media servers, whose keys come with the message.
 // The file is fetched (through the guarded fetcher, from WhatsApp's media hosts only: a sender cannot choose where
 // the server goes), checked against the encrypted hash and the HMAC WhatsApp appends, decrypted with the keys
 // Baileys derives from the message's mediaKey (its own getMediaKeys, HKDF as WhatsApp defines it), and checked
 // against the plaintext hash the message announced. What the record keeps is the plaintext and its real hash.
-
-/** What a message says about its media, kept as the attachment's provider reference (JSON). */
-export interface BaileysMediaRef {
-  kind: 'baileys-media';
-  mediaType: MediaType;
-  directPath: string | null;
-  url: string | null;
-  /** base64 */
-  mediaKey: string;
-  fileEncSha256: string | null;
-  fileSha256: string | null;
-}
-
-export const encodeBaileysMediaRef = (ref: Omit<BaileysMediaRef, 'kind'>): string => JSON.stringify({ kind: 'baileys-media', ...ref });
-
-export function decodeBaileysMediaRef(reference: string): BaileysMediaRef | null {
-  try {
-    const parsed = JSON.parse(reference) as Partial<BaileysMediaRef>;
-    return parsed.kind === 'baileys-media' && typeof parsed.mediaKey === 'string' && typeof parsed.mediaType === 'string' ? (parsed as BaileysMediaRef) : null;
-  } catch {
-    return null;
-  }
-}
 
 export const whatsappMediaHost = 'mmg.whatsapp.net';
 const isWhatsAppHost = (host: string) => host === 'whatsapp.net' || host.endsWith('.whatsapp.net');

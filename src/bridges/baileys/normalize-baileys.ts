@@ -1,5 +1,5 @@
 import type { MediaType } from '@whiskeysockets/baileys';
-import { encodeBaileysMediaRef } from './baileys-media.js';
+import { encodeBaileysMediaRef } from './baileys-media-ref.js';
 import type { WAMessage, WAMessageKey, proto } from '@whiskeysockets/baileys';
 import { BufferJSON, WAMessageStubType, getContentType, normalizeMessageContent, proto as waProto } from '@whiskeysockets/baileys';
 import type { ContactRef, MediaRef, MessageEvent, MessageKind } from '../../core/events.js';

@@ -82,21 +82,19 @@ export type SignalEnvelope = z.infer<typeof signalEnvelopeSchema>;
 type DataMessage = z.infer<typeof dataMessageSchema>;
 
 /** The envelope of a receive notification: plain (`params.envelope`) or of a subscription (`params.result.envelope`). */
-/** The `exception` signal-cli puts beside an envelope it could not read ({message, type}: JsonError), if any. */
-export function exceptionOf(params: unknown): { message?: string; type?: string } | undefined {
-  if (typeof params !== 'object' || params === null) return undefined;
+/**
+ * What a `receive` notification carries: the envelope, and the `exception` ({message, type}: JsonError) signal-cli
+ * puts beside one it could not read. Both sit in `result` in manual receive mode, in `params` otherwise.
+ */
+export function receivedOf(params: unknown): { envelope: unknown; exception?: { message?: string; type?: string } } {
+  if (typeof params !== 'object' || params === null) return { envelope: undefined };
   const object = params as Record<string, unknown>;
-  const holder = typeof object.result === 'object' && object.result !== null ? (object.result as Record<string, unknown>) : object;
+  const holder = typeof object.result === 'object' && object.result !== null && 'envelope' in object.result ? (object.result as Record<string, unknown>) : object;
   const exception = holder.exception;
-  return typeof exception === 'object' && exception !== null ? (exception as { message?: string; type?: string }) : undefined;
-}
-
-export function envelopeOf(params: unknown): unknown {
-  if (typeof params !== 'object' || params === null) return undefined;
-  const object = params as Record<string, unknown>;
-  const result = object.result;
-  if (typeof result === 'object' && result !== null && 'envelope' in result) return (result as Record<string, unknown>).envelope;
-  return object.envelope;
+  return {
+    envelope: holder.envelope,
+    ...(typeof exception === 'object' && exception !== null ? { exception: exception as { message?: string; type?: string } } : {}),
+  };
 }
 
 /** The chat an envelope belongs to, read leniently (before validation) so that even a bad one is queued in order. */

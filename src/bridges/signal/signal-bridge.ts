@@ -7,7 +7,7 @@ import { captureWithRetry } from '../socket/capture-with-retry.js';
 import { ChatQueue } from '../socket/chat-queue.js';
 import type { RpcNotification } from './json-rpc-connection.js';
 import { JsonRpcConnection } from './json-rpc-connection.js';
-import { chatKeyOf, envelopeOf, exceptionOf, normalizeSignalEnvelope } from './normalize-signal.js';
+import { chatKeyOf, normalizeSignalEnvelope, receivedOf } from './normalize-signal.js';
 import type { SignalConfig } from './signal-config.js';
 import { parseRpcAddress, signalConfigSchema, signalDefaults } from './signal-config.js';
 import { judgeSendOutcome } from './signal-send-outcome.js';
@@ -156,8 +156,7 @@ export class SignalBridge implements Bridge {
   private onNotification(notification: RpcNotification): void {
     this.state.activity();
     if (notification.method !== 'receive') return;
-    const raw = envelopeOf(notification.params);
-    const exception = exceptionOf(notification.params);
+    const { envelope: raw, exception } = receivedOf(notification.params);
     const config = this.config();
     // Normalizing is queued too (it reads attachment files), so a chat's events keep their order from the start.
     void this.queue.run(chatKeyOf(raw), async () => {

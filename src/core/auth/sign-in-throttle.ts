@@ -56,29 +56,34 @@ export async function throttledUntil(pool: pg.Pool | pg.ClientBase, keys: readon
   return found.rows[0]?.until ?? null;
 }
 
+/** The wait after a key's n-th failure: none while free, then the base, doubling, up to the cap. */
+export function throttleWaitMs(failures: number, free: number): number {
+  if (failures <= free) return 0;
+  return Math.min(throttleMaxMs, throttleBaseMs * 2 ** Math.min(30, failures - free - 1));
+}
+
 /** Counts one failure on every key and returns the wait it set (null while failures are still free). */
 export async function recordThrottledFailure(pool: pg.Pool | pg.ClientBase, keys: readonly ThrottleKey[]): Promise<Date | null> {
-  const counted = await pool.query<{ until: Date | null }>(
-    `INSERT INTO "SignInThrottle" AS t (key, failures, "lastFailureAt", "blockedUntil")
-     SELECT k.key, 1, now(), CASE WHEN k.free < 1 THEN now() + $3::bigint * interval '1 millisecond' END
-       FROM unnest($1::text[], $2::int[]) AS k(key, free)
+  // An hour without failures starts a counter afresh.
+  const counted = await pool.query<{ key: string; failures: number }>(
+    `INSERT INTO "SignInThrottle" AS t (key, failures, "lastFailureAt")
+     SELECT key, 1, now() FROM unnest($1::text[]) AS k(key)
      ON CONFLICT (key) DO UPDATE SET
-       failures = CASE WHEN t."lastFailureAt" < now() - $5::bigint * interval '1 millisecond' THEN 1 ELSE t.failures + 1 END,
-       "lastFailureAt" = now(),
-       "blockedUntil" = CASE
-         WHEN (CASE WHEN t."lastFailureAt" < now() - $5::bigint * interval '1 millisecond' THEN 1 ELSE t.failures + 1 END)
-              <= (SELECT k2.free FROM unnest($1::text[], $2::int[]) AS k2(key, free) WHERE k2.key = t.key)
-         THEN NULL
-         ELSE now() + least($4::bigint, $3::bigint * power(2, least(30,
-                (CASE WHEN t."lastFailureAt" < now() - $5::bigint * interval '1 millisecond' THEN 1 ELSE t.failures + 1 END)
-                - (SELECT k2.free FROM unnest($1::text[], $2::int[]) AS k2(key, free) WHERE k2.key = t.key) - 1))::bigint)
-              * interval '1 millisecond'
-       END
-     RETURNING t."blockedUntil" AS until`,
-    [keys.map((k) => k.key), keys.map((k) => k.free), throttleBaseMs, throttleMaxMs, throttleForgetMs],
+       failures = CASE WHEN t."lastFailureAt" < now() - $2::bigint * interval '1 millisecond' THEN 1 ELSE t.failures + 1 END,
+       "lastFailureAt" = now()
+     RETURNING t.key, t.failures`,
+    [keys.map((k) => k.key), throttleForgetMs],
   );
-  const waits = counted.rows.flatMap((row) => (row.until ? [row.until.getTime()] : []));
-  return waits.length > 0 ? new Date(Math.max(...waits)) : null;
+  const freeOf = new Map(keys.map((k) => [k.key, k.free]));
+  const waits = counted.rows.map((row) => ({ key: row.key, ms: throttleWaitMs(row.failures, freeOf.get(row.key) ?? 0) }));
+  const set = await pool.query<{ until: Date | null }>(
+    `UPDATE "SignInThrottle" t SET "blockedUntil" = CASE WHEN w.ms > 0 THEN now() + w.ms * interval '1 millisecond' END
+       FROM unnest($1::text[], $2::bigint[]) AS w(key, ms) WHERE t.key = w.key
+     RETURNING t."blockedUntil" AS until`,
+    [waits.map((w) => w.key), waits.map((w) => w.ms)],
+  );
+  const until = set.rows.flatMap((row) => (row.until ? [row.until.getTime()] : []));
+  return until.length > 0 ? new Date(Math.max(...until)) : null;
 }
 
 /** A successful sign-in clears its account's counter at that address (the address's own counter keeps counting). */

@@ -46,7 +46,10 @@ export const writeTotpCredential = (credential: TotpCredential, key: TotpKey): s
 
 /** Seals the TOTP secrets still stored in the clear (written before they were sealed); run at start. */
 export async function sealTotpSecrets(pool: pg.Pool, keyring: Keyring): Promise<number> {
-  const rows = await pool.query<{ id: string; totpSecret: string }>(`SELECT id, "totpSecret" FROM "User" WHERE "totpSecret" IS NOT NULL`);
+  // Only rows not sealed yet are read: after the first start this finds nothing.
+  const rows = await pool.query<{ id: string; totpSecret: string }>(
+    `SELECT id, "totpSecret" FROM "User" WHERE "totpSecret" IS NOT NULL AND "totpSecret" NOT LIKE '%"secret":"v1:%'`,
+  );
   let sealed = 0;
   for (const row of rows.rows) {
     const credential = readTotpCredential(row.totpSecret);

@@ -24,12 +24,14 @@ export async function createClient(options: CreateClientOptions): Promise<Client
   const { viewer } = options;
   if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins create clients');
   return withTransaction(options.pool, async (client) => {
+    // Without a number of the firm's, the column's default numbers the client (migration client_numbers_ledes_codes).
+    const values = [newId(), viewer.firmId, options.name, options.language ?? null, options.email ?? null, options.notes ?? null, options.tags ?? []];
     const created = await client.query<ClientSummary>(
-      `INSERT INTO "Client" (id, "firmId", name, language, email, notes, tags, number)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8, 'C' || lpad(nextval('client_number_seq')::text, 5, '0')))
+      `INSERT INTO "Client" (id, "firmId", name, language, email, notes, tags${options.number ? ', number' : ''})
+       VALUES ($1, $2, $3, $4, $5, $6, $7${options.number ? ', $8' : ''})
        ON CONFLICT ("firmId", number) DO NOTHING
        RETURNING id, number, name, language, email, tags, "createdAt"`,
-      [newId(), viewer.firmId, options.name, options.language ?? null, options.email ?? null, options.notes ?? null, options.tags ?? [], options.number ?? null],
+      options.number ? [...values, options.number] : values,
     );
     const row = created.rows[0];
     if (!row) throw new AppError('conflict', `another client of the firm has the number ${options.number}`, { field: 'number' });

@@ -1,8 +1,6 @@
 import { canAccessConversation } from '../access/can-access-conversation.js';
 import type { Viewer } from '../access/viewer.js';
 import { recordAudit } from '../audit/record-audit.js';
-import type { ChannelKindName } from '../bridge-events.js';
-import { checkTextLength } from '../channel-rules/text-limits.js';
 import { AppError } from '../errors.js';
 import type { WorkDispatcher } from '../ports.js';
 import { requestSend } from '../request-send.js';
@@ -45,13 +43,6 @@ export async function sendConversationMessage(options: SendConversationMessageOp
   const { db, viewer, conversationId } = options;
   if (!(await canAccessConversation(db.pool, viewer, conversationId))) {
     throw new AppError('not_found', 'no such conversation', { conversationId });
-  }
-  if (options.text !== undefined) {
-    const channel = await db.pool.query<{ kind: ChannelKindName }>(
-      `SELECT a.kind FROM "Conversation" c JOIN "ChannelAccount" a ON a.id = c."accountId" WHERE c.id = $1`,
-      [conversationId],
-    );
-    if (channel.rows[0]) checkTextLength(channel.rows[0].kind, options.text);
   }
   const sent = await requestSend({
     db,
