@@ -174,6 +174,33 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
     throw new AppError('bad_request', `the ${bridge.kind} channel cannot fetch this media`);
   }
 
+  /**
+   * The WhatsApp Cloud numbers that may arrive on this account's webhook, by phone number id: its own, and those of the
+   * firm's other WhatsApp Cloud accounts on the same Meta app (the same app secret signs their events).
+   */
+  async whatsappCloudNumbers(accountId: string, appSecret: string): Promise<Map<string, string>> {
+    const found = await this.options.db.pool.query<AccountRow>(
+      `SELECT b.id, b.kind, b.config, b."removedAt", b.paused FROM "ChannelAccount" a
+         JOIN "ChannelAccount" b ON b."firmId" = a."firmId" AND b.kind = 'whatsapp_cloud' AND b."removedAt" IS NULL
+        WHERE a.id = $1 ORDER BY b."createdAt", b.id`,
+      [accountId],
+    );
+    const numbers = new Map<string, string>();
+    for (const account of found.rows) {
+      let config: Record<string, unknown>;
+      try {
+        config = openAccountConfig(account.kind, account.config, this.options.keyring);
+      } catch {
+        continue;
+      }
+      if (typeof config.phoneNumberId !== 'string') continue;
+      if (account.id !== accountId && config.appSecret !== appSecret) continue;
+      // The receiving account keeps its own number even if another account was (wrongly) given the same one.
+      if (!numbers.has(config.phoneNumberId) || account.id === accountId) numbers.set(config.phoneNumberId, account.id);
+    }
+    return numbers;
+  }
+
   async idempotentSends(accountId: string): Promise<boolean> {
     return (await this.get(accountId)).capabilities.idempotentSends;
   }

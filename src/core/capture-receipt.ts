@@ -7,6 +7,20 @@ import { withTransaction } from './transaction.js';
 // unless the message already reached the client.
 const rank: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4, failed: 2 };
 
+interface MessageRow {
+  id: string;
+  status: string;
+  firmId: string;
+  conversationId: string;
+  providerMessageId: string | null;
+  error: string | null;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The error of a send whose outcome is unknown (send-queued-message.ts): a receipt may still settle it. */
+export const unknownOutcomePrefix = 'send_outcome_unknown';
+
 export interface CaptureReceiptOptions {
   db: Database;
   event: ReceiptEvent;
@@ -23,13 +37,35 @@ export type CaptureReceiptResult = { matched: false } | { matched: true; message
 export async function captureReceipt(options: CaptureReceiptOptions): Promise<CaptureReceiptResult> {
   const { db, event } = options;
   const result = await withTransaction(db.pool, async (client) => {
-    const found = await client.query<{ id: string; status: string; firmId: string; conversationId: string }>(
-      `SELECT id, status, "firmId", "conversationId" FROM "Message"
+    let found = await client.query<MessageRow>(
+      `SELECT id, status, "firmId", "conversationId", "providerMessageId", error FROM "Message"
         WHERE "accountId" = $1 AND "providerMessageId" = $2 FOR UPDATE`,
       [event.accountId, event.providerMessageId],
     );
+    // The provider echoed our own id: the message whose send answer (with the provider id) was never read, because
+    // the process stopped while the provider was answering. The receipt settles it.
+    if (found.rows.length === 0 && event.clientMessageId && uuidPattern.test(event.clientMessageId)) {
+      found = await client.query<MessageRow>(
+        `SELECT id, status, "firmId", "conversationId", "providerMessageId", error FROM "Message"
+          WHERE "accountId" = $1 AND id = $2 AND direction = 'outbound' AND "providerMessageId" IS NULL FOR UPDATE`,
+        [event.accountId, event.clientMessageId],
+      );
+      if (found.rows[0]) {
+        await client.query(`UPDATE "Message" SET "providerMessageId" = $2 WHERE id = $1`, [found.rows[0].id, event.providerMessageId]);
+      }
+    }
     const message = found.rows[0];
     if (!message) return null;
+    // A send whose outcome was unknown is settled by what the provider now says happened to it.
+    const unknownOutcome = message.status === 'failed' && (message.error ?? '').startsWith(unknownOutcomePrefix);
+    if (unknownOutcome && event.status !== 'failed') {
+      await client.query(
+        `UPDATE "Message" SET status = 'sending', error = NULL, "failedAt" = NULL, "sentAt" = COALESCE("sentAt", $2) WHERE id = $1`,
+        [message.id, event.at],
+      );
+      await client.query(`INSERT INTO "MessageStatusEvent" ("messageId", status, at) VALUES ($1, 'sent', $2) ON CONFLICT ("messageId", status) DO NOTHING`, [message.id, event.at]);
+      message.status = 'sending';
+    }
     await client.query(
       `INSERT INTO "MessageStatusEvent" ("messageId", status, at, error, raw)
        VALUES ($1, $2::"MessageStatus", $3, $4, $5)

@@ -68,6 +68,11 @@ export interface ReceiptEvent {
   kind: 'receipt';
   accountId: AccountId;
   providerMessageId: ProviderMessageId;
+  /**
+   * Matterline's own id of the message, when the provider echoes it (Cloud API biz_opaque_callback_data, a Twilio
+   * status callback's URL): places the receipt even when the send's answer, with the provider id, was never read.
+   */
+  clientMessageId?: string;
   status: ReceiptStatus;
   at: Date;
   error?: string;

@@ -1,3 +1,4 @@
+import { unknownOutcomePrefix } from './capture-receipt.js';
 import { cancelPendingSends, recordConsentChange } from './consent/record-consent-change.js';
 import type { Database } from '../db/prisma.js';
 import type { ConsentState, MessagePurpose } from './consent/consent-machine.js';
@@ -102,7 +103,7 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
       return { outcome: 'skipped', status: claim.status };
     case 'resend': {
       if (await transport.idempotentSends(claim.message.accountId)) break;
-      const error = 'send_outcome_unknown: the process stopped while the provider was sending; check before resending';
+      const error = `${unknownOutcomePrefix}: the process stopped while the provider was sending; check before resending`;
       await markFailed(options, claim.message, error);
       return { outcome: 'failed', error };
     }

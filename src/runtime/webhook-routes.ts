@@ -2,6 +2,8 @@ import type { RequestHandler } from 'express';
 import { simulatorRoutes } from '../bridges/simulator/simulator-routes.js';
 import { twilioRoutes } from '../bridges/twilio/twilio-routes.js';
 import { whatsappCloudRoutes } from '../bridges/whatsapp-cloud/whatsapp-cloud-routes.js';
+import type { AccountReportInput } from '../core/accounts/account-reports.js';
+import { recordAccountReports } from '../core/accounts/account-reports.js';
 import type { RouteDependencies } from './route-dependencies.js';
 
 /**
@@ -9,7 +11,12 @@ import type { RouteDependencies } from './route-dependencies.js';
  * and the demo simulator (404 unless MATTERLINE_SIMULATOR is on), which parses its own larger JSON bodies.
  */
 export function webhookRoutes(dependencies: RouteDependencies): RequestHandler[] {
-  const options = { registry: dependencies.registry, record: dependencies.record, logger: dependencies.logger };
+  const options = {
+    registry: dependencies.registry,
+    record: dependencies.record,
+    report: (reports: AccountReportInput[]) => recordAccountReports(dependencies.db.pool, reports),
+    logger: dependencies.logger,
+  };
   return [
     whatsappCloudRoutes(options),
     twilioRoutes(options),

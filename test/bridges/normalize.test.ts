@@ -10,7 +10,12 @@ import { readForm } from './support/twilio-harness.js';
 
 const accountId = asAccountId('acc-1');
 const normalize = (payload: unknown) =>
-  normalizeWhatsAppCloud({ accountId, phoneNumberId: '1122334455667', payload: webhookPayloadSchema.parse(payload) });
+  normalizeWhatsAppCloud({
+    accountId,
+    accountFor: (id) => (id === '1122334455667' ? accountId : undefined),
+    payload: webhookPayloadSchema.parse(payload),
+    now: new Date('2026-12-04T12:00:00Z'),
+  });
 const one = (message: unknown) => {
   const result = normalize(envelope({ messages: [message] }));
   if (!result.ok) throw new Error(result.problem);
@@ -62,9 +67,26 @@ describe('WhatsApp Cloud messages', () => {
     expect(event.kind === 'message' && event.text).toBeUndefined();
   });
 
-  it('refuses the whole payload when one message of it is malformed', () => {
-    const result = normalize(envelope({ messages: [moreMessages.reply, { ...moreMessages.reply, id: '' }] }));
-    expect(result).toEqual({ ok: false, problem: expect.stringMatching(/^entry\[0\]\.changes\[0\]\.value\.messages\.1\.id/) });
+  it('keeps the others when one message of a payload is malformed, and reports that one with its raw JSON', () => {
+    const broken = { ...moreMessages.reply, id: '' };
+    const result = normalize(envelope({ messages: [broken, moreMessages.reply] }));
+    if (!result.ok) throw new Error(result.problem);
+    expect(result.events).toEqual([expect.objectContaining({ providerMessageId: moreMessages.reply!.id })]);
+    expect(result.reports).toEqual([
+      {
+        accountId,
+        kind: 'unparsed',
+        detail: expect.stringMatching(/^a message Matterline could not read \(entry\[0\]\.changes\[0\]\.value\.messages\[0\]\.id: /),
+        raw: { whatsappCloud: { metadata: expect.any(Object), message: broken } },
+        at: new Date('2026-12-04T12:00:00Z'),
+      },
+    ]);
+  });
+
+  it('refuses the payload when its envelope is malformed: nothing in it could be placed', () => {
+    const payload = envelope({ messages: [moreMessages.reply] }) as { entry: [{ changes: [{ value: { metadata: unknown } }] }] };
+    payload.entry[0].changes[0].value.metadata = { display_phone_number: '1' };
+    expect(normalize(payload)).toEqual({ ok: false, problem: expect.stringMatching(/^entry\[0\]\.changes\[0\]\.value\.metadata\.phone_number_id/) });
   });
 });
 
@@ -88,7 +110,7 @@ describe('WhatsApp Cloud statuses', () => {
 
   it('skips statuses it cannot place in the record, saying why', () => {
     const result = normalize(envelope({ statuses: [{ id: 'wamid.1', status: 'deleted', timestamp: '1' }] }));
-    expect(result).toEqual({ ok: true, events: [], skipped: [{ reason: 'unknown_status', detail: 'deleted' }] });
+    expect(result).toEqual({ ok: true, events: [], reports: [], skipped: [{ reason: 'unknown_status', detail: 'deleted' }] });
   });
 });
 

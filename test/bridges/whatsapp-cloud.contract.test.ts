@@ -35,7 +35,7 @@ runBridgeContract(harness, () => {
       expect(response.status).toBe(404);
     });
 
-    it('records every event of a batched payload in order, and skips what is not this number’s', async () => {
+    it('records every event of a batched payload in order, and reports what is for a number no account owns', async () => {
       const app = harness.app();
       const [first, second, elsewhere] = ['one', 'two', 'elsewhere'].map((n) => `wamid.batch-${n}-${randomBytes(3).toString('hex')}`);
       const payload = envelope({ messages: [text(first!, 'first'), text(second!, 'second')] }) as { entry: unknown[] };
@@ -45,7 +45,7 @@ runBridgeContract(harness, () => {
       const body = JSON.stringify(payload);
       const response = await harness.post(body, { 'x-hub-signature-256': sign(body) });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ recorded: 2, unmatched: 0 });
+      expect(await response.json()).toEqual({ recorded: 2, unmatched: 0, reported: 1 });
       const stored = await app.db.prisma.message.findMany({
         where: { providerMessageId: { in: [first!, second!, elsewhere!] } },
         orderBy: { capturedAt: 'asc' },

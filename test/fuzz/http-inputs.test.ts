@@ -16,6 +16,7 @@ import {
   whatsappBadSignature,
   whatsappPayload,
   whatsappSignedMalformed,
+  whatsappSignedUnreadableMessage,
   withSession,
   withoutSession,
 } from './support/bad-requests.js';
@@ -77,7 +78,11 @@ describe('every HTTP input, fuzzed', () => {
   });
 
   it('WhatsApp Cloud webhook: signed but malformed payloads are refused', { timeout: 300_000 }, async () => {
-    await fuzz(whatsappSignedMalformed, 110);
+    await fuzz(whatsappSignedMalformed, 100);
+  });
+
+  it('WhatsApp Cloud webhook: a message that does not parse is kept raw for the admin, never stored as a message', { timeout: 240_000 }, async () => {
+    await fuzz(whatsappSignedUnreadableMessage, 15);
   });
 
   it('Twilio webhooks: bad signatures are refused', { timeout: 240_000 }, async () => {
@@ -153,8 +158,12 @@ describe('every HTTP input, fuzzed', () => {
     // The replays: 80 messages from three new contacts, each with its processing job. The audit log grows only by
     // what it must record even of a bad request: a failed sign-in, and the reads and searches signed-in people made;
     // the sign-in throttle counts the failed sign-ins.
-    const { AuditEvent: audited, SignInThrottle: _throttle, ...rest } = changed;
+    const { AuditEvent: audited, SignInThrottle: _throttle, AccountReport: reported, ...rest } = changed;
     expect(rest).toEqual({ Message: 80, Outbox: 80, ContactIdentity: 3, Conversation: 3 });
+    // The unreadable messages, each kept raw once for the admin; nothing else was reported.
+    expect(reported).toBeGreaterThan(0);
+    const kinds = await target.pool.query<{ kind: string }>(`SELECT DISTINCT kind FROM "AccountReport"`);
+    expect(kinds.rows).toEqual([{ kind: 'unparsed' }]);
     if (audited) {
       const actions = await target.pool.query<{ action: string }>(`SELECT DISTINCT action FROM "AuditEvent" WHERE id > $1::bigint ORDER BY action`, [lastAuditId]);
       const allowed = /^(auth\.login_failed|auth\.login_throttled|search\.performed)$|[._](read|viewed|listed)$/;

@@ -13,20 +13,23 @@ export interface InboundText {
 }
 
 export function whatsappTextPayload(message: InboundText) {
+  return whatsappWebhook(message.phoneNumberId, {
+    contacts: [{ profile: { name: message.name }, wa_id: message.waId }],
+    messages: [{ from: message.waId, id: message.id, timestamp: message.timestamp, type: 'text', text: { body: message.text } }],
+  });
+}
+
+/** A `messages` change for the business number phoneNumberId, in the published sample's envelope. */
+export function whatsappWebhook<V extends object>(phoneNumberId: string, value: V) {
   return {
-    object: 'whatsapp_business_account',
+    object: 'whatsapp_business_account' as const,
     entry: [
       {
         id: '102290129340398',
         changes: [
           {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550199999', phone_number_id: message.phoneNumberId },
-              contacts: [{ profile: { name: message.name }, wa_id: message.waId }],
-              messages: [{ from: message.waId, id: message.id, timestamp: message.timestamp, type: 'text', text: { body: message.text } }],
-            },
+            field: 'messages' as const,
+            value: { messaging_product: 'whatsapp' as const, metadata: { display_phone_number: '15550199999', phone_number_id: phoneNumberId }, ...value },
           },
         ],
       },

@@ -3,9 +3,12 @@ import type { BridgeEvent, MessageEvent, ReceiptEvent } from '../../core/bridge-
 import type { MediaRef, MessageKind, ReceiptStatus } from '../../core/events.js';
 import type { AccountId } from '../../core/ids.js';
 import { asProviderMessageId } from '../../core/ids.js';
-import type { InboundMessage, MessagesValue, Status, WebhookPayload } from './whatsapp-cloud-payload.js';
+import type { InboundMessage, MessagesValue, MetaError, Status, WebhookPayload } from './whatsapp-cloud-payload.js';
 import {
   buttonPartSchema,
+  inboundMessageSchema,
+  metaErrorSchema,
+  statusSchema,
   contactsPartSchema,
   interactivePartSchema,
   locationPartSchema,
@@ -18,32 +21,49 @@ import {
 
 export interface NormalizeWhatsAppCloudOptions {
   accountId: AccountId;
-  /** The account's own number: changes for another number of the same app are not this account's to record. */
-  phoneNumberId: string;
+  /**
+   * The account that owns a number of this app: the receiving account's own, or another account of the firm on the
+   * same Meta app (same app secret). Undefined for a number no account here owns.
+   */
+  accountFor(phoneNumberId: string): AccountId | undefined;
   payload: WebhookPayload;
+  /** When the webhook arrived: the time of reports that carry none of their own. */
+  now?: Date;
 }
 
 export interface SkippedPart {
-  reason: 'other_field' | 'other_phone_number' | 'unknown_status' | 'other_object';
+  reason: 'other_field' | 'unknown_status' | 'other_object';
   detail: string;
 }
 
-/** Every event of one webhook payload, in payload order, or the path of the part that is malformed. */
+/** Something Meta said that is not a message or receipt, kept for the account's admin (AccountReport). */
+export interface WebhookReport {
+  accountId: AccountId;
+  kind: 'provider_error' | 'unparsed' | 'unrouted';
+  detail: string;
+  raw: unknown;
+  at: Date;
+}
+
+/** Every event of one webhook payload, in payload order, and the reports; or the path of the part that is malformed. */
 export type NormalizedWebhook =
-  | { ok: true; events: BridgeEvent[]; skipped: SkippedPart[] }
+  | { ok: true; events: BridgeEvent[]; reports: WebhookReport[]; skipped: SkippedPart[] }
   | { ok: false; problem: string };
 
 /**
- * Turns one Cloud API webhook into normalized events. All-or-nothing: when any `messages` change is malformed the
- * whole payload is refused, so a retry after the fix never meets half of it already stored.
+ * Turns one Cloud API webhook into normalized events. The envelope (object, entry, changes, a change's metadata) must
+ * be whole or the payload is refused: nothing in it can be placed. Inside a change, each message and status is taken
+ * on its own: one that does not parse is reported with its raw JSON and never costs the others.
  */
 export function normalizeWhatsAppCloud(options: NormalizeWhatsAppCloudOptions): NormalizedWebhook {
   const { payload } = options;
+  const now = options.now ?? new Date();
   const events: BridgeEvent[] = [];
+  const reports: WebhookReport[] = [];
   const skipped: SkippedPart[] = [];
   // Meta signs every object its app subscribes to; only WhatsApp's carries messages for us.
   if (payload.object !== 'whatsapp_business_account') {
-    return { ok: true, events, skipped: [{ reason: 'other_object', detail: payload.object }] };
+    return { ok: true, events, reports, skipped: [{ reason: 'other_object', detail: payload.object }] };
   }
   for (const [entryIndex, entry] of payload.entry.entries()) {
     for (const [changeIndex, change] of entry.changes.entries()) {
@@ -52,26 +72,70 @@ export function normalizeWhatsAppCloud(options: NormalizeWhatsAppCloudOptions): 
         skipped.push({ reason: 'other_field', detail: change.field });
         continue;
       }
+      const where = `entry[${entryIndex}].changes[${changeIndex}].value`;
       const parsed = messagesValueSchema.safeParse(change.value);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const where = `entry[${entryIndex}].changes[${changeIndex}].value.${issue?.path.join('.') ?? ''}`;
-        return { ok: false, problem: `${where}: ${issue?.message ?? 'invalid'}` };
+        return { ok: false, problem: `${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
       }
       const value = parsed.data;
-      if (value.metadata.phone_number_id !== options.phoneNumberId) {
-        skipped.push({ reason: 'other_phone_number', detail: value.metadata.phone_number_id });
+      const owner = options.accountFor(value.metadata.phone_number_id);
+      if (!owner) {
+        // Subscribed to this app but no account here has the number: kept where the admin sees it, never dropped.
+        reports.push({
+          accountId: options.accountId,
+          kind: 'unrouted',
+          detail: `events for phone number id ${value.metadata.phone_number_id}, which no WhatsApp Cloud account of this firm on this app owns`,
+          raw: { whatsappCloud: { entryId: entry.id, value: change.value } },
+          at: now,
+        });
         continue;
       }
-      for (const message of value.messages ?? []) events.push(messageEvent(options.accountId, value, message));
-      for (const status of value.statuses ?? []) {
-        const receipt = receiptEvent(options.accountId, value, status);
+      for (const error of parseErrors(value.errors)) {
+        reports.push({ accountId: owner, kind: 'provider_error', detail: `Meta reported: ${describeError(error)}`, raw: { whatsappCloud: { metadata: value.metadata, error } }, at: now });
+      }
+      for (const [index, raw] of (value.messages ?? []).entries()) {
+        const message = inboundMessageSchema.safeParse(raw);
+        if (!message.success) {
+          reports.push(unparsed(owner, 'message', `${where}.messages[${index}]`, message.error, { metadata: value.metadata, message: raw }, now));
+          continue;
+        }
+        events.push(messageEvent(owner, value, message.data));
+        for (const error of message.data.errors ?? []) {
+          reports.push({
+            accountId: owner,
+            kind: 'provider_error',
+            detail: `message ${message.data.id}: ${describeError(error)}`,
+            raw: { whatsappCloud: { metadata: value.metadata, messageId: message.data.id, error } },
+            at: fromSeconds(message.data.timestamp),
+          });
+        }
+      }
+      for (const [index, raw] of (value.statuses ?? []).entries()) {
+        const status = statusSchema.safeParse(raw);
+        if (!status.success) {
+          reports.push(unparsed(owner, 'status', `${where}.statuses[${index}]`, status.error, { metadata: value.metadata, status: raw }, now));
+          continue;
+        }
+        const receipt = receiptEvent(owner, value, status.data);
         if (receipt) events.push(receipt);
-        else skipped.push({ reason: 'unknown_status', detail: status.status });
+        else skipped.push({ reason: 'unknown_status', detail: status.data.status });
       }
     }
   }
-  return { ok: true, events, skipped };
+  return { ok: true, events, reports, skipped };
+}
+
+/** A message or status that does not parse: reported with where and why, and its JSON as Meta sent it. */
+function unparsed(accountId: AccountId, what: string, where: string, error: z.ZodError, raw: Record<string, unknown>, at: Date): WebhookReport {
+  const issue = error.issues[0];
+  return {
+    accountId,
+    kind: 'unparsed',
+    detail: `a ${what} Matterline could not read (${where}.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}); kept as Meta sent it`,
+    raw: { whatsappCloud: raw },
+    at,
+  };
 }
 
 const fromSeconds = (value: string | number) => new Date(Number(value) * 1000);
@@ -79,18 +143,42 @@ const fromSeconds = (value: string | number) => new Date(Number(value) * 1000);
 /** wa_ids are phone numbers without the plus; the record keeps E.164 so the same number matches across channels. */
 export const addressOfWaId = (waId: string) => (/^\d{6,15}$/.test(waId) ? `+${waId}` : waId);
 
+/** Errors Meta listed, each read on its own: one that is not an object is kept as its text. */
+function parseErrors(errors: unknown[] | undefined): MetaError[] {
+  return (errors ?? []).map((error) => {
+    const parsed = metaErrorSchema.safeParse(error);
+    return parsed.success ? parsed.data : { message: JSON.stringify(error)?.slice(0, 2000) ?? 'unreadable error' };
+  });
+}
+
+export function describeError(error: MetaError): string {
+  const title = error.title ?? error.message ?? 'unknown error';
+  const details = error.error_data?.details && error.error_data.details !== title ? `: ${error.error_data.details}` : '';
+  return `${title}${error.code !== undefined ? ` (code ${error.code})` : ''}${details}`;
+}
+
+type Contact = NonNullable<MessagesValue['contacts']>[number];
+
 function messageEvent(accountId: AccountId, value: MessagesValue, message: InboundMessage): MessageEvent {
-  const contact = value.contacts?.find((c) => c.wa_id === message.from) ?? (value.contacts?.length === 1 ? value.contacts[0] : undefined);
-  const address = addressOfWaId(message.from);
-  const name = contact?.profile?.name?.trim();
+  const phone = message.from;
+  const userId = message.from_user_id;
+  const contact: Contact | undefined =
+    value.contacts?.find((c) => (phone !== undefined && c.wa_id === phone) || (userId !== undefined && c.user_id === userId)) ??
+    (value.contacts?.length === 1 ? value.contacts[0] : undefined);
+  // Filed under the phone number when Meta shares it, so the same person matches across channels; else under the
+  // business-scoped user id, which is also what a reply is addressed to.
+  const address = phone !== undefined ? addressOfWaId(phone) : userId!;
+  const aliases = [...new Set([userId, message.from_parent_user_id].filter((id): id is string => id !== undefined && id !== address))];
+  const name = contact?.profile?.name?.trim() || contact?.profile?.username?.trim();
   const content = contentOf(message);
   return {
     kind: 'message',
     accountId,
     providerMessageId: asProviderMessageId(message.id),
     direction: 'inbound',
-    chat: { externalId: address, kind: 'direct' },
-    contact: { address, ...(name ? { name } : {}) },
+    // A group's messages share one conversation; its members are contacts, never asked for consent one by one.
+    chat: message.group_id ? { externalId: `group:${message.group_id}`, kind: 'group' } : { externalId: address, kind: 'direct' },
+    contact: { address, ...(name ? { name } : {}), ...(aliases.length > 0 ? { aliases } : {}) },
     messageKind: content.messageKind,
     ...(content.text !== undefined ? { text: content.text } : {}),
     ...(content.media ? { media: content.media } : {}),
@@ -193,17 +281,13 @@ const receiptStatuses: Record<string, ReceiptStatus> = { sent: 'sent', delivered
 function receiptEvent(accountId: AccountId, value: MessagesValue, status: Status): ReceiptEvent | null {
   const mapped = receiptStatuses[status.status];
   if (!mapped) return null;
-  const error = status.errors
-    ?.map((e) => {
-      const title = e.title ?? e.message ?? 'unknown error';
-      const details = e.error_data?.details && e.error_data.details !== title ? `: ${e.error_data.details}` : '';
-      return `${title}${e.code !== undefined ? ` (code ${e.code})` : ''}${details}`;
-    })
-    .join('; ');
+  const error = status.errors?.map(describeError).join('; ');
   return {
     kind: 'receipt',
     accountId,
     providerMessageId: asProviderMessageId(status.id),
+    // Matterline's own id, echoed by Meta: places the status even when the send's answer was never read.
+    ...(status.biz_opaque_callback_data ? { clientMessageId: status.biz_opaque_callback_data } : {}),
     status: mapped,
     at: fromSeconds(status.timestamp),
     ...(mapped === 'failed' ? { error: error || 'failed (no reason given)' } : {}),

@@ -9,7 +9,8 @@ import { fetchMedia } from '../media/fetch-media.js';
 import type { NormalizedWebhook } from './normalize-whatsapp-cloud.js';
 import { normalizeWhatsAppCloud } from './normalize-whatsapp-cloud.js';
 import type { WhatsAppCloudConfig } from './whatsapp-cloud-config.js';
-import { defaultGraphBaseUrl, whatsappCloudConfigSchema } from './whatsapp-cloud-config.js';
+import { graphBaseOf, whatsappCloudConfigSchema } from './whatsapp-cloud-config.js';
+import { bsuidPattern } from './whatsapp-cloud-payload.js';
 import type { WebhookPayload } from './whatsapp-cloud-payload.js';
 import { hubSignatureMatches } from './hub-signature.js';
 
@@ -78,10 +79,25 @@ export class WhatsAppCloudBridge implements Bridge {
     return hubSignatureMatches(rawBody, header, this.config().appSecret);
   }
 
-  normalize(payload: WebhookPayload): NormalizedWebhook {
+  /** The app secret, to find the firm's other numbers on the same Meta app (BridgeRegistry.whatsappCloudNumbers). */
+  get appSecret(): string {
+    return this.config().appSecret;
+  }
+
+  get phoneNumberId(): string {
+    return this.config().phoneNumberId;
+  }
+
+  /** `numbers`: the accounts by phone number id whose events this webhook may carry (see whatsappCloudNumbers). */
+  normalize(payload: WebhookPayload, numbers: ReadonlyMap<string, string> = new Map()): NormalizedWebhook {
+    const own = this.config().phoneNumberId;
     return normalizeWhatsAppCloud({
       accountId: asAccountId(this.context.accountId),
-      phoneNumberId: this.config().phoneNumberId,
+      accountFor: (phoneNumberId) => {
+        if (phoneNumberId === own) return asAccountId(this.context.accountId);
+        const other = numbers.get(phoneNumberId);
+        return other ? asAccountId(other) : undefined;
+      },
       payload,
     });
   }
@@ -129,7 +145,7 @@ export class WhatsAppCloudBridge implements Bridge {
    */
   async downloadMedia(providerMediaId: string): Promise<FetchedMedia> {
     const config = this.config();
-    const base = (config.graphBaseUrl ?? defaultGraphBaseUrl).replace(/\/+$/, '');
+    const base = graphBaseOf(config);
     const headers = { authorization: `Bearer ${config.accessToken}` };
     let response: Response;
     try {
@@ -154,13 +170,14 @@ export class WhatsAppCloudBridge implements Bridge {
 
   private async post(to: string, content: Record<string, unknown>, clientMessageId: string | undefined) {
     const config = this.config();
-    const base = (config.graphBaseUrl ?? defaultGraphBaseUrl).replace(/\/+$/, '');
+    const base = graphBaseOf(config);
     const url = `${base}/${config.phoneNumberId}/messages`;
     const body = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      // The Cloud API takes the number without the plus, as it reports wa_ids.
-      to: to.replace(/^\+/, ''),
+      // A client known only by their business-scoped user id (they use a WhatsApp username) is addressed by it;
+      // otherwise by number, without the plus, as the Cloud API reports wa_ids.
+      ...(bsuidPattern.test(to) ? { recipient: to } : { to: to.replace(/^\+/, '') }),
       ...content,
       // Echoed back in status webhooks: ties a receipt to our message in the raw record.
       ...(clientMessageId ? { biz_opaque_callback_data: clientMessageId } : {}),

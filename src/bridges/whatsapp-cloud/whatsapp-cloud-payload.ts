@@ -15,13 +15,44 @@ export const contextSchema = z.looseObject({
   forwarded: z.boolean().optional(),
 });
 
-export const inboundMessageSchema = z.looseObject({
-  id: providerId,
-  from: z.string().min(1).max(256),
-  timestamp: unixSeconds,
-  type: z.string().min(1).max(64),
-  context: contextSchema.optional(),
+/** Meta's error objects: in `value.errors` (the whole webhook), a message's `errors`, a failed status's `errors`. */
+export const metaErrorSchema = z.looseObject({
+  code: z.union([z.number(), z.string().max(64)]).optional(),
+  title: z.string().max(2000).optional(),
+  message: z.string().max(2000).optional(),
+  error_data: z.looseObject({ details: z.string().max(4000).optional() }).optional(),
 });
+export type MetaError = z.infer<typeof metaErrorSchema>;
+const metaErrors = z.array(metaErrorSchema).max(100);
+
+/**
+ * A business-scoped user id (BSUID): a two-letter country code, a dot, an optional `ENT.` for a parent id, then up to
+ * 128 letters and digits. Meta sends it for every user; when the user has a username it may be the only id there is.
+ */
+export const bsuidPattern = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+const bsuid = z.string().regex(bsuidPattern, 'a business-scoped user id (CC.digits)');
+
+/**
+ * One message. `from` (the phone number) is omitted for a user who adopted a username and whose number Meta does not
+ * share; `from_user_id` (the BSUID) is then the sender. One of the two is needed to file the message.
+ */
+export const inboundMessageSchema = z
+  .looseObject({
+    id: providerId,
+    from: z.string().min(1).max(256).optional(),
+    from_user_id: bsuid.optional(),
+    from_parent_user_id: bsuid.optional(),
+    // A message in a WhatsApp group the number belongs to (Groups API).
+    group_id: z.string().min(1).max(256).optional(),
+    timestamp: unixSeconds,
+    type: z.string().min(1).max(64),
+    context: contextSchema.optional(),
+    errors: metaErrors.optional(),
+  })
+  .refine((message) => message.from !== undefined || message.from_user_id !== undefined, {
+    message: 'neither from nor from_user_id: no sender',
+    path: ['from'],
+  });
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 
 export const statusSchema = z.looseObject({
@@ -29,17 +60,11 @@ export const statusSchema = z.looseObject({
   status: z.string().min(1).max(64),
   timestamp: unixSeconds,
   recipient_id: z.string().max(256).optional(),
-  errors: z
-    .array(
-      z.looseObject({
-        code: z.union([z.number(), z.string().max(64)]).optional(),
-        title: z.string().max(2000).optional(),
-        message: z.string().max(2000).optional(),
-        error_data: z.looseObject({ details: z.string().max(4000).optional() }).optional(),
-      }),
-    )
-    .max(100)
-    .optional(),
+  recipient_user_id: z.string().max(256).optional(),
+  // Echoed from the send: Matterline's own message id, which ties the status to the message even when the send's
+  // answer (the provider id) was never read.
+  biz_opaque_callback_data: z.string().max(512).optional(),
+  errors: metaErrors.optional(),
 });
 export type Status = z.infer<typeof statusSchema>;
 
@@ -53,13 +78,18 @@ export const messagesValueSchema = z.looseObject({
     .array(
       z.looseObject({
         wa_id: z.string().min(1).max(256).optional(),
-        profile: z.looseObject({ name: z.string().max(1000).optional() }).optional(),
+        user_id: z.string().min(1).max(256).optional(),
+        profile: z.looseObject({ name: z.string().max(1000).optional(), username: z.string().max(1000).optional() }).optional(),
       }),
     )
     .max(1000)
     .optional(),
-  messages: z.array(inboundMessageSchema).max(1000).optional(),
-  statuses: z.array(statusSchema).max(1000).optional(),
+  // Each message and status is validated on its own (inboundMessageSchema, statusSchema): one that does not parse is
+  // kept raw for the admin and never costs the others of the payload.
+  messages: z.array(z.unknown()).max(1000).optional(),
+  statuses: z.array(z.unknown()).max(1000).optional(),
+  // Errors about the webhook as a whole (Meta could not deliver something to this number).
+  errors: z.array(z.unknown()).max(100).optional(),
 });
 export type MessagesValue = z.infer<typeof messagesValueSchema>;
 

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { AccountReportInput } from '../../core/accounts/account-reports.js';
 import type { BridgeEvent, RecordedEvent } from '../../core/bridge-events.js';
 import { findUnstorableText } from '../../core/channel-rules/unstorable-text.js';
 import { decodeStrictUtf8 } from '../../http/strict-utf8.js';
@@ -17,6 +18,8 @@ export interface WhatsAppCloudRoutesOptions {
   registry: BridgeRegistry;
   /** Records one event, resolving once it is committed. */
   record(event: BridgeEvent): Promise<RecordedEvent>;
+  /** Stores what Meta said that is not a message or receipt, for the account's admin. */
+  report(reports: AccountReportInput[]): Promise<unknown>;
   logger: Logger;
 }
 
@@ -65,7 +68,16 @@ export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router
       throw new AppError('bad_signature', 'X-Hub-Signature-256 is missing or does not match the app secret');
     }
     const payload = parsePayload(raw);
-    const normalized = bridge.normalize(payload);
+    // Another number of the same Meta app arrives here when the app's webhook points at this account: its events go
+    // to the account that owns it. Looked up only when the payload names a number other than this account's.
+    const foreign = payload.entry.some((entry) =>
+      entry.changes.some((change) => {
+        const id = (change.value as { metadata?: { phone_number_id?: unknown } } | null)?.metadata?.phone_number_id;
+        return typeof id === 'string' && id !== bridge.phoneNumberId;
+      }),
+    );
+    const numbers = foreign ? await options.registry.whatsappCloudNumbers(accountId, bridge.appSecret) : new Map<string, string>();
+    const normalized = bridge.normalize(payload, numbers);
     if (!normalized.ok) throw new AppError('bad_request', `the webhook payload is malformed: ${normalized.problem}`);
     for (const skipped of normalized.skipped) options.logger.info({ accountId, ...skipped }, 'webhook part not for the record');
 
@@ -80,7 +92,12 @@ export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router
       if (recorded.kind === 'receipt' && !recorded.matched) unmatched++;
     }
     if (unmatched > 0) options.logger.info({ accountId, unmatched }, 'statuses for messages not in the record');
-    res.status(200).json({ recorded: normalized.events.length, unmatched });
+    // Reports are stored before the 200 too: Meta does not send them again once it has one.
+    await options.report(normalized.reports).catch((error: unknown) => {
+      throw new AppError('unavailable', 'the webhook could not be recorded; deliver it again', { accountId }, { cause: error });
+    });
+    if (normalized.reports.length > 0) options.logger.warn({ accountId, reports: normalized.reports.map((r) => r.kind) }, 'webhook parts kept for the admin');
+    res.status(200).json({ recorded: normalized.events.length, unmatched, reported: normalized.reports.length });
   });
 
   return router;

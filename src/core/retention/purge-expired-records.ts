@@ -13,6 +13,8 @@ export interface RetentionRun {
   matters: (PurgedMatter & { number: string })[];
   messages: number;
   attachments: number;
+  /** Provider reports past the retention period, deleted. */
+  accountReports: number;
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -24,12 +26,15 @@ const dayMs = 24 * 60 * 60 * 1000;
  */
 export async function purgeExpiredRecords(options: PurgeExpiredRecordsOptions): Promise<RetentionRun> {
   const now = options.now ?? new Date();
-  const run: RetentionRun = { matters: [], messages: 0, attachments: 0 };
+  const run: RetentionRun = { matters: [], messages: 0, attachments: 0, accountReports: 0 };
   const firms = await options.pool.query<{ id: string; settings: unknown }>(`SELECT id, settings FROM "Firm" ORDER BY id`);
   for (const firm of firms.rows) {
     const { retentionDays } = readFirmSettings(firm.settings);
     if (retentionDays === null) continue;
     const cutoff = new Date(now.getTime() - retentionDays * dayMs);
+    // What providers reported to the firm's accounts (AccountReport) may hold a client's words kept raw: it belongs to
+    // no matter and is kept for the retention period from its arrival, never longer.
+    run.accountReports += (await options.pool.query(`DELETE FROM "AccountReport" WHERE "firmId" = $1 AND "createdAt" <= $2`, [firm.id, cutoff])).rowCount ?? 0;
     const due = await options.pool.query<{ id: string; number: string }>(
       `SELECT mt.id, mt.number FROM "Matter" mt
         WHERE mt."firmId" = $1 AND mt.status = 'closed' AND mt."closedAt" <= $2 AND NOT mt."legalHold"

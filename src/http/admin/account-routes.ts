@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { BridgeRegistry } from '../../bridges/bridge-registry.js';
 import { signalConfigSchema } from '../../bridges/signal/signal-config.js';
 import { twilioConfigSchema } from '../../bridges/twilio/twilio-config.js';
-import { whatsappCloudConfigSchema } from '../../bridges/whatsapp-cloud/whatsapp-cloud-config.js';
+import { graphApiVersionWarning } from '../../bridges/whatsapp-cloud/graph-api-versions.js';
+import { defaultGraphApiVersion, whatsappCloudConfigSchema } from '../../bridges/whatsapp-cloud/whatsapp-cloud-config.js';
 import { recordAudit } from '../../core/audit/record-audit.js';
 import { sealAccountConfig } from '../../core/crypto/seal-account-config.js';
 import type { Keyring } from '../../core/crypto/secret-box.js';
@@ -11,7 +12,7 @@ import { AppError } from '../../core/errors.js';
 import type { Database } from '../../db/prisma.js';
 import type { ChannelKind } from '../../generated/prisma/enums.js';
 import { idParamsSchema } from '../api/api-schemas.js';
-import { parseBody, parseParams } from '../api/parse-input.js';
+import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { requireRole } from '../require-role.js';
 
@@ -46,6 +47,18 @@ export const createAccountSchema = z
   })
   .strict();
 export const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const reportsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+
+/** What the account page should warn about now: a WhatsApp Cloud account on a Graph API version near its end. */
+export function accountWarnings(kind: ChannelKind, config: unknown, now: Date = new Date()): { code: string; message: string }[] {
+  if (kind !== 'whatsapp_cloud' || typeof config !== 'object' || config === null) return [];
+  const { graphApiVersion, graphBaseUrl } = config as { graphApiVersion?: unknown; graphBaseUrl?: unknown };
+  const fromUrl = typeof graphBaseUrl === 'string' ? /\/(v\d{1,3}\.\d)(?:\/|$)/.exec(graphBaseUrl)?.[1] : undefined;
+  // A Graph URL of its own (a proxy) names the version actually called.
+  const version = fromUrl ?? (typeof graphApiVersion === 'string' ? graphApiVersion : defaultGraphApiVersion);
+  const warning = graphApiVersionWarning(version, now);
+  return warning ? [warning] : [];
+}
 
 /** The firm's channel accounts, for its admin: add, see state, last error and QR code, pause, resume, remove. */
 export function accountRoutes(options: { db: Database; registry: BridgeRegistry; keyring: Keyring; simulatorEnabled: boolean }): Router {
@@ -65,6 +78,7 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
     lastEventAt: Date | null;
     leaseHolder: string | null;
     createdAt: Date;
+    config: unknown;
   }) => ({
     id: account.id,
     kind: publicKindOf[account.kind],
@@ -77,6 +91,7 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
     lastEventAt: account.lastEventAt,
     connectedBy: account.leaseHolder,
     createdAt: account.createdAt,
+    warnings: accountWarnings(account.kind, account.config),
   });
 
   const audit = (firmId: string, userId: string, action: string, accountId: string, details: Record<string, unknown> = {}) =>
@@ -100,6 +115,18 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
     requireRole(viewer, ['admin']);
     const { id } = parseParams(req, idParamsSchema);
     res.json(view(await ownAccount(viewer.firmId, id)));
+  });
+
+  // What the provider said that is not a message: errors it reported, parts kept raw, events for numbers no account owns.
+  router.get('/api/admin/accounts/:id/reports', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { id } = parseParams(req, idParamsSchema);
+    const { limit } = parseQuery(req, reportsQuerySchema);
+    await ownAccount(viewer.firmId, id);
+    const reports = await db.prisma.accountReport.findMany({ where: { accountId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    await audit(viewer.firmId, viewer.userId, 'account.reports_read', id, { count: reports.length });
+    res.json(reports.map((report) => ({ id: report.id, kind: report.kind, detail: report.detail, raw: report.raw, at: report.at, createdAt: report.createdAt })));
   });
 
   router.post('/api/admin/accounts', async (req, res) => {

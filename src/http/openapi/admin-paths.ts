@@ -1,5 +1,5 @@
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
-import { configSchemas, createAccountSchema, reasonSchema } from '../admin/account-routes.js';
+import { configSchemas, createAccountSchema, reasonSchema, reportsQuerySchema } from '../admin/account-routes.js';
 import { hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
 import { editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
@@ -62,6 +62,14 @@ const accountPaths = buildPaths('admin: channel accounts', {
   '/api/admin/accounts/{id}': {
     get: { summary: 'One channel account (admin)', responses: { 200: ok('the account', ref('Account')) }, errors: [403, 404] },
     delete: { summary: 'Remove a channel account; its messages stay in the record (admin)', body: reasonSchema, responses: { 204: ok('removed') }, errors: [404] },
+  },
+  '/api/admin/accounts/{id}/reports': {
+    get: {
+      summary: 'What the provider said that is not a message, newest first: errors it reported, parts kept raw, events for numbers no account owns (admin, audited)',
+      query: reportsQuerySchema,
+      responses: { 200: ok('reports', arrayOf(ref('AccountReport'))) },
+      errors: [403, 404],
+    },
   },
   '/api/admin/accounts/{id}/pause': {
     post: { summary: 'Pause an account: it stops sending and receiving (admin)', body: reasonSchema, responses: { 200: ok('paused', ref('Account')) }, errors: [404] },

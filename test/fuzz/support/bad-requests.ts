@@ -121,6 +121,9 @@ const waFields: { path: Path; bad: fc.Arbitrary<Json> }[] = [
   { path: [...valuePath, 'contacts', 0, 'wa_id'], bad: badString(256) },
   { path: [...valuePath, 'contacts', 0, 'profile'], bad: notObject },
   { path: [...valuePath, 'messages'], bad: notArray },
+];
+// A message is read on its own: one that does not parse is kept raw for the admin (AccountReport), not refused.
+const waMessageFields: { path: Path; bad: fc.Arbitrary<Json> }[] = [
   { path: messagePath, bad: notObject },
   { path: [...messagePath, 'id'], bad: badString(512) },
   { path: [...messagePath, 'from'], bad: badString(256) },
@@ -137,13 +140,34 @@ const waRequired: Path[] = [
   [...valuePath, 'messaging_product'],
   [...valuePath, 'metadata'],
   [...valuePath, 'metadata', 'phone_number_id'],
+];
+const waMessage = fc.record({ id: fc.stringMatching(/^wamid\.[A-Za-z0-9]{8,30}$/), from: fc.stringMatching(/^[1-9]\d{7,13}$/), text: fc.string({ maxLength: 200 }) });
+const waMessageRequired: Path[] = [
   [...messagePath, 'id'],
   [...messagePath, 'from'],
   [...messagePath, 'timestamp'],
   [...messagePath, 'type'],
 ];
 
-const waMessage = fc.record({ id: fc.stringMatching(/^wamid\.[A-Za-z0-9]{8,30}$/), from: fc.stringMatching(/^[1-9]\d{7,13}$/), text: fc.string({ maxLength: 200 }) });
+/**
+ * Correctly signed payloads whose one message does not parse: 200 (Meta must not retry what can never parse), the
+ * message kept raw as an account report, and no message stored.
+ */
+export const whatsappSignedUnreadableMessage: fc.Arbitrary<BadRequest> = fc.oneof(
+  fc.tuple(waMessage, fc.constantFrom(...waMessageFields)).chain(([message, field]) =>
+    field.bad.map((value) => ({
+      what: `WhatsApp webhook, ${field.path.join('.')} = ${JSON.stringify(value)?.slice(0, 60)}`,
+      request: signedWhatsApp(json(setAt(whatsappPayload(message), field.path, value))),
+      accept: [200] as const,
+    })),
+  ),
+  fc.tuple(waMessage, fc.constantFrom(...waMessageRequired)).map(([message, path]) => ({
+    what: `WhatsApp webhook without ${path.join('.')}`,
+    request: signedWhatsApp(json(setAt(whatsappPayload(message), path, undefined))),
+    accept: [200] as const,
+  })),
+);
+
 
 /** Valid payloads whose signature is missing or wrong: 401, and nothing stored. */
 export const whatsappBadSignature: fc.Arbitrary<BadRequest> = fc
