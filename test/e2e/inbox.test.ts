@@ -343,6 +343,31 @@ describe('the web inbox in a browser', () => {
     await qr.scrollIntoViewIfNeeded();
     await screenshot(page, 'admin-accounts');
 
+    // A WhatsApp Cloud account on a Graph API version Meta retires soon, with something Meta reported: the page warns,
+    // and the reports stay open across the list's refreshes.
+    const cloud = await app.db.prisma.channelAccount.create({
+      data: {
+        firmId: firm.id,
+        kind: 'whatsapp_cloud',
+        name: 'Cloud number',
+        paused: true,
+        config: { phoneNumberId: '1234', accessToken: 't', appSecret: 's', verifyToken: 'v', graphApiVersion: 'v21.0' },
+      },
+    });
+    await app.db.prisma.accountReport.create({
+      data: { firmId: firm.id, accountId: cloud.id, kind: 'provider_error', detail: 'Meta reported: Something went wrong (code 131000)', dedupeKey: 'e2e', at: new Date() },
+    });
+    const card = page.locator(`li.account[data-id="${cloud.id}"]`);
+    await card.waitFor();
+    expect(await card.getByRole('alert').textContent()).toContain('Graph API v21.0 is retired by Meta on 2027-01-21');
+    await card.getByText('Provider reports').click();
+    await card.getByText('Provider error: Meta reported: Something went wrong (code 131000)').waitFor();
+    // The list reloads every few seconds: once the card has been drawn again, the panel is still open.
+    await card.evaluate((li) => li.setAttribute('data-drawn-before', ''));
+    await waitFor(async () => (await card.getAttribute('data-drawn-before')) === null, { what: 'the account list to reload', timeoutMs: 15_000 });
+    expect(await card.locator('details.provider-reports').getAttribute('open')).not.toBeNull();
+    await card.getByText('Provider error: Meta reported').waitFor();
+
     await page.getByRole('link', { name: 'Business hours' }).click();
     await page.getByLabel('Time zone').waitFor();
     expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');

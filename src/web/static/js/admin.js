@@ -65,6 +65,9 @@ async function drawAccounts(body) {
   replace(body, h('h2', null, 'Channel accounts'), list, addAccountForm(() => void load()));
   /** @type {ReturnType<typeof setInterval> | undefined} */
   let timer;
+  // One reports panel per account, kept across the list's refreshes so an open one stays open.
+  /** @type {Map<string, HTMLElement>} */
+  const reportPanels = new Map();
   async function load() {
     try {
       const accounts = await get('/api/admin/accounts');
@@ -82,6 +85,9 @@ async function drawAccounts(body) {
                   'li',
                   { class: 'card account', dataset: { id: account.id, state: account.state } },
                   h('h3', null, account.name),
+                  (account.warnings ?? []).length > 0
+                    ? h('ul', { class: 'warnings', role: 'alert' }, account.warnings.map((warning) => h('li', { dataset: { code: warning.code } }, warning.message)))
+                    : null,
                   h(
                     'dl',
                     { class: 'facts' },
@@ -110,6 +116,7 @@ async function drawAccounts(body) {
                       ? h('button', { type: 'button', class: 'secondary', onclick: () => void act(`/api/admin/accounts/${account.id}/resume`) }, 'Resume')
                       : h('button', { type: 'button', class: 'secondary', onclick: () => void act(`/api/admin/accounts/${account.id}/pause`) }, 'Pause'),
                   ),
+                  reportPanels.get(account.id) ?? reportPanels.set(account.id, providerReports(account.id)).get(account.id),
                 ),
               ),
             ),
@@ -140,6 +147,35 @@ async function drawAccounts(body) {
 }
 
 /** @param {() => void} onAdded */
+/**
+ * What the provider said that is not a message (errors it reported, parts Matterline could not read, events for a
+ * number no account owns), loaded when opened: reading them is audited.
+ * @param {string} accountId
+ */
+function providerReports(accountId) {
+  const list = h('div', { class: 'reports' });
+  const details = h('details', { class: 'provider-reports' }, h('summary', null, 'Provider reports'), list);
+  details.addEventListener('toggle', async () => {
+    if (!(/** @type {HTMLDetailsElement} */ (details).open)) return;
+    replace(list, h('p', null, 'Loading…'));
+    try {
+      const reports = await get(`/api/admin/accounts/${encodeURIComponent(accountId)}/reports`);
+      replace(
+        list,
+        reports.length === 0
+          ? h('p', null, 'Nothing reported.')
+          : h('ol', null, reports.map((report) => h('li', { dataset: { kind: report.kind } }, h('time', { datetime: report.at }, dateTime(report.at)), ' ', h('strong', null, reportLabels[report.kind] ?? report.kind), ': ', report.detail))),
+      );
+    } catch (error) {
+      replace(list, h('p', { role: 'alert' }, `Could not load the reports: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  });
+  return details;
+}
+
+/** @type {Record<string, string>} */
+const reportLabels = { provider_error: 'Provider error', unparsed: 'Kept unread', unrouted: 'For another number' };
+
 function addAccountForm(onAdded) {
   const kind = /** @type {HTMLSelectElement} */ (
     h('select', { id: 'account-kind' }, ['baileys', 'whatsapp-web', 'signal', 'whatsapp-cloud', 'twilio', 'simulator'].map((k) => h('option', { value: k }, k)))
