@@ -6,7 +6,8 @@ import { waitFor } from '../support/matterline.js';
 import { runBridgeContract } from './support/bridge-contract.js';
 import type { FakeProvider } from './support/fake-provider.js';
 import { startFakeProvider } from './support/fake-provider.js';
-import { accountSid, authToken, firmNumber, messagesApi, readForm, twilioHarness } from './support/twilio-harness.js';
+import twilio from 'twilio';
+import { accountSid, authToken, firmNumber, messagesApi, readForm, sharedKey, twilioHarness, twilioSdkSignature } from './support/twilio-harness.js';
 
 const harness = twilioHarness();
 
@@ -32,6 +33,33 @@ runBridgeContract(harness, () => {
         `${harness.publicUrl()}/status`,
       );
       expect(status.status).toBe(204);
+    });
+
+    it('verifies a request a Webhooks Rule signed with its SharedKey (HMAC-SHA256), as Twilio’s library signs it', async () => {
+      const { sid, params } = freshSms();
+      const settings = `key=${sharedKey.name},algorithm=${twilio.HMAC_SHA256}`;
+      const route = `/webhooks/twilio/${harness.accountId()}`;
+      const signed = (overrides: { token?: string; settings?: string; algorithm?: string }, form = params) =>
+        harness.post(route, form, harness.publicUrl(), { token: sharedKey.secret, settings, algorithm: twilio.HMAC_SHA256, ...overrides });
+      const response = await signed({});
+      expect(response.status).toBe(200);
+      expect(await harness.app().db.prisma.message.count({ where: { providerMessageId: sid } })).toBe(1);
+      // Twilio's own validator agrees on the signature Matterline accepted.
+      const signature = twilioSdkSignature(sharedKey.secret, harness.publicUrl(), params, twilio.HMAC_SHA256);
+      expect(twilio.validateRequest(sharedKey.secret, signature, harness.publicUrl(), Object.fromEntries(params), twilio.getSignatureAlgorithm(settings))).toBe(true);
+
+      const refusals: [string, Promise<Response>, RegExp][] = [
+        ['signed with the auth token while the header names the SharedKey', signed({ token: authToken }, freshSms().params), /does not match the Webhooks Rule SharedKey \(HMAC_SHA256\)/],
+        ['HMAC-SHA1 under a header saying HMAC-SHA256', signed({ algorithm: twilio.HMAC_SHA1 }, freshSms().params), /does not match the Webhooks Rule SharedKey/],
+        ['another rule’s key', signed({ settings: `key=webhooks_sharedkey_other,algorithm=${twilio.HMAC_SHA256}` }, freshSms().params), /another Webhooks Rule SharedKey/],
+        ['an algorithm Twilio may add later', signed({ settings: `key=${sharedKey.name},algorithm=HMAC_SHA512` }, freshSms().params), /algorithm this server does not verify: HMAC_SHA512/],
+        ['a SharedKey signature without the settings header', signed({ settings: '' }, freshSms().params), /does not match the auth token/],
+      ];
+      for (const [what, pending, message] of refusals) {
+        const refused = await pending;
+        expect(refused.status, what).toBe(401);
+        expect(((await refused.json()) as { message: string }).message, what).toMatch(message);
+      }
     });
 
     it('accepts a signature over the public URL with the default port written out, as Twilio’s libraries do', async () => {

@@ -8,7 +8,7 @@ import type { FetchedMedia } from '../media/fetch-media.js';
 import { fetchMedia } from '../media/fetch-media.js';
 import type { TwilioConfig } from './twilio-config.js';
 import { defaultTwilioApiBaseUrl, statusCallbackUrl, twilioConfigSchema } from './twilio-config.js';
-import { verifyTwilioSignature } from './twilio-signature.js';
+import { isTwilioSignatureAlgorithm, readSignatureSettings, verifyTwilioSignature } from './twilio-signature.js';
 
 const sendResponseSchema = z.looseObject({ sid: z.string().min(1).max(64) });
 const errorResponseSchema = z.looseObject({ code: z.number().optional(), message: z.string().optional() });
@@ -51,14 +51,33 @@ export class TwilioBridge implements Bridge {
     route: 'inbound' | 'status';
     params: readonly (readonly [string, string])[];
     signature: string | undefined;
-  }): boolean {
+    /** X-Twilio-Webhooks-Signature-Settings: present when a Webhooks Rule signed the request with its SharedKey. */
+    settings?: string | undefined;
+  }): { ok: true } | { ok: false; problem: string } {
     const config = this.config();
     const url = config.publicUrl
       ? options.route === 'status'
         ? statusCallbackUrl(config.publicUrl)
         : config.publicUrl
       : options.seenUrl;
-    return verifyTwilioSignature({ authToken: config.authToken, url, params: options.params, signature: options.signature });
+    const settings = readSignatureSettings(options.settings);
+    if (!settings) {
+      return verifyTwilioSignature({ authToken: config.authToken, url, params: options.params, signature: options.signature })
+        ? { ok: true }
+        : { ok: false, problem: 'X-Twilio-Signature is missing or does not match the auth token' };
+    }
+    if (!isTwilioSignatureAlgorithm(settings.algorithm)) {
+      return { ok: false, problem: `X-Twilio-Webhooks-Signature-Settings names an algorithm this server does not verify: ${settings.algorithm.slice(0, 40)}` };
+    }
+    if (!config.webhookSharedKey) {
+      return { ok: false, problem: 'the request is signed with a Webhooks Rule SharedKey, and this account has none (webhookSharedKey)' };
+    }
+    if (config.webhookSharedKeyName && settings.key !== config.webhookSharedKeyName) {
+      return { ok: false, problem: 'the request is signed with another Webhooks Rule SharedKey than this account’s' };
+    }
+    return verifyTwilioSignature({ authToken: config.webhookSharedKey, url, params: options.params, signature: options.signature, algorithm: settings.algorithm })
+      ? { ok: true }
+      : { ok: false, problem: `X-Twilio-Signature does not match the Webhooks Rule SharedKey (${settings.algorithm})` };
   }
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {

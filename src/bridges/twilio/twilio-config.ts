@@ -15,6 +15,13 @@ export const twilioConfigSchema = z.object({
   /** A Messaging Service that sends in place of the number (MG + 32 hex digits); phoneNumber still names the inbound. */
   messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'a Messaging Service SID (MG + 32 hex digits)').optional(),
   apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * A Webhooks Rule's SharedKey (Twilio Console › Webhooks): when a rule matches the webhook URL, Twilio signs with this
+   * secret and the rule's algorithm (HMAC-SHA256) instead of the auth token. Its name (webhooks_sharedkey_…), when
+   * given, must be the key the request names.
+   */
+  webhookSharedKey: z.string().min(1).optional(),
+  webhookSharedKeyName: z.string().min(1).max(200).optional(),
 });
 export type TwilioConfig = z.infer<typeof twilioConfigSchema>;
 

@@ -51,8 +51,9 @@ export function twilioRoutes(options: TwilioRoutesOptions): Router {
       route,
       params: entries,
       signature: req.get('x-twilio-signature'),
+      settings: req.get('x-twilio-webhooks-signature-settings'),
     });
-    if (!signed) throw new AppError('bad_signature', 'X-Twilio-Signature is missing or does not match the auth token');
+    if (!signed.ok) throw new AppError('bad_signature', signed.problem);
     const form: FormParams = Object.fromEntries(entries);
     const unstorable = findUnstorableText(form);
     if (unstorable) throw new AppError('bad_request', `the form holds what PostgreSQL cannot store (NUL, an unpaired surrogate, nesting over 200 deep) at ${unstorable}`);

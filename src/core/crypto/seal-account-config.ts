@@ -10,10 +10,10 @@ import { openSecret, sealSecret } from './secret-box.js';
 /** The secret fields of each channel's config; a kind not listed here has its well-known secret names sealed. */
 const secretFieldsByKind: Record<string, readonly string[]> = {
   whatsapp_cloud: ['accessToken', 'appSecret', 'verifyToken'],
-  twilio: ['authToken'],
+  twilio: ['authToken', 'webhookSharedKey'],
   simulator: [],
 };
-const defaultSecretFields = ['accessToken', 'appSecret', 'verifyToken', 'authToken'] as const;
+const defaultSecretFields = ['accessToken', 'appSecret', 'verifyToken', 'authToken', 'webhookSharedKey'] as const;
 
 export const sealedValueSchema = z.object({ $sealed: z.string().min(1) }).strict();
 export type SealedValue = z.infer<typeof sealedValueSchema>;

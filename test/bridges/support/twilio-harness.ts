@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { statusCallbackUrl } from '../../../src/bridges/twilio/twilio-config.js';
-import { twilioSignature } from '../../../src/bridges/twilio/twilio-signature.js';
+import twilio from 'twilio';
 import type { RunningMatterline } from '../../../src/runtime/start-matterline.js';
 import { waitFor } from '../../support/matterline.js';
 import type { ChannelHarness, InboundSample, ReceiptStatus } from './bridge-contract.js';
@@ -19,6 +19,22 @@ export const readForm = (name: string): [string, string][] => [
 
 export const accountSid = `AC${'7ef44158dbb01b972d64d7e5c851c8d7'}`;
 export const authToken = 'test-twilio-auth-token';
+/** A Webhooks Rule's SharedKey (Twilio Console › Webhooks), which signs with HMAC-SHA256 when the rule matches. */
+export const sharedKey = { name: 'webhooks_sharedkey_0123456789abcdef', secret: 'test-webhooks-shared-key-secret' };
+
+/** The form as Twilio's library takes it: a repeated name's values as an array. */
+const paramsRecord = (params: readonly (readonly [string, string])[]): Record<string, string | string[]> => {
+  const record: Record<string, string | string[]> = {};
+  for (const [name, value] of params) {
+    const had = record[name];
+    record[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+  }
+  return record;
+};
+
+/** X-Twilio-Signature as Twilio's own library computes it (twilio.getExpectedTwilioSignature). */
+export const twilioSdkSignature = (secret: string, url: string, params: readonly (readonly [string, string])[], algorithm: string = twilio.HMAC_SHA1) =>
+  twilio.getExpectedTwilioSignature(secret, url, paramsRecord(params), algorithm);
 export const firmNumber = '+13177933221';
 const client = '+13177592786';
 
@@ -78,7 +94,12 @@ export interface TwilioHarness extends ChannelHarness {
   provider(): FakeProvider;
   publicUrl(): string;
   /** Posts a form to a webhook route, signed over `signedUrl` (pass null to leave the signature off). */
-  post(route: string, params: Params, signedUrl: string | null, options?: { token?: string; contentType?: string; raw?: Buffer | string }): Promise<Response>;
+  post(
+    route: string,
+    params: Params,
+    signedUrl: string | null,
+    options?: { token?: string; contentType?: string; raw?: Buffer | string; settings?: string; algorithm?: string },
+  ): Promise<Response>;
 }
 
 export function twilioHarness(): TwilioHarness {
@@ -93,7 +114,8 @@ export function twilioHarness(): TwilioHarness {
       method: 'POST',
       headers: {
         'content-type': options.contentType ?? 'application/x-www-form-urlencoded',
-        ...(signedUrl ? { 'x-twilio-signature': twilioSignature(options.token ?? authToken, signedUrl, params) } : {}),
+        ...(signedUrl ? { 'x-twilio-signature': twilioSdkSignature(options.token ?? authToken, signedUrl, params, options.algorithm) } : {}),
+        ...(options.settings !== undefined ? { [twilio.SIGNATURE_SETTINGS_HEADER.toLowerCase()]: options.settings } : {}),
       },
       body: options.raw ?? formBody(params),
     });
@@ -218,7 +240,7 @@ export function twilioHarness(): TwilioHarness {
           firmId: firm.id,
           kind: 'twilio',
           name: 'Office SMS',
-          config: { accountSid, authToken, phoneNumber: firmNumber, publicUrl, apiBaseUrl: provider.url },
+          config: { accountSid, authToken, phoneNumber: firmNumber, publicUrl, apiBaseUrl: provider.url, webhookSharedKey: sharedKey.secret, webhookSharedKeyName: sharedKey.name },
         },
       });
     },
