@@ -8,7 +8,9 @@ import { AppError } from '../core/errors.js';
 import type { MediaFetcher, MediaLocation, OutboundRequest, OutboundTransport } from '../core/ports.js';
 import type { GuardedFetcher } from '../net/guarded-fetch.js';
 import { decodeBaileysMediaRef } from './baileys/baileys-media-ref.js';
-import type { Bridge, BridgeContext } from './bridge.js';
+import type { Bridge, BridgeContext, OutboundFileData } from './bridge.js';
+import { readBlob } from '../core/blobs/blob-store.js';
+import { signMediaLink } from '../core/attachments/signed-media-link.js';
 import { bridgeFactories } from './bridge-factories.js';
 import { SimulatorBridge } from './simulator/simulator-bridge.js';
 
@@ -145,7 +147,26 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
         languageCode: request.template.language,
       });
     }
-    return bridge.send({ clientMessageId: request.clientMessageId, to: request.to, text: request.text });
+    const files = await this.filesOf(request);
+    if (files.length > 0 && !bridge.capabilities.media) throw new AppError('bad_request', `the ${bridge.kind} channel cannot send files`);
+    return bridge.send({ clientMessageId: request.clientMessageId, to: request.to, text: request.text, ...(files.length > 0 ? { files } : {}) });
+  }
+
+  /** The bytes of an outbound message's files, from the record's blob store. */
+  private async filesOf(request: OutboundRequest): Promise<OutboundFileData[]> {
+    const attachments = request.attachments ?? [];
+    if (attachments.length === 0) return [];
+    const keyring = this.options.keyring;
+    if (!keyring) throw new AppError('unavailable', 'files cannot be read without the server key (MATTERLINE_SECRET_KEY)');
+    return Promise.all(
+      attachments.map(async (attachment, index) => ({
+        attachmentId: attachment.id,
+        signedPath: signMediaLink(keyring, attachment.id),
+        fileName: attachment.fileName ?? `file-${index + 1}`,
+        mimeType: attachment.mimeType,
+        data: await readBlob(this.options.db.pool, keyring, attachment.sha256),
+      })),
+    );
   }
 
   /**

@@ -40,7 +40,20 @@ export interface OutboundMessage {
   clientMessageId: string;
   /** The contact's address on this channel. */
   to: string;
+  /** With files: their caption. */
   text?: string;
+  /** Files to send with the text, within the channel's limits (core/channel-rules/media-limits.ts). */
+  files?: OutboundFileData[];
+}
+
+/** A file of an outbound message: its bytes, and a signed link to it for providers that fetch what they send. */
+export interface OutboundFileData {
+  attachmentId: string;
+  /** Path and query of a signed, expiring link to this file (GET /media/outbound/…), to put after the public origin. */
+  signedPath: string;
+  fileName: string;
+  mimeType: string;
+  data: Buffer;
 }
 
 export interface Bridge {

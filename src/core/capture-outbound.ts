@@ -1,5 +1,10 @@
 import type pg from 'pg';
 import type { Database } from '../db/prisma.js';
+import { storeBlob } from './blobs/blob-store.js';
+import { normalizeMimeType } from './blobs/mime-type.js';
+import type { OutboundFile } from './channel-rules/media-limits.js';
+import { fileKindOf } from './channel-rules/media-limits.js';
+import type { Keyring } from './crypto/secret-box.js';
 import { AppError } from './errors.js';
 import type { MessageId } from './ids.js';
 import { asMessageId } from './ids.js';
@@ -35,7 +40,17 @@ export interface CaptureOutboundOptions {
   dispatcher: WorkDispatcher;
   /** An existing conversation, or an account and the contact's address on it. */
   to: { conversationId: string } | { accountId: string; address: string };
-  text: string;
+  /** The text; with files, their caption (null: files alone). */
+  text: string | null;
+  /** Files sent with the text, stored (encrypted, by hash) with the message before it is sent. */
+  files?: readonly OutboundFile[];
+  /**
+   * Further messages of the same send, in order, in the same transaction: files a channel carries one per message,
+   * or a text too long to be a caption. Their request keys are the key with `#1`, `#2`… appended.
+   */
+  moreParts?: readonly { text: string | null; files: readonly OutboundFile[] }[];
+  /** Seals the files' bytes; required when there are files. */
+  keyring?: Keyring;
   purpose?: OutboundPurpose;
   authorUserId?: string | null;
   /** The caller's request key: the same key on the same account stores one message. */
@@ -50,6 +65,8 @@ export interface CaptureOutboundOptions {
 
 export interface CaptureOutboundResult {
   messageId: MessageId;
+  /** The further messages of the send (moreParts), in order. */
+  moreMessageIds: MessageId[];
   conversationId: string;
   status: 'queued' | 'scheduled';
   duplicate: boolean;
@@ -75,6 +92,7 @@ export async function captureOutbound(options: CaptureOutboundOptions): Promise<
         return {
           result: {
             messageId: asMessageId(row.id),
+            moreMessageIds: await partsOf(client, target.accountId, options.idempotencyKey, options.moreParts?.length ?? 0),
             conversationId: target.conversationId,
             status: row.status === 'scheduled' ? ('scheduled' as const) : ('queued' as const),
             duplicate: true,
@@ -84,18 +102,29 @@ export async function captureOutbound(options: CaptureOutboundOptions): Promise<
       }
     }
     if (options.gate) await options.gate(client, target, purpose);
+    const common = { target, purpose, authorUserId: options.authorUserId ?? null, scheduledFor: options.scheduledFor, keyring: options.keyring };
     const inserted = await insertOutboundMessage(client, {
-      target,
+      ...common,
       text: options.text,
-      purpose,
-      authorUserId: options.authorUserId ?? null,
+      ...(options.files ? { files: options.files } : {}),
       idempotencyKey: options.idempotencyKey,
-      scheduledFor: options.scheduledFor,
       template: options.template,
     });
+    const more: MessageId[] = [];
+    const jobs = [...inserted.jobs];
+    for (const [index, part] of (options.moreParts ?? []).entries()) {
+      const next = await insertOutboundMessage(client, {
+        ...common,
+        text: part.text,
+        files: part.files,
+        idempotencyKey: options.idempotencyKey ? `${options.idempotencyKey}#${index + 1}` : undefined,
+      });
+      more.push(next.messageId);
+      jobs.push(...next.jobs);
+    }
     return {
-      result: { messageId: inserted.messageId, conversationId: target.conversationId, status: inserted.status, duplicate: false },
-      jobs: inserted.jobs,
+      result: { messageId: inserted.messageId, moreMessageIds: more, conversationId: target.conversationId, status: inserted.status, duplicate: false },
+      jobs,
     };
   });
   if (outcome.jobs.length > 0) {
@@ -104,9 +133,23 @@ export async function captureOutbound(options: CaptureOutboundOptions): Promise<
   return outcome.result;
 }
 
+/** The messages a send stored under its key's parts (`key#1`, `key#2`…), in order. */
+async function partsOf(client: pg.ClientBase, accountId: string, key: string, count: number): Promise<MessageId[]> {
+  if (count === 0) return [];
+  const keys = Array.from({ length: count }, (_, index) => `${key}#${index + 1}`);
+  const found = await client.query<{ id: string; idempotencyKey: string }>(
+    `SELECT id, "idempotencyKey" FROM "Message" WHERE "accountId" = $1 AND "idempotencyKey" = ANY($2::text[])`,
+    [accountId, keys],
+  );
+  const byKey = new Map(found.rows.map((row) => [row.idempotencyKey, row.id]));
+  return keys.flatMap((k) => (byKey.has(k) ? [asMessageId(byKey.get(k)!)] : []));
+}
+
 export interface InsertOutboundMessageOptions {
   target: SendTarget;
-  text: string;
+  text: string | null;
+  files?: readonly OutboundFile[];
+  keyring?: Keyring;
   purpose: OutboundPurpose;
   authorUserId: string | null;
   idempotencyKey?: string;
@@ -135,6 +178,9 @@ export async function insertOutboundMessage(
       [target.conversationId],
     );
   }
+  const files = options.files ?? [];
+  if (files.length > 0 && !options.keyring) throw new AppError('internal', 'files to send but no key to seal them with');
+  const kind = options.template ? 'template' : files.length > 0 ? fileKindOf(files[0]!.mimeType) : 'text';
   // The message, the conversation's last activity and the send job in the outbox: one statement, one round trip.
   await client.query(
     `WITH message AS (
@@ -162,7 +208,7 @@ export async function insertOutboundMessage(
       options.authorUserId,
       options.idempotencyKey ?? null,
       status === 'scheduled' ? options.scheduledFor : null,
-      options.template ? 'template' : 'text',
+      kind,
       options.template?.name ?? null,
       options.template?.language ?? null,
       job.jobName,
@@ -171,6 +217,15 @@ export async function insertOutboundMessage(
       job.runAfter ?? null,
     ],
   );
+  // The files, as inbound media is kept: the encrypted bytes once per content, an attachment row with the hash.
+  for (const file of files) {
+    const blob = await storeBlob(client, options.keyring!, file.data);
+    await client.query(
+      `INSERT INTO "Attachment" (id, "messageId", "fileName", "mimeType", size, sha256, "blobKey", "keyId", state)
+       VALUES ($1, $2, $3, $4, $5, $6, $6, $7, 'stored')`,
+      [newId(), messageId, file.fileName, normalizeMimeType(file.mimeType), blob.size, blob.sha256, blob.keyId],
+    );
+  }
   const jobs = [job];
   return { messageId: asMessageId(messageId), status, jobs };
 }

@@ -63,4 +63,15 @@ export interface OutboundRequest {
   text?: string;
   /** Send this approved template instead of free text. */
   template?: { name: string; language: string };
+  /** Files stored with the message (Attachment rows), sent with it in order; the text is their caption. */
+  attachments?: OutboundAttachment[];
+}
+
+/** A file of an outbound message as the record keeps it; its bytes are read from the blob store by sha256. */
+export interface OutboundAttachment {
+  id: string;
+  fileName: string | null;
+  mimeType: string;
+  size: number;
+  sha256: string;
 }

@@ -8,7 +8,10 @@ import { loadBusinessHours } from './hours/load-business-hours.js';
 import type { WorkDispatcher } from './ports.js';
 import type { ChannelKindName } from './bridge-events.js';
 import { approvedTemplatesOf } from './channel-rules/approved-templates.js';
+import type { OutboundFile } from './channel-rules/media-limits.js';
+import { checkFiles, fitsCaption, groupFiles } from './channel-rules/media-limits.js';
 import { checkTextLength } from './channel-rules/text-limits.js';
+import type { Keyring } from './crypto/secret-box.js';
 import { consentGate, sendGate } from './send-gate.js';
 
 export interface RequestSendOptions {
@@ -18,6 +21,10 @@ export interface RequestSendOptions {
   /** Free text, or (for channels that need one, such as WhatsApp after 24 hours) an approved template. */
   text?: string;
   template?: { name: string; language: string };
+  /** Files to send, with the text as their caption; checked against the channel's limits before anything is stored. */
+  files?: readonly OutboundFile[];
+  /** Seals the files' bytes in the record; required with files. */
+  keyring?: Keyring;
   authorUserId: string;
   idempotencyKey?: string;
   /** What to do while the office is closed; absent: the firm's policy. */
@@ -57,8 +64,24 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
     }
     text = approved.text;
   }
-  if (!text) throw new AppError('bad_request', 'text or an approved template is required');
-  checkTextLength(conversation.kind as ChannelKindName, text);
+  const files = options.files ?? [];
+  const kind = conversation.kind as ChannelKindName;
+  if (files.length > 0 && options.template) throw new AppError('bad_request', 'files go with text, not with a template');
+  if (!text && files.length === 0) throw new AppError('bad_request', 'text, files or an approved template is required');
+  checkTextLength(kind, text);
+  checkFiles(kind, files);
+  if (files.length > 0 && kind === 'twilio' && typeof conversation.config.publicUrl !== 'string') {
+    throw new AppError('bad_request', 'files: Twilio fetches files from this server, and this account has no publicUrl to give it', { field: 'files' });
+  }
+  // A channel that carries one file per message gets one message per file; the text is the first file's caption,
+  // or a message of its own before them when it is too long to be a caption.
+  const groups = groupFiles(kind, files);
+  const textAlone = text !== undefined && groups.length > 0 && !fitsCaption(kind, text);
+  const parts: { text: string | null; files: readonly OutboundFile[] }[] = textAlone
+    ? [{ text: text!, files: [] }, ...groups.map((group) => ({ text: null, files: group }))]
+    : groups.length > 0
+      ? groups.map((group, index) => ({ text: index === 0 ? (text ?? null) : null, files: group }))
+      : [{ text: text!, files: [] }];
   const policy = options.whenClosed ?? readFirmSettings(conversation.settings).outOfHoursSends;
   let heldUntil: Date | null = null;
   if (policy === 'hold') {
@@ -69,7 +92,10 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
     db: options.db,
     dispatcher: options.dispatcher,
     to: { conversationId: options.conversationId },
-    text,
+    text: parts[0]!.text,
+    ...(parts[0]!.files.length > 0 ? { files: parts[0]!.files } : {}),
+    ...(parts.length > 1 ? { moreParts: parts.slice(1) } : {}),
+    ...(options.keyring ? { keyring: options.keyring } : {}),
     template: options.template,
     authorUserId: options.authorUserId,
     idempotencyKey: options.idempotencyKey,

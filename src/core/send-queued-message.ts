@@ -5,7 +5,7 @@ import type { ConsentState, MessagePurpose } from './consent/consent-machine.js'
 import { mayReceive } from './consent/consent-machine.js';
 import { AppError } from './errors.js';
 import { jobIdFor } from './outbox.js';
-import type { LivePublisher, OutboundTransport } from './ports.js';
+import type { LivePublisher, OutboundAttachment, OutboundTransport } from './ports.js';
 import { runJobOnce } from './run-job-once.js';
 import { withTransaction } from './transaction.js';
 
@@ -112,6 +112,11 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
   }
 
   const { message } = claim;
+  const attachments = await db.pool.query<OutboundAttachment>(
+    `SELECT id, "fileName", "mimeType", size, sha256 FROM "Attachment"
+      WHERE "messageId" = $1 AND state = 'stored' AND sha256 IS NOT NULL ORDER BY "createdAt", id`,
+    [message.id],
+  );
   let providerMessageId: string;
   try {
     ({ providerMessageId } = await transport.send({
@@ -119,6 +124,7 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
       clientMessageId: message.id,
       to: message.address,
       text: message.text ?? undefined,
+      ...(attachments.rows.length > 0 ? { attachments: attachments.rows } : {}),
       ...(message.kind === 'template' && message.templateName
         ? { template: { name: message.templateName, language: message.language ?? 'en' } }
         : {}),

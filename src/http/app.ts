@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { jsonBody } from './json-body.js';
+import { multipartRoutes } from './api/conversation-routes.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -76,7 +77,7 @@ export function createApp(options: CreateAppOptions): Express {
   });
 
   for (const router of options.webhookRouters ?? []) app.use(router);
-  app.use(jsonBody(options.bodyLimit ?? '256kb'));
+  app.use(jsonBody(options.bodyLimit ?? '256kb', multipartRoutes));
   for (const router of options.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -9,9 +9,14 @@ import { decodeStrictUtf8 } from './strict-utf8.js';
  * Parses a JSON body strictly: the size limit first (413), then the media type (415), then UTF-8 (invalid bytes are
  * a 400, never silently replaced), then JSON (400 naming the problem). An empty body leaves req.body undefined.
  */
-export function jsonBody(limit: string | number = '256kb'): RequestHandler[] {
+export function jsonBody(limit: string | number = '256kb', multipartPaths: readonly RegExp[] = []): RequestHandler[] {
+  const raw = express.raw({ type: () => true, limit });
   return [
-    express.raw({ type: () => true, limit }),
+    // A route that takes files reads its own multipart body (http/multipart.ts), within its own limits.
+    (req, res, next) =>
+      req.method === 'POST' && /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '') && multipartPaths.some((path) => path.test(req.path))
+        ? next()
+        : raw(req, res, next),
     (req, _res, next) => {
       const raw: unknown = req.body;
       if (!Buffer.isBuffer(raw) || raw.length === 0) {

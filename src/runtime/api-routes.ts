@@ -37,6 +37,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
     conversationRoutes({
       db,
       dispatcher: dependencies.dispatcher,
+      keyring: dependencies.keyring,
       onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
     }),
     clientMatterRoutes({ pool: db.pool }),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { asAccountId, asProviderMessageId } from '../../core/ids.js';
 import type { MediaRef } from '../../core/events.js';
@@ -67,11 +67,22 @@ export class SimulatorBridge implements Bridge {
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
     const inserted = await this.options.pool.query<{ providerMessageId: string }>(
-      `INSERT INTO "SimulatorPhoneMessage" (id, "accountId", address, "clientMessageId", "providerMessageId", text)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO "SimulatorPhoneMessage" (id, "accountId", address, "clientMessageId", "providerMessageId", text, media)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT ("accountId", "clientMessageId") DO NOTHING
        RETURNING "providerMessageId"`,
-      [randomUUID(), this.context.accountId, message.to, message.clientMessageId, `simout-${randomUUID()}`, message.text ?? null],
+      [
+        randomUUID(),
+        this.context.accountId,
+        message.to,
+        message.clientMessageId,
+        `simout-${randomUUID()}`,
+        message.text ?? null,
+        // What the pretend phone shows of a file: its name, type, size and hash (the bytes stay in the record).
+        message.files?.length
+          ? JSON.stringify(message.files.map((file) => ({ fileName: file.fileName, mimeType: file.mimeType, size: file.data.length, sha256: createHash('sha256').update(file.data).digest('hex') })))
+          : null,
+      ],
     );
     const providerMessageId =
       inserted.rows[0]?.providerMessageId ??

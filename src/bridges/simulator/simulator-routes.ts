@@ -111,8 +111,8 @@ export function simulatorRoutes(options: SimulatorRoutesOptions): Router {
     const address = phoneNumber.safeParse(req.params.address);
     if (!address.success) throw new AppError('bad_request', `address: ${address.error.issues[0]?.message}`);
     await simulatorFor(accountId);
-    const rows = await options.pool.query<{ id: string; text: string | null; status: string; sentAt: Date }>(
-      `SELECT "providerMessageId" AS id, text, status, "sentAt" FROM "SimulatorPhoneMessage"
+    const rows = await options.pool.query<{ id: string; text: string | null; media: unknown; status: string; sentAt: Date }>(
+      `SELECT "providerMessageId" AS id, text, COALESCE(media, '[]'::jsonb) AS media, status, "sentAt" FROM "SimulatorPhoneMessage"
         WHERE "accountId" = $1 AND address = $2 ORDER BY "sentAt", id`,
       [accountId, address.data],
     );

@@ -81,18 +81,25 @@ export class TwilioBridge implements Bridge {
   }
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
-    if (!message.text) throw new AppError('bad_request', 'an SMS needs text');
+    const files = message.files ?? [];
+    if (!message.text && files.length === 0) throw new AppError('bad_request', 'an SMS needs text');
     // Refused before the request (Twilio's error 21617), with the limit in words.
     checkTextLength('twilio', message.text);
     const config = this.config();
+    // MMS: Twilio fetches each file from a signed, expiring link to this message's attachment on this server.
+    if (files.length > 0 && !config.publicUrl) {
+      throw new AppError('bad_request', 'files through Twilio need the account’s publicUrl: Twilio fetches them from this server');
+    }
+    const origin = config.publicUrl ? new URL(config.publicUrl).origin : '';
     const base = (config.apiBaseUrl ?? defaultTwilioApiBaseUrl).replace(/\/+$/, '');
     const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
     // A Messaging Service (its sender pool, opt-out handling and compliance settings) sends in place of the number.
     const form = new URLSearchParams({
       To: message.to,
       ...(config.messagingServiceSid ? { MessagingServiceSid: config.messagingServiceSid } : { From: config.phoneNumber }),
-      Body: message.text,
+      ...(message.text ? { Body: message.text } : {}),
     });
+    for (const file of files) form.append('MediaUrl', `${origin}${file.signedPath}`);
     // Without a public URL Twilio cannot reach us; receipts then come only if the number has one set in the Console.
     if (config.publicUrl) form.set('StatusCallback', statusCallbackUrl(config.publicUrl));
     let response: Response;

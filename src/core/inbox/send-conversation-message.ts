@@ -2,6 +2,8 @@ import { canAccessConversation } from '../access/can-access-conversation.js';
 import type { Viewer } from '../access/viewer.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors.js';
+import type { OutboundFile } from '../channel-rules/media-limits.js';
+import type { Keyring } from '../crypto/secret-box.js';
 import type { WorkDispatcher } from '../ports.js';
 import { requestSend } from '../request-send.js';
 import { recordActivity } from '../time/record-activity.js';
@@ -15,6 +17,9 @@ export interface SendConversationMessageOptions {
   text?: string;
   /** An approved provider template instead of text (WhatsApp once its 24-hour window closed). */
   template?: { name: string; language: string };
+  /** Files sent with the text (its caption); the channel's limits apply. */
+  files?: readonly OutboundFile[];
+  keyring?: Keyring;
   /** The inbox's retry key: the same key from the same user on the same conversation stores one message. */
   idempotencyKey?: string;
   /** While the office is closed: send now or hold until it opens; absent, the firm's policy decides. */
@@ -28,6 +33,8 @@ export interface SendConversationMessageOptions {
 
 export interface SentMessage {
   messageId: string;
+  /** Further messages the send became (a file each, on channels that carry one file per message). */
+  moreMessageIds: string[];
   conversationId: string;
   status: 'queued' | 'scheduled';
   heldUntil: Date | null;
@@ -50,6 +57,8 @@ export async function sendConversationMessage(options: SendConversationMessageOp
     conversationId,
     ...(options.text !== undefined ? { text: options.text } : {}),
     ...(options.template ? { template: options.template } : {}),
+    ...(options.files && options.files.length > 0 ? { files: options.files } : {}),
+    ...(options.keyring ? { keyring: options.keyring } : {}),
     authorUserId: viewer.userId,
     ...(options.idempotencyKey ? { idempotencyKey: `inbox:${viewer.userId}:${conversationId}:${options.idempotencyKey}` } : {}),
     ...(options.whenClosed ? { whenClosed: options.whenClosed } : {}),
@@ -63,7 +72,14 @@ export async function sendConversationMessage(options: SendConversationMessageOp
       action: 'message.send_requested',
       subjectType: 'message',
       subjectId: sent.messageId,
-      details: { conversationId, status: sent.status, heldUntil: sent.heldUntil?.toISOString() ?? null },
+      details: {
+        conversationId,
+        status: sent.status,
+        heldUntil: sent.heldUntil?.toISOString() ?? null,
+        ...(options.files && options.files.length > 0
+          ? { files: options.files.map((file) => ({ fileName: file.fileName, mimeType: file.mimeType, size: file.data.length })), moreMessageIds: sent.moreMessageIds }
+          : {}),
+      },
     });
   }
   // Also on a duplicate (idempotent): a retry then records time a failed first attempt missed. A failure is only
@@ -76,6 +92,7 @@ export async function sendConversationMessage(options: SendConversationMessageOp
   }).catch((error: unknown) => options.onTimeCaptureError?.(error));
   return {
     messageId: sent.messageId,
+    moreMessageIds: sent.moreMessageIds,
     conversationId: sent.conversationId,
     status: sent.status,
     heldUntil: sent.heldUntil,

@@ -37,6 +37,16 @@ export const listConversationsQuerySchema = z
 
 export const listMessagesQuerySchema = z.object({ limit, cursor: cursor.optional() }).strict();
 
+/** The text fields of a send with files (multipart/form-data): as sendMessageSchema, text optional, numbers as text. */
+export const sendFilesFormSchema = z
+  .object({
+    text: z.string().trim().min(1, 'a message cannot be empty').max(4096, 'at most 4096 characters').optional(),
+    idempotencyKey: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits and . _ : -').optional(),
+    whenClosed: z.enum(['send_now', 'hold']).optional(),
+    compositionMs: z.coerce.number().int().min(0).max(86_400_000).optional(),
+  })
+  .strict();
+
 export const sendMessageSchema = z
   .object({
     text: z.string().trim().min(1, 'a message cannot be empty').max(4096, 'at most 4096 characters').optional(),

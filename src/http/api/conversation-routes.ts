@@ -1,4 +1,10 @@
 import { Router } from 'express';
+import type { z } from 'zod';
+import type { OutboundFile } from '../../core/channel-rules/media-limits.js';
+import { maxFilesPerSend } from '../../core/channel-rules/media-limits.js';
+import type { Keyring } from '../../core/crypto/secret-box.js';
+import { isMultipart, readMultipart } from '../multipart.js';
+import { fromZod } from '../errors.js';
 import type { Database } from '../../db/prisma.js';
 import type { WorkDispatcher } from '../../core/ports.js';
 import { assignConversation } from '../../core/inbox/assign-conversation.js';
@@ -15,13 +21,29 @@ import {
   idParamsSchema,
   listConversationsQuerySchema,
   listMessagesQuerySchema,
+  sendFilesFormSchema,
   sendMessageSchema,
 } from './api-schemas.js';
 import { parseBody, parseParams, parseQuery } from './parse-input.js';
 
+/** The routes that take multipart/form-data (files): the app's JSON body parser leaves them alone. */
+export const multipartRoutes: readonly RegExp[] = [/^\/api\/conversations\/[^/]+\/messages$/];
+
+/** A send with files: at most 10 files, 100 MB each and all together; the channel's own limits are checked after. */
+export const sendFileLimits = {
+  fileField: 'files',
+  maxFiles: maxFilesPerSend,
+  maxFileBytes: 100 * 1024 * 1024,
+  maxTotalBytes: 100 * 1024 * 1024,
+  fields: ['text', 'idempotencyKey', 'whenClosed', 'compositionMs'],
+  maxFieldBytes: 64 * 1024,
+} as const;
+
 export interface ConversationRoutesOptions {
   db: Database;
   dispatcher: WorkDispatcher;
+  /** Seals the files a lawyer sends, as the record keeps inbound media. */
+  keyring: Keyring;
   onDispatchError?: (error: unknown) => void;
 }
 
@@ -53,8 +75,21 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
   router.post('/api/conversations/:id/messages', async (req, res) => {
     const viewer = requireViewer(req);
     const { id } = parseParams(req, idParamsSchema);
-    const body = parseBody(req, sendMessageSchema);
+    let body: z.infer<typeof sendMessageSchema>;
+    let files: OutboundFile[] = [];
+    if (isMultipart(req)) {
+      const form = await readMultipart(req, sendFileLimits);
+      const parsed = sendFilesFormSchema.safeParse(form.fields);
+      if (!parsed.success) throw fromZod(parsed.error, 'body');
+      body = parsed.data;
+      files = form.files;
+      if (files.length === 0 && body.text === undefined) throw new AppError('bad_request', 'text: give text, files, or both');
+    } else {
+      body = parseBody(req, sendMessageSchema);
+    }
     const sent = await sendConversationMessage({
+      keyring: options.keyring,
+      ...(files.length > 0 ? { files } : {}),
       db,
       dispatcher: options.dispatcher,
       viewer,
@@ -73,7 +108,7 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
       select: { id: true, conversationId: true, direction: true, text: true, status: true, authorUserId: true, capturedAt: true, scheduledFor: true },
     });
     if (!message) throw new AppError('internal', 'the message was stored but cannot be read back');
-    res.status(202).json({ ...message, heldUntil: sent.heldUntil, duplicate: sent.duplicate });
+    res.status(202).json({ ...message, heldUntil: sent.heldUntil, duplicate: sent.duplicate, moreMessageIds: sent.moreMessageIds });
   });
 
   router.post('/api/conversations/:id/read', async (req, res) => {

@@ -4,6 +4,7 @@ import { recordAudit } from '../../core/audit/record-audit.js';
 import { isActiveMimeType, normalizeMimeType, octetStream } from '../../core/blobs/mime-type.js';
 import { readBlob } from '../../core/blobs/blob-store.js';
 import type { Keyring } from '../../core/crypto/secret-box.js';
+import { verifyMediaLink } from '../../core/attachments/signed-media-link.js';
 import { AppError } from '../../core/errors.js';
 import { recordActivity } from '../../core/time/record-activity.js';
 import type { Database } from '../../db/prisma.js';
@@ -55,5 +56,34 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
     res.setHeader('cache-control', 'private, no-store');
     res.end(data);
   });
+  // A file of an outbound message, for the provider that sends it (Twilio fetches MediaUrl): no session, a signed link
+  // that expires (core/attachments/signed-media-link.ts), outbound files only. Every fetch is audited.
+  router.get('/media/outbound/:id', async (req, res) => {
+    const { id } = parseParams(req, idParamsSchema);
+    const check = verifyMediaLink(options.keyring, id, req.query as Record<string, unknown>);
+    if (!check.ok) throw new AppError('forbidden', check.problem);
+    const attachment = await options.db.prisma.attachment.findUnique({ where: { id }, include: { message: true } });
+    // Purged, or not a file the firm sent: nothing to hand out.
+    if (!attachment || attachment.message.direction !== 'outbound' || attachment.state !== 'stored' || !attachment.blobKey) {
+      throw new AppError('not_found', 'no such file');
+    }
+    const data = await readBlob(options.db.pool, options.keyring, attachment.blobKey);
+    await recordAudit(options.db.pool, {
+      firmId: attachment.message.firmId,
+      actorUserId: null,
+      actorKind: 'bridge',
+      action: 'attachment.fetched_by_provider',
+      subjectType: 'attachment',
+      subjectId: id,
+      details: { messageId: attachment.messageId, sha256: attachment.sha256, userAgent: req.get('user-agent')?.slice(0, 200) ?? null },
+    });
+    const type = normalizeMimeType(attachment.mimeType);
+    res.setHeader('content-type', isActiveMimeType(type) ? octetStream : type);
+    res.setHeader('content-disposition', `attachment; filename="${(attachment.fileName ?? `file-${id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200)}"`);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('cache-control', 'private, no-store');
+    res.end(data);
+  });
+
   return router;
 }

@@ -117,7 +117,7 @@ const schemas: Record<string, JsonSchema> = {
   },
   SentMessage: {
     type: 'object',
-    properties: { id: str, conversationId: str, direction: { const: 'outbound' }, text: nullable(str), status: str, authorUserId: str, capturedAt: dateTime, scheduledFor: nullable(dateTime), heldUntil: nullable(dateTime), duplicate: bool },
+    properties: { id: str, conversationId: str, direction: { const: 'outbound' }, text: nullable(str), status: str, authorUserId: str, capturedAt: dateTime, scheduledFor: nullable(dateTime), heldUntil: nullable(dateTime), duplicate: bool, moreMessageIds: arrayOf(str) },
   },
   Client: { type: 'object', properties: { id: str, number: str, name: str, language: nullable(str) } },
   Matter: obj({ id: str, number: str, title: str, clientId: str, clientName: str, practiceArea: nullable(str), status: str, billingType: str, openedAt: dateTime, members: arrayOf(obj({ userId: str, name: str, role: str })) }),

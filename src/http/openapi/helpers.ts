@@ -54,6 +54,8 @@ export interface RequestBodySpec {
   schema: JsonSchema;
   /** False when the route accepts no body at all (the zod schema accepts {}). */
   required: boolean;
+  /** The same request as multipart/form-data, with files (a route in http/api/conversation-routes.ts multipartRoutes). */
+  multipart?: JsonSchema;
 }
 
 export interface OperationSpec {
@@ -93,7 +95,13 @@ export const csrfHeader = {
 
 const bodyOf = (body: z.ZodType | RequestBodySpec) => {
   const spec = body instanceof z.ZodType ? { schema: schemaOf(body), required: !body.safeParse({}).success } : body;
-  return { required: spec.required, content: { 'application/json': { schema: spec.schema } } };
+  return {
+    required: spec.required,
+    content: {
+      'application/json': { schema: spec.schema },
+      ...('multipart' in spec && spec.multipart ? { 'multipart/form-data': { schema: spec.multipart, encoding: { files: { contentType: '*/*' } } } } : {}),
+    },
+  };
 };
 
 /** getTimeEntriesById from GET /api/time/entries/{id}; report.csv becomes ReportCsv. */

@@ -9,9 +9,11 @@ import {
   listMessagesQuerySchema,
   loginSchema,
   passwordResetSchema,
+  sendFilesFormSchema,
   sendMessageSchema,
   totpCodeSchema,
 } from '../api/api-schemas.js';
+import { sendFileLimits } from '../api/conversation-routes.js';
 import { editSchema, reasonSchema, reviewSchema } from '../consent/consent-routes.js';
 import type { PathItems } from './helpers.js';
 import { buildPaths, dateTime, file, list, obj, ok, page, ref, schemaOf, str } from './helpers.js';
@@ -19,7 +21,18 @@ import { buildPaths, dateTime, file, list, obj, ok, page, ref, schemaOf, str } f
 // Signing in, and the inbox: conversations, their threads and replies, consent, held messages, clients and matters.
 
 // The zod schema's refine (text or a template, not both) is not representable; it is spelled out here.
-const sendMessageBody = { required: true, schema: { ...schemaOf(sendMessageSchema), oneOf: [{ required: ['text'] }, { required: ['template'] }] } };
+const sendMessageBody = {
+  required: true,
+  schema: { ...schemaOf(sendMessageSchema), oneOf: [{ required: ['text'] }, { required: ['template'] }] },
+  // Text and up to 10 files (the channel's limits apply: media-limits.ts); the text is the files' caption.
+  multipart: {
+    ...schemaOf(sendFilesFormSchema),
+    properties: {
+      ...(schemaOf(sendFilesFormSchema).properties as Record<string, unknown>),
+      files: { type: 'array', maxItems: sendFileLimits.maxFiles, items: { type: 'string', contentMediaType: 'application/octet-stream' } },
+    },
+  },
+};
 
 const authPaths = buildPaths('auth', {
   '/api/auth/login': {
@@ -62,8 +75,8 @@ const conversationPaths = buildPaths('inbox', {
   '/api/conversations/{id}/messages': {
     get: { summary: 'The thread, newest first (an audit event)', query: listMessagesQuerySchema, responses: { 200: ok('a page', page(ref('Message'))) }, errors: [404] },
     post: {
-      summary: 'Send a reply (stored, then queued): text, or an approved template once the WhatsApp window has closed',
-      description: '409 consent_required when the contact may not receive it; 409 window_closed when only a template may go out.',
+      summary: 'Send a reply (stored, then queued): text, files with text (multipart/form-data), or an approved template once the WhatsApp window has closed',
+      description: '409 consent_required when the contact may not receive it; 409 window_closed when only a template may go out. A file the channel does not take, or one over its size, is a 400 naming the file and the limit. On a channel that carries one file per message, each further file is a message of its own (moreMessageIds).',
       body: sendMessageBody,
       responses: { 202: ok('stored and queued (or held until the office opens; duplicate for a repeated idempotencyKey)', ref('SentMessage')) },
       errors: [404, 409],

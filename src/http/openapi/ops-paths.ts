@@ -3,7 +3,7 @@ import { createWebhookEndpointSchema, updateWebhookEndpointSchema } from '../../
 import { paramsSchema as simulatorParamsSchema, phoneNumber, simulatorInboundSchema } from '../../bridges/simulator/simulator-routes.js';
 import { deliveriesQuerySchema } from '../outbound-webhooks/webhook-endpoint-routes.js';
 import type { PathItems } from './helpers.js';
-import { arrayOf, bool, buildPaths, dateTime, list, nullable, obj, ok, ref, str } from './helpers.js';
+import { arrayOf, bool, buildPaths, dateTime, int, list, nullable, obj, ok, ref, str } from './helpers.js';
 
 // The API's own description, the firm's signed webhooks to its case-management system, and the simulator.
 
@@ -54,7 +54,7 @@ const simulatorPaths = buildPaths('simulator', {
       summary: 'What the firm sent to a simulated phone, oldest first (no session)',
       auth: 'none',
       params: simulatorParamsSchema.extend({ address: phoneNumber }),
-      responses: { 200: ok('messages', arrayOf(obj({ id: str, text: nullable(str), status: str, sentAt: dateTime }))) },
+      responses: { 200: ok('messages', arrayOf(obj({ id: str, text: nullable(str), media: arrayOf(obj({ fileName: str, mimeType: str, size: int, sha256: str })), status: str, sentAt: dateTime }))) },
       errors: [404],
     },
   },
