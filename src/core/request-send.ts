@@ -76,7 +76,7 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
   // A channel that carries one file per message gets one message per file; the text is the first file's caption,
   // or a message of its own before them when it is too long to be a caption.
   const groups = groupFiles(kind, files);
-  const textAlone = text !== undefined && groups.length > 0 && !fitsCaption(kind, text);
+  const textAlone = text !== undefined && groups.length > 0 && !fitsCaption(kind, text, groups[0]![0]!.mimeType);
   const parts: { text: string | null; files: readonly OutboundFile[] }[] = textAlone
     ? [{ text: text!, files: [] }, ...groups.map((group) => ({ text: null, files: group }))]
     : groups.length > 0

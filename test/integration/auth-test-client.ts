@@ -17,7 +17,7 @@ export class ApiClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    options: { body?: unknown; csrf?: boolean | string; headers?: Record<string, string> } = {},
+    options: { body?: unknown; form?: FormData; csrf?: boolean | string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -28,7 +28,7 @@ export class ApiClient {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.form ? { body: options.form } : {}),
     });
     for (const setCookie of response.headers.getSetCookie()) {
       const [pair] = setCookie.split(';');
@@ -45,6 +45,9 @@ export class ApiClient {
   get = <T = unknown>(path: string) => this.request<T>('GET', path);
   post = <T = unknown>(path: string, body?: unknown, options: { csrf?: boolean | string } = {}) =>
     this.request<T>('POST', path, { body, ...options });
+
+  /** A multipart/form-data POST (fetch writes the boundary), as a browser's form with files sends it. */
+  postForm = <T = unknown>(path: string, form: FormData) => this.request<T>('POST', path, { form });
 
   async login(email: string, password = demoPassword): Promise<ApiResponse<{ user?: { id: string; role: string }; csrfToken?: string; mfaRequired?: boolean }>> {
     const response = await this.post<{ user?: { id: string; role: string }; csrfToken?: string; mfaRequired?: boolean }>('/api/auth/login', { email, password });

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { BaileysEventMap, ConnectionState, WAMessage, WAMessageKey, WAMessageUpdate, MessageUserReceiptUpdate } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, BaileysEventMap, ConnectionState, WAMessage, WAMessageKey, WAMessageUpdate, MessageUserReceiptUpdate } from '@whiskeysockets/baileys';
 import { BufferJSON, DisconnectReason, proto } from '@whiskeysockets/baileys';
 import type pg from 'pg';
 import type { CredentialStore } from '../../core/credentials/credential-store.js';
 import { AppError } from '../../core/errors.js';
 import type { ContactRef, ReceiptEvent, ReceiptStatus } from '../../core/events.js';
 import { asAccountId, asProviderMessageId } from '../../core/ids.js';
-import type { Bridge, BridgeContext, OutboundMessage } from '../bridge.js';
+import type { Bridge, BridgeContext, OutboundFileData, OutboundMessage } from '../bridge.js';
+import { fileKindOf } from '../../core/channel-rules/media-limits.js';
 import { AccountStateReporter } from '../socket/account-state-reporter.js';
 import { backoffDelayMs, sleep } from '../socket/backoff.js';
 import { captureWithRetry } from '../socket/capture-with-retry.js';
@@ -99,7 +100,9 @@ export class BaileysBridge implements Bridge {
   }
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
-    if (!message.text) throw new AppError('bad_request', 'a WhatsApp message needs text');
+    const files = message.files ?? [];
+    if (files.length > 1) throw new AppError('bad_request', 'WhatsApp sends one file per message');
+    if (!message.text && files.length === 0) throw new AppError('bad_request', 'a WhatsApp message needs text');
     const jid = jidOf(message.to);
     if (!jid) throw new AppError('bad_request', `"${message.to}" is not a WhatsApp number or JID`);
     const socket = this.socket;
@@ -109,7 +112,7 @@ export class BaileysBridge implements Bridge {
     // The same id for every attempt of one message, so a retried send is recognisably the same message.
     const messageId = `3EB0${createHash('sha256').update(message.clientMessageId).digest('hex').slice(0, 18).toUpperCase()}`;
     try {
-      const sent = await socket.sendMessage(jid, { text: message.text }, { messageId });
+      const sent = await socket.sendMessage(jid, contentOf(message.text, files[0]), { messageId });
       return { providerMessageId: sent?.key.id ?? messageId };
     } catch (error) {
       const code = statusCodeOf(error);
@@ -320,4 +323,21 @@ export function jidOf(address: string): string | null {
 function statusCodeOf(error: unknown): number | undefined {
   const output = (error as { output?: { statusCode?: unknown } } | undefined)?.output;
   return typeof output?.statusCode === 'number' ? output.statusCode : undefined;
+}
+
+/** What Baileys sends: text, or a file as the media message of its kind (Baileys encrypts and uploads it). */
+function contentOf(text: string | undefined, file: OutboundFileData | undefined): AnyMessageContent {
+  if (!file) return { text: text! };
+  const mimetype = file.mimeType.split(';')[0]!.trim();
+  const caption = text ? { caption: text } : {};
+  switch (fileKindOf(file.mimeType)) {
+    case 'image':
+      return { image: file.data, mimetype, ...caption };
+    case 'video':
+      return { video: file.data, mimetype, ...caption };
+    case 'audio':
+      return { audio: file.data, mimetype };
+    default:
+      return { document: file.data, mimetype, fileName: file.fileName, ...caption };
+  }
 }

@@ -84,7 +84,15 @@ export class SignalBridge implements Bridge {
   async send(message: SignalOutboundMessage): Promise<{ providerMessageId: string }> {
     const config = this.config();
     if (this.sendsPausedReason) throw new AppError('unavailable', `sends paused: ${this.sendsPausedReason}`);
-    const hasAttachments = (message.attachments?.length ?? 0) > 0;
+    // The record's files as RFC 2397 data URIs with signal-cli's filename parameter (its DataURI.java: the value is
+    // URL-decoded), so nothing is written to the daemon's disk by Matterline.
+    const attachments = [
+      ...(message.attachments ?? []),
+      ...(message.files ?? []).map(
+        (file) => `data:${file.mimeType.split(';')[0]!.trim()};filename=${encodeURIComponent(file.fileName)};base64,${file.data.toString('base64')}`,
+      ),
+    ];
+    const hasAttachments = attachments.length > 0;
     if (!message.text && !hasAttachments) throw new AppError('bad_request', 'a Signal message needs text or an attachment');
     const connection = this.connection;
     if (!connection?.isOpen) {
@@ -95,7 +103,7 @@ export class SignalBridge implements Bridge {
       ...(config.multiAccount ? { account: config.number } : {}),
       ...target,
       ...(message.text ? { message: message.text } : {}),
-      ...(hasAttachments ? { attachments: message.attachments } : {}),
+      ...(hasAttachments ? { attachments } : {}),
     };
     const outcome = await connection.request('send', params, config.requestTimeoutMs ?? signalDefaults.requestTimeoutMs);
     const judged = judgeSendOutcome(outcome);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { hasSealedValues } from '../../core/crypto/seal-account-config.js';
 import { AppError } from '../../core/errors.js';
 import { asAccountId } from '../../core/ids.js';
-import type { Bridge, BridgeContext, OutboundMessage } from '../bridge.js';
+import type { Bridge, BridgeContext, OutboundFileData, OutboundMessage } from '../bridge.js';
+import { fileKindOf } from '../../core/channel-rules/media-limits.js';
 import type { FetchedMedia } from '../media/fetch-media.js';
 import { fetchMedia } from '../media/fetch-media.js';
 import type { NormalizedWebhook } from './normalize-whatsapp-cloud.js';
@@ -42,6 +43,9 @@ const errorResponseSchema = z.looseObject({
 // Meta reports throttling as HTTP 400 with these codes: waiting helps, so they are retried, not failed.
 const throttlingCodes = new Set([4, 80007, 130429, 131048, 131056]);
 const requestTimeoutMs = 15_000;
+// A 100 MB document takes a while to upload.
+const uploadTimeoutMs = 300_000;
+const uploadResponseSchema = z.looseObject({ id: z.string().min(1).max(512) });
 
 /**
  * The WhatsApp Business Cloud API: a webhook channel. There is no connection to hold; inbound messages and receipts
@@ -103,8 +107,52 @@ export class WhatsAppCloudBridge implements Bridge {
   }
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
+    const files = message.files ?? [];
+    if (files.length > 1) throw new AppError('bad_request', 'the Cloud API sends one file per message');
+    const file = files[0];
+    if (file) {
+      // Uploaded to the number's media first, then sent by its id: Meta never fetches anything from the firm.
+      const mediaId = await this.upload(file);
+      const kind = fileKindOf(file.mimeType);
+      const part = {
+        id: mediaId,
+        ...(message.text && kind !== 'audio' ? { caption: message.text } : {}),
+        ...(kind === 'document' ? { filename: file.fileName } : {}),
+      };
+      return this.post(message.to, { type: kind, [kind]: part }, message.clientMessageId);
+    }
     if (!message.text) throw new AppError('bad_request', 'a WhatsApp text message needs text');
     return this.post(message.to, { type: 'text', text: { body: message.text } }, message.clientMessageId);
+  }
+
+  /** POST /{phone-number-id}/media (multipart): the file in the number's media store, for 30 days; its id. */
+  private async upload(file: OutboundFileData): Promise<string> {
+    const config = this.config();
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', file.mimeType);
+    form.set('file', new Blob([file.data], { type: file.mimeType }), file.fileName);
+    let response: Response;
+    try {
+      response = await fetch(`${graphBaseOf(config)}/${config.phoneNumberId}/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${config.accessToken}` },
+        body: form,
+        signal: AbortSignal.timeout(uploadTimeoutMs),
+      });
+    } catch (error) {
+      throw new AppError('unavailable', `the WhatsApp Cloud API could not be reached: ${(error as Error).message}`, {}, { cause: error });
+    }
+    const json = safeJson(await response.text().catch(() => ''));
+    if (response.ok) {
+      const parsed = uploadResponseSchema.safeParse(json);
+      if (!parsed.success) throw new AppError('unavailable', 'the WhatsApp Cloud API took the file but returned no media id');
+      return parsed.data.id;
+    }
+    const error = errorResponseSchema.safeParse(json).data?.error;
+    const description = `${error?.message ?? response.statusText} (HTTP ${response.status}${error?.code !== undefined ? `, code ${error.code}` : ''})`;
+    const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+    throw new AppError(permanent ? 'bad_request' : 'unavailable', `WhatsApp Cloud API refused the file "${file.fileName}": ${description}`, { status: response.status });
   }
 
   /** A pre-approved template: the only kind of message allowed outside the 24-hour customer-service window. */

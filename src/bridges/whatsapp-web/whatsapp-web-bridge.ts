@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Message, Reaction } from 'whatsapp-web.js';
 import type { CredentialStore } from '../../core/credentials/credential-store.js';
+import { fileKindOf } from '../../core/channel-rules/media-limits.js';
 import { AppError } from '../../core/errors.js';
 import type { ContactRef, MessageEvent } from '../../core/events.js';
 import { asAccountId, asProviderMessageId } from '../../core/ids.js';
@@ -73,7 +74,9 @@ export class WhatsAppWebBridge implements Bridge {
   }
 
   async send(message: OutboundMessage): Promise<{ providerMessageId: string }> {
-    if (!message.text) throw new AppError('bad_request', 'a WhatsApp message needs text');
+    const files = message.files ?? [];
+    if (files.length > 1) throw new AppError('bad_request', 'WhatsApp sends one file per message');
+    if (!message.text && files.length === 0) throw new AppError('bad_request', 'a WhatsApp message needs text');
     const chatId = chatIdOf(message.to);
     if (!chatId) throw new AppError('bad_request', `"${message.to}" is not a WhatsApp number or chat id`);
     const client = this.client;
@@ -85,7 +88,20 @@ export class WhatsAppWebBridge implements Bridge {
     const marker = new Promise<void>((resolve) => (settle = resolve));
     this.inFlight.add(marker);
     try {
-      const sent = await client.sendMessage(chatId, message.text);
+      const file = files[0];
+      let sent: Awaited<ReturnType<typeof client.sendMessage>>;
+      if (file) {
+        const { default: wweb } = await import('whatsapp-web.js');
+        const media = new wweb.MessageMedia(file.mimeType.split(';')[0]!.trim(), file.data.toString('base64'), file.fileName, file.data.length);
+        const kind = fileKindOf(file.mimeType);
+        sent = await client.sendMessage(chatId, media, {
+          ...(message.text && kind !== 'audio' ? { caption: message.text } : {}),
+          // Pictures and videos show in the chat; everything else goes as a document, with its name.
+          ...(kind === 'document' ? { sendMediaAsDocument: true } : {}),
+        });
+      } else {
+        sent = await client.sendMessage(chatId, message.text!);
+      }
       this.remember(sent.id.id);
       return { providerMessageId: sent.id.id };
     } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Message } from 'whatsapp-web.js';
+import type { Message, MessageMedia, MessageSendOptions } from 'whatsapp-web.js';
 import type { CredentialStore } from '../../core/credentials/credential-store.js';
 import { createPostgresRemoteAuthStore } from './postgres-remote-auth-store.js';
 import type { WhatsAppWebConfig } from './whatsapp-web-config.js';
@@ -18,7 +18,8 @@ export interface WhatsAppWebClientLike {
   removeAllListeners(): unknown;
   initialize(): Promise<void>;
   destroy(): Promise<void>;
-  sendMessage(chatId: string, content: string): Promise<Pick<Message, 'id'>>;
+  /** Text, or a file as whatsapp-web.js' own MessageMedia (which its sendMessage recognises by class). */
+  sendMessage(chatId: string, content: string | MessageMedia, options?: Pick<MessageSendOptions, 'caption' | 'sendMediaAsDocument'>): Promise<Pick<Message, 'id'>>;
 }
 
 export type WhatsAppWebClientMaker = (options: { accountId: string; credentials: CredentialStore; config: WhatsAppWebConfig }) => Promise<WhatsAppWebClientLike>;

@@ -124,5 +124,9 @@ export function groupFiles<T>(kind: ChannelKindName, files: readonly T[]): T[][]
   return groups;
 }
 
-/** Whether text fits as the caption of a file on this channel (else it is a message of its own, sent first). */
-export const fitsCaption = (kind: ChannelKindName, text: string): boolean => text.length <= rules[kind].captionMax;
+/**
+ * Whether text can be the caption of this file on this channel (else it is a message of its own, sent first): short
+ * enough, and not on a WhatsApp audio message, which has no caption.
+ */
+export const fitsCaption = (kind: ChannelKindName, text: string, mimeType: string): boolean =>
+  text.length <= rules[kind].captionMax && !(rules[kind].filesPerMessage === 1 && fileKindOf(mimeType) === 'audio');

@@ -6,7 +6,7 @@ import { BaileysBridge } from '../../../src/bridges/baileys/baileys-bridge.js';
 import { createPostgresCredentialStore } from '../../../src/core/credentials/postgres-credential-store.js';
 import type { CredentialStore } from '../../../src/core/credentials/credential-store.js';
 import { createKeyring } from '../../../src/core/crypto/secret-box.js';
-import { encryptedStream, proto } from '@whiskeysockets/baileys';
+import { encryptedStream, generateWAMessageContent, proto } from '@whiskeysockets/baileys';
 import { waitFor } from '../../support/matterline.js';
 import * as fixtures from '../../fixtures/baileys/messages.js';
 import { fakeSocketMaker } from './support/fake-baileys-socket.js';
@@ -245,6 +245,33 @@ describe('WhatsApp through Baileys 7', () => {
     expect(cipherRow).toMatchObject({ kind: 'unsupported', text: null });
     expect(cipherRow.raw).toMatchObject({ messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT, messageStubParameters: ['No session record'] });
     expect(await storedOnce(poll.key.id!)).toMatchObject({ kind: 'unsupported', text: 'Which day suits you?' });
+  });
+
+  it('sends a file as the Baileys media message of its kind, which Baileys’ own generateWAMessageContent encrypts', async () => {
+    const socket = sockets.latest();
+    const pdf = Buffer.from('%PDF-1.7 the signed settlement agreement');
+    await bridge.send({
+      clientMessageId: 'doc-1',
+      to: '+15551230001',
+      text: 'Signed copy attached',
+      files: [{ attachmentId: 'a1', signedPath: '/x', fileName: 'Settlement.pdf', mimeType: 'application/pdf', data: pdf }],
+    });
+    const content = socket.sent.at(-1)!.content;
+    expect(content).toEqual({ document: pdf, mimetype: 'application/pdf', fileName: 'Settlement.pdf', caption: 'Signed copy attached' });
+    // Baileys itself turns it into a documentMessage: the file it encrypted is ours (fileSha256), named and captioned.
+    let uploaded = 0;
+    const generated = await generateWAMessageContent(content, {
+      upload: async () => {
+        uploaded++;
+        return { mediaUrl: 'https://mmg.whatsapp.net/d/f/test.enc', directPath: '/d/f/test.enc' };
+      },
+    });
+    expect(uploaded).toBe(1);
+    expect(generated.documentMessage).toMatchObject({ fileName: 'Settlement.pdf', mimetype: 'application/pdf', caption: 'Signed copy attached' });
+    expect(Buffer.from(generated.documentMessage!.fileSha256!).toString('hex')).toBe(createHash('sha256').update(pdf).digest('hex'));
+    const voice = randomBytes(200);
+    await bridge.send({ clientMessageId: 'voice-1', to: '+15551230001', files: [{ attachmentId: 'a2', signedPath: '/x', fileName: 'note.ogg', mimeType: 'audio/ogg; codecs=opus', data: voice }] });
+    expect(socket.sent.at(-1)!.content).toEqual({ audio: voice, mimetype: 'audio/ogg' });
   });
 
   it('sends through sendMessage to the JID, with a message id derived from ours, and receipts move the record', async () => {

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +232,28 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     expect(daemon.protocolErrors).toEqual([]);
   });
 
+  it('sends files as data URIs signal-cli’s DataURI.java reads back to the same bytes, name and type', async () => {
+    const pdf = Buffer.from('%PDF-1.7 retainer; "signed", 100% ✓');
+    const photo = randomBytes(300);
+    const before = daemon.requests.length;
+    await bridge.send({
+      clientMessageId: 'files-1',
+      to: '+33123456789',
+      text: 'Both documents',
+      files: [
+        { attachmentId: 'a1', signedPath: '/x', fileName: 'Retainer; final=yes, v2.pdf', mimeType: 'application/pdf', data: pdf },
+        { attachmentId: 'a2', signedPath: '/x', fileName: 'ID scan.jpg', mimeType: 'image/jpeg', data: photo },
+      ],
+    });
+    const request = daemon.requests.slice(before).find((r) => r.method === 'send')!;
+    expect(request.params).toMatchObject({ recipient: ['+33123456789'], message: 'Both documents' });
+    const decoded = (request.params.attachments as string[]).map(readDataUri);
+    expect(decoded).toEqual([
+      { mediaType: 'application/pdf', parameters: { filename: 'Retainer; final=yes, v2.pdf' }, data: pdf },
+      { mediaType: 'image/jpeg', parameters: { filename: 'ID scan.jpg' }, data: photo },
+    ]);
+  });
+
   it('moves a recorded outbound message forward with delivery and read receipts, never back', async () => {
     daemon.answerSend = () => ({ result: { timestamp: 999, results: [{ type: 'SUCCESS' }] } });
     const { providerMessageId } = await bridge.send({ clientMessageId: 'c3', to: '+33123456789', text: 'Your hearing is on Monday' });
@@ -367,3 +389,22 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     await expect(broken.start()).rejects.toMatchObject({ code: 'bad_request' });
   });
 });
+
+/**
+ * signal-cli's DataURI.of (lib/src/main/java/org/asamk/signal/manager/util/DataURI.java), line by line: its two
+ * patterns (the parameters matched from where the last one ended), values URL-decoded as URLDecoder does, base64 data.
+ */
+function readDataUri(uri: string): { mediaType: string; parameters: Record<string, string>; data: Buffer } {
+  const match = /^data:(?<type>.+?\/.+?)?(?<parameters>;.+?=.+?)?(?<base64>;base64)?,(?<data>.+)$/i.exec(uri);
+  if (!match?.groups) throw new Error('The given string is not a valid data URI.');
+  const parameters: Record<string, string> = {};
+  if (match.groups.parameters) {
+    const pattern = /;(?<key>.+)=(?<value>.+)/iy;
+    let found: RegExpExecArray | null;
+    while ((found = pattern.exec(match.groups.parameters))) {
+      parameters[found.groups!.key!] = decodeURIComponent(found.groups!.value!.replace(/\+/g, ' '));
+    }
+  }
+  const data = match.groups.base64 ? Buffer.from(match.groups.data!, 'base64') : Buffer.from(decodeURIComponent(match.groups.data!), 'utf8');
+  return { mediaType: match.groups.type ?? 'text/plain', parameters, data };
+}

@@ -107,6 +107,26 @@ describe('WhatsApp through whatsapp-web.js', () => {
     expect(refused.attachments[0]!.blobKey).toBeNull();
   });
 
+  it('sends a file as whatsapp-web.js’ own MessageMedia: a document with its name and caption, a picture inline', async () => {
+    const client = clients.latest();
+    const pdf = Buffer.from('%PDF-1.7 signed engagement letter');
+    await bridge.send({
+      clientMessageId: 'file-1',
+      to: '+15551230001',
+      text: 'The signed letter',
+      files: [{ attachmentId: 'a1', signedPath: '/media/outbound/a1', fileName: 'Engagement letter.pdf', mimeType: 'application/pdf', data: pdf }],
+    });
+    const sent = client.sent.at(-1)!;
+    expect(sent.chatId).toBe('15551230001@c.us');
+    expect(sent.content).toBeInstanceOf(pkg.MessageMedia);
+    expect(sent.content).toMatchObject({ mimetype: 'application/pdf', filename: 'Engagement letter.pdf', data: pdf.toString('base64') });
+    expect(sent.options).toEqual({ caption: 'The signed letter', sendMediaAsDocument: true });
+    const photo = randomBytes(500);
+    await bridge.send({ clientMessageId: 'file-2', to: '+15551230001', files: [{ attachmentId: 'a2', signedPath: '/x', fileName: 'scan.jpg', mimeType: 'image/jpeg', data: photo }] });
+    expect(client.sent.at(-1)!.content).toMatchObject({ mimetype: 'image/jpeg', data: photo.toString('base64') });
+    expect(client.sent.at(-1)!.options).toEqual({});
+  });
+
   it('records the firm’s own messages from the phone (message_create) as outbound, but not Matterline’s own sends twice', async () => {
     const fromPhone = fixtures.ownText('Sent from the office phone');
     clients.latest().emit('message_create', fromPhone);

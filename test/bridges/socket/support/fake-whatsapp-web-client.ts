@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Message } from 'whatsapp-web.js';
+import type { Message, MessageMedia, MessageSendOptions } from 'whatsapp-web.js';
 import type { WhatsAppWebClientLike, WhatsAppWebClientMaker } from '../../../../src/bridges/whatsapp-web/whatsapp-web-client.js';
 import { ownText } from '../../../fixtures/whatsapp-web/messages.js';
 
@@ -10,7 +10,7 @@ import { ownText } from '../../../fixtures/whatsapp-web/messages.js';
 export class FakeWhatsAppWebClient extends EventEmitter implements WhatsAppWebClientLike {
   initialized = false;
   destroyed = false;
-  sent: { chatId: string; content: string; id: string }[] = [];
+  sent: { chatId: string; content: string | MessageMedia; id: string; options?: Pick<MessageSendOptions, 'caption' | 'sendMediaAsDocument'> }[] = [];
 
   async initialize(): Promise<void> {
     this.initialized = true;
@@ -20,9 +20,9 @@ export class FakeWhatsAppWebClient extends EventEmitter implements WhatsAppWebCl
     this.destroyed = true;
   }
 
-  async sendMessage(chatId: string, content: string): Promise<Pick<Message, 'id'>> {
-    const message = ownText(content, chatId);
-    this.sent.push({ chatId, content, id: message.id.id });
+  async sendMessage(chatId: string, content: string | MessageMedia, options?: Pick<MessageSendOptions, 'caption' | 'sendMediaAsDocument'>): Promise<Pick<Message, 'id'>> {
+    const message = ownText(typeof content === 'string' ? content : (options?.caption ?? ''), chatId);
+    this.sent.push({ chatId, content, id: message.id.id, ...(options ? { options } : {}) });
     this.emit('message_create', message);
     await new Promise((resolve) => setTimeout(resolve, 20));
     return { id: message.id };
