@@ -4,8 +4,8 @@ import type { Database } from '../db/prisma.js';
 import type { ConsentState, MessagePurpose } from './consent/consent-machine.js';
 import { mayReceive } from './consent/consent-machine.js';
 import { AppError } from './errors.js';
-import { jobIdFor } from './outbox.js';
-import type { LivePublisher, OutboundAttachment, OutboundTransport } from './ports.js';
+import { jobIdFor, outboxJob } from './outbox.js';
+import type { LivePublisher, OutboundAttachment, OutboundTransport, WorkDispatcher } from './ports.js';
 import { runJobOnce } from './run-job-once.js';
 import { withTransaction } from './transaction.js';
 
@@ -13,6 +13,8 @@ export interface SendQueuedMessageOptions {
   db: Database;
   transport: OutboundTransport;
   messageId: string;
+  /** Queues the conversation's next waiting send once this one is done (sends of a conversation go in order). */
+  dispatcher?: WorkDispatcher;
   live?: LivePublisher;
   now?: Date;
 }
@@ -23,8 +25,12 @@ export type SendQueuedMessageResult =
   | { outcome: 'skipped'; status: string }
   | { outcome: 'failed'; error: string };
 
+/** How long a send waits for an earlier send of its conversation before it looks again (the outbox retries it). */
+export const waitForEarlierSendMs = 5_000;
+
 interface SendRow {
   id: string;
+  capturedAt: Date;
   firmId: string;
   accountId: string;
   conversationId: string;
@@ -54,7 +60,7 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
 
   const claim = await withTransaction(db.pool, async (client) => {
     const found = await client.query<SendRow>(
-      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m.status, m.text, m."scheduledFor", m.purpose,
+      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."capturedAt", m.status, m.text, m."scheduledFor", m.purpose,
               m.kind, m."templateName", m.language,
               i.address, i."consentState", i.blocked, i."revocationPendingMessageId" IS NOT NULL AS "revocationPending"
          FROM "Message" m JOIN "ContactIdentity" i ON i.id = m."identityId"
@@ -87,6 +93,19 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
     if (message.status === 'sending') return { kind: 'resend' as const, message };
     if (!['queued', 'scheduled', 'sending'].includes(message.status)) {
       return { kind: 'done_already' as const, status: message.status };
+    }
+    // The client receives a conversation's messages in the order the firm sent them (a document split into one
+    // message per file, a reply after the one before it): an earlier send still on its way goes first.
+    const earlier = await client.query(
+      `SELECT 1 FROM "Message"
+        WHERE "conversationId" = $1 AND direction = 'outbound' AND status IN ('queued', 'sending')
+          AND ("capturedAt", id) < ($2, $3) LIMIT 1`,
+      [message.conversationId, message.capturedAt, message.id],
+    );
+    if (earlier.rowCount) {
+      const until = new Date(now.getTime() + waitForEarlierSendMs);
+      await client.query(`UPDATE "Outbox" SET "runAfter" = $2 WHERE "jobId" = $1 AND status = 'pending'`, [jobId, until]);
+      return { kind: 'not_yet' as const, until };
     }
     await client.query(`UPDATE "Message" SET status = 'sending' WHERE id = $1`, [messageId]);
     return { kind: 'send' as const, message };
@@ -167,10 +186,29 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
       status: 'sent',
     })
     .catch(() => undefined);
+  await queueNextSend(options, message);
   return { outcome: 'sent', providerMessageId };
 }
 
+/** The conversation's next send that waited for this one, queued now rather than at its next look. */
+async function queueNextSend(options: SendQueuedMessageOptions, message: SendRow): Promise<void> {
+  if (!options.dispatcher) return;
+  const next = await options.db.pool.query<{ id: string }>(
+    `SELECT id FROM "Message"
+      WHERE "conversationId" = $1 AND direction = 'outbound' AND status = 'queued' AND ("capturedAt", id) > ($2, $3)
+      ORDER BY "capturedAt", id LIMIT 1`,
+    [message.conversationId, message.capturedAt, message.id],
+  );
+  const id = next.rows[0]?.id;
+  if (id) await options.dispatcher.dispatch([outboxJob('send', id)]).catch(() => undefined);
+}
+
 async function markFailed(options: SendQueuedMessageOptions, message: SendRow, error: string): Promise<void> {
+  await markFailedOnly(options, message, error);
+  await queueNextSend(options, message);
+}
+
+async function markFailedOnly(options: SendQueuedMessageOptions, message: SendRow, error: string): Promise<void> {
   await runJobOnce(options.db.pool, jobIdFor('send', message.id), async (client) => {
     await client.query(
       `UPDATE "Message" SET status = 'failed', error = $2, "failedAt" = now() WHERE id = $1`,

@@ -55,6 +55,8 @@ export function readMultipart(req: Request, limits: MultipartLimits): Promise<Mu
     };
 
     parser.on('field', (name, value, info) => {
+      // A file part without a file name arrives as a field.
+      if (name === limits.fileField) return fail(new AppError('bad_request', `${limits.fileField}[${files.length}]: each file needs a name (at most 255 characters)`));
       if (!limits.fields.includes(name)) return fail(new AppError('bad_request', `${name}: not a field of this form (fields: ${limits.fields.join(', ')}, ${limits.fileField})`));
       if (name in fields) return fail(new AppError('bad_request', `${name}: given twice`));
       if (info.valueTruncated) return fail(new AppError('payload_too_large', `${name}: longer than ${limits.maxFieldBytes} bytes`));

@@ -56,6 +56,7 @@ export const accountSendQueue = (accountId: string) => `send-account-${accountId
  */
 export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>): Processor {
   const { db, transport } = options;
+  const dispatcher = createJobDispatcher({ backend: options.backend });
   return async (job: Job) => {
     const { messageId } = messageJobSchema.parse(job.data);
     const found = await db.pool.query<{ accountId: string }>(`SELECT "accountId" FROM "Message" WHERE id = $1`, [messageId]);
@@ -69,7 +70,7 @@ export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>)
       });
       return { forwardedTo: accountId };
     }
-    return sendQueuedMessage({ db, transport, messageId, live: options.live });
+    return sendQueuedMessage({ db, transport, messageId, live: options.live, dispatcher });
   };
 }
 

@@ -79,11 +79,12 @@ export function messagesApi(options: MessagesApiOptions): (request: ReceivedRequ
     } else if (form.get('From') !== options.from) {
       return error(400, 21606, 'The From phone number is not a valid, SMS-capable number');
     }
-    if (!body) return error(400, 21602, 'Message body is required.');
+    // Twilio takes a Body, MediaUrls, or both.
+    if (!body && form.getAll('MediaUrl').length === 0) return error(400, 21602, 'Message body is required.');
     if (form.get('StatusCallback') !== (options.statusCallback ?? null)) {
       return error(400, 21609, `unexpected StatusCallback ${form.get('StatusCallback')}`);
     }
-    if (options.refuse?.(body)) return error(400, 21610, 'Attempt to send to unsubscribed recipient');
+    if (body && options.refuse?.(body)) return error(400, 21610, 'Attempt to send to unsubscribed recipient');
     const sid = `SM${randomBytes(16).toString('hex')}`;
     return { status: 201, json: { sid, account_sid: options.accountSid, to, from: options.from, body, status: 'queued', num_segments: '1' } };
   };
