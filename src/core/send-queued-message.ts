@@ -4,8 +4,8 @@ import type { Database } from '../db/prisma.js';
 import type { ConsentState, MessagePurpose } from './consent/consent-machine.js';
 import { mayReceive } from './consent/consent-machine.js';
 import { AppError } from './errors.js';
-import { jobIdFor, outboxJob } from './outbox.js';
-import type { LivePublisher, OutboundAttachment, OutboundTransport, WorkDispatcher } from './ports.js';
+import { jobIdFor } from './outbox.js';
+import type { LivePublisher, OutboundAttachment, OutboundTransport } from './ports.js';
 import { runJobOnce } from './run-job-once.js';
 import { withTransaction } from './transaction.js';
 
@@ -13,8 +13,6 @@ export interface SendQueuedMessageOptions {
   db: Database;
   transport: OutboundTransport;
   messageId: string;
-  /** Queues the conversation's next waiting send once this one is done (sends of a conversation go in order). */
-  dispatcher?: WorkDispatcher;
   live?: LivePublisher;
   now?: Date;
 }
@@ -25,8 +23,12 @@ export type SendQueuedMessageResult =
   | { outcome: 'skipped'; status: string }
   | { outcome: 'failed'; error: string };
 
-/** How long a send waits for an earlier send of its conversation before it looks again (the outbox retries it). */
-export const waitForEarlierSendMs = 5_000;
+/**
+ * How long a send job waits, polling, for an earlier send of its conversation to leave; past it the job ends and the
+ * outbox runs it again a few seconds later.
+ */
+export const waitForEarlierSendMs = 20_000;
+const earlierPollMs = 100;
 
 interface SendRow {
   id: string;
@@ -57,6 +59,19 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
   const { db, messageId, transport } = options;
   const now = options.now ?? new Date();
   const jobId = jobIdFor('send', messageId);
+
+  // The client receives a conversation's messages in the order the firm sent them (a document split into one message
+  // per file, an automated answer after the one before it): while an earlier send of the conversation is on its way,
+  // this one waits for it.
+  const waitUntil = Date.now() + waitForEarlierSendMs;
+  while (await earlierSendInFlight(db, messageId)) {
+    if (Date.now() >= waitUntil) {
+      const until = new Date(Date.now() + 2_000);
+      await db.pool.query(`UPDATE "Outbox" SET "runAfter" = $2 WHERE "jobId" = $1 AND status = 'pending'`, [jobId, until]);
+      return { outcome: 'not_yet', until };
+    }
+    await new Promise((resolve) => setTimeout(resolve, earlierPollMs));
+  }
 
   const claim = await withTransaction(db.pool, async (client) => {
     const found = await client.query<SendRow>(
@@ -93,19 +108,6 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
     if (message.status === 'sending') return { kind: 'resend' as const, message };
     if (!['queued', 'scheduled', 'sending'].includes(message.status)) {
       return { kind: 'done_already' as const, status: message.status };
-    }
-    // The client receives a conversation's messages in the order the firm sent them (a document split into one
-    // message per file, a reply after the one before it): an earlier send still on its way goes first.
-    const earlier = await client.query(
-      `SELECT 1 FROM "Message"
-        WHERE "conversationId" = $1 AND direction = 'outbound' AND status IN ('queued', 'sending')
-          AND ("capturedAt", id) < ($2, $3) LIMIT 1`,
-      [message.conversationId, message.capturedAt, message.id],
-    );
-    if (earlier.rowCount) {
-      const until = new Date(now.getTime() + waitForEarlierSendMs);
-      await client.query(`UPDATE "Outbox" SET "runAfter" = $2 WHERE "jobId" = $1 AND status = 'pending'`, [jobId, until]);
-      return { kind: 'not_yet' as const, until };
     }
     await client.query(`UPDATE "Message" SET status = 'sending' WHERE id = $1`, [messageId]);
     return { kind: 'send' as const, message };
@@ -186,34 +188,25 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
       status: 'sent',
     })
     .catch(() => undefined);
-  await queueNextSend(options, message);
   return { outcome: 'sent', providerMessageId };
 }
 
-/** The conversation's next send that waited for this one, queued now rather than at its next look. */
-async function queueNextSend(options: SendQueuedMessageOptions, message: SendRow): Promise<void> {
-  if (!options.dispatcher) return;
-  const next = await options.db.pool.query<{ id: string }>(
-    `SELECT id FROM "Message"
-      WHERE "conversationId" = $1 AND direction = 'outbound' AND status = 'queued' AND ("capturedAt", id) > ($2, $3)
-      ORDER BY "capturedAt", id LIMIT 1`,
-    [message.conversationId, message.capturedAt, message.id],
-  );
-  const id = next.rows[0]?.id;
-  if (id) await options.dispatcher.dispatch([outboxJob('send', id)]).catch(() => undefined);
-}
 
 async function markFailed(options: SendQueuedMessageOptions, message: SendRow, error: string): Promise<void> {
-  await markFailedOnly(options, message, error);
-  await queueNextSend(options, message);
-}
-
-async function markFailedOnly(options: SendQueuedMessageOptions, message: SendRow, error: string): Promise<void> {
   await runJobOnce(options.db.pool, jobIdFor('send', message.id), async (client) => {
     await client.query(
       `UPDATE "Message" SET status = 'failed', error = $2, "failedAt" = now() WHERE id = $1`,
       [message.id, error],
     );
+    // A consent request that failed, or whose outcome is unknown, does not count as asked: the contact's next
+    // message may ask again instead of waiting 24 hours. (It was claimed in the transaction that stored it.)
+    if (message.purpose === 'consent_request') {
+      await client.query(
+        `UPDATE "ContactIdentity" i SET "consentRequestedAt" = NULL
+           FROM "Message" m WHERE m.id = $1 AND i.id = m."identityId" AND i."consentRequestedAt" = m."capturedAt"`,
+        [message.id],
+      );
+    }
   });
   await options.live
     ?.publish({
@@ -248,4 +241,16 @@ async function recordCarrierOptOut(options: SendQueuedMessageOptions, messageId:
       note: `The provider refused a send because the recipient opted out at the carrier: ${JSON.stringify(error.details?.providerAnswer ?? error.message).slice(0, 900)}`,
     });
   });
+}
+
+/** Whether an earlier outbound message of the same conversation is still queued or being sent. */
+async function earlierSendInFlight(db: Database, messageId: string): Promise<boolean> {
+  const found = await db.pool.query(
+    `SELECT 1 FROM "Message" m JOIN "Message" e ON e."conversationId" = m."conversationId"
+      WHERE m.id = $1 AND m.direction = 'outbound' AND m.status IN ('queued', 'scheduled', 'sending')
+        AND e.direction = 'outbound' AND e.status IN ('queued', 'sending') AND (e."capturedAt", e.id) < (m."capturedAt", m.id)
+      LIMIT 1`,
+    [messageId],
+  );
+  return (found.rowCount ?? 0) > 0;
 }

@@ -56,7 +56,6 @@ export const accountSendQueue = (accountId: string) => `send-account-${accountId
  */
 export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>): Processor {
   const { db, transport } = options;
-  const dispatcher = createJobDispatcher({ backend: options.backend });
   return async (job: Job) => {
     const { messageId } = messageJobSchema.parse(job.data);
     const found = await db.pool.query<{ accountId: string }>(`SELECT "accountId" FROM "Message" WHERE id = $1`, [messageId]);
@@ -70,7 +69,7 @@ export function sendProcessor(options: Omit<StartWorkersOptions, 'concurrency'>)
       });
       return { forwardedTo: accountId };
     }
-    return sendQueuedMessage({ db, transport, messageId, live: options.live, dispatcher });
+    return sendQueuedMessage({ db, transport, messageId, live: options.live });
   };
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { captureOutbound } from '../../src/core/capture-outbound.js';
 import { createJobDispatcher } from '../../src/jobs/job-dispatcher.js';
@@ -7,6 +7,7 @@ import { runBridgeContract } from './support/bridge-contract.js';
 import type { FakeProvider } from './support/fake-provider.js';
 import { startFakeProvider } from './support/fake-provider.js';
 import twilio from 'twilio';
+import { statusCallbackUrl } from '../../src/bridges/twilio/twilio-config.js';
 import { accountSid, authToken, firmNumber, messagesApi, readForm, sharedKey, twilioHarness, twilioSdkSignature } from './support/twilio-harness.js';
 
 const harness = twilioHarness();
@@ -60,6 +61,35 @@ runBridgeContract(harness, () => {
         expect(refused.status, what).toBe(401);
         expect(((await refused.json()) as { message: string }).message, what).toMatch(message);
       }
+    });
+
+    it('settles a send whose answer was lost by the status Twilio posts to that message’s own callback URL', async () => {
+      const app = harness.app();
+      const firm = await app.db.prisma.firm.findFirstOrThrow();
+      const identity = await app.db.prisma.contactIdentity.create({ data: { firmId: firm.id, accountId: harness.accountId(), address: '+13175550999', consentState: 'opted_in' } });
+      const conversation = await app.db.prisma.conversation.create({ data: { firmId: firm.id, accountId: harness.accountId(), externalId: '+13175550999', kind: 'direct', identityId: identity.id } });
+      const message = await app.db.prisma.message.create({
+        data: {
+          firmId: firm.id,
+          accountId: harness.accountId(),
+          conversationId: conversation.id,
+          identityId: identity.id,
+          direction: 'outbound',
+          text: 'Court moved to 3 pm',
+          status: 'failed',
+          failedAt: new Date(),
+          error: 'send_outcome_unknown: the process stopped while the provider was sending; check before resending',
+        },
+      });
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const callback = statusCallbackUrl(harness.publicUrl(), message.id);
+      const route = `/webhooks/twilio/${harness.accountId()}/status?mid=${message.id}`;
+      const answer = await harness.post(route, [['MessageSid', sid], ['MessageStatus', 'delivered'], ['AccountSid', accountSid]], callback);
+      expect(answer.status).toBe(204);
+      expect(await app.db.prisma.message.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({ status: 'delivered', providerMessageId: sid, error: null });
+      // The id in the URL is covered by the signature: another message's id under the same signature is refused.
+      const forged = await harness.post(`/webhooks/twilio/${harness.accountId()}/status?mid=${randomUUID()}`, [['MessageSid', sid], ['MessageStatus', 'read']], callback);
+      expect(forged.status).toBe(401);
     });
 
     it('accepts a signature over the public URL with the default port written out, as Twilio’s libraries do', async () => {

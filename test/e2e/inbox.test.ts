@@ -417,6 +417,39 @@ describe('the web inbox in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('says a send’s outcome is unknown in words, and lets its author send it again once', async () => {
+    const alice = await conversationOf('+15550100001');
+    const lawyerId = (await app.db.prisma.user.findFirstOrThrow({ where: { email: 'lawyer@demo.test' } })).id;
+    const lost = await app.db.prisma.message.create({
+      data: {
+        firmId: alice.firmId,
+        accountId: alice.accountId,
+        conversationId: alice.id,
+        identityId: alice.identityId,
+        direction: 'outbound',
+        text: 'The hearing is confirmed for Monday 9:00',
+        status: 'failed',
+        authorUserId: lawyerId,
+        failedAt: new Date(Date.now() - 11 * 60_000),
+        error: 'send_outcome_unknown: the process stopped while the provider was sending; check before resending',
+      },
+    });
+    const { context, page, problems } = await openPage(await browser());
+    page.on('dialog', (dialog) => void dialog.accept());
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${alice.id}`);
+    const row = page.locator(`li.message[data-id="${lost.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('.status').textContent()).toContain('Not known whether it arrived');
+    await row.getByRole('button', { name: 'Send again' }).click();
+    await row.locator('.status', { hasText: 'sent again' }).waitFor();
+    expect(await row.getByRole('button', { name: 'Send again' }).count()).toBe(0);
+    const copies = await app.db.prisma.message.findMany({ where: { conversationId: alice.id, text: 'The hearing is confirmed for Monday 9:00' } });
+    expect(copies).toHaveLength(2);
+    await page.locator(`li.message[data-id="${copies.find((m) => m.id !== lost.id)!.id}"]`).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('pages the thread: the newest messages at the bottom, earlier ones on request', async () => {
     const maria = await conversationOf('+34600100003');
     // Forty older messages from a history sync (backfilled: they count as read and trigger nothing).

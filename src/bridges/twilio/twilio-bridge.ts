@@ -55,9 +55,10 @@ export class TwilioBridge implements Bridge {
     settings?: string | undefined;
   }): { ok: true } | { ok: false; problem: string } {
     const config = this.config();
+    // A status callback is signed over the URL it was sent to: the account's, with the message id the send added.
     const url = config.publicUrl
       ? options.route === 'status'
-        ? statusCallbackUrl(config.publicUrl)
+        ? statusCallbackUrl(config.publicUrl, new URL(options.seenUrl).searchParams.get('mid') ?? undefined)
         : config.publicUrl
       : options.seenUrl;
     const settings = readSignatureSettings(options.settings);
@@ -101,7 +102,7 @@ export class TwilioBridge implements Bridge {
     });
     for (const file of files) form.append('MediaUrl', `${origin}${file.signedPath}`);
     // Without a public URL Twilio cannot reach us; receipts then come only if the number has one set in the Console.
-    if (config.publicUrl) form.set('StatusCallback', statusCallbackUrl(config.publicUrl));
+    if (config.publicUrl) form.set('StatusCallback', statusCallbackUrl(config.publicUrl, message.clientMessageId));
     let response: Response;
     try {
       response = await fetch(url, {

@@ -27,9 +27,14 @@ export type TwilioConfig = z.infer<typeof twilioConfigSchema>;
 
 export const defaultTwilioApiBaseUrl = 'https://api.twilio.com';
 
-/** The status callback URL that belongs to an inbound webhook URL: `/status` appended to the path, query kept. */
-export function statusCallbackUrl(publicUrl: string): string {
+/**
+ * The status callback URL that belongs to an inbound webhook URL: `/status` appended to the path, query kept. With a
+ * message id, it also carries `mid=<Matterline's id>`: Twilio calls back exactly that URL for that message, so its
+ * statuses settle the message even when the send's answer (the sid) was never recorded.
+ */
+export function statusCallbackUrl(publicUrl: string, clientMessageId?: string): string {
   const url = new URL(publicUrl);
   url.pathname = `${url.pathname.replace(/\/+$/, '')}/status`;
+  if (clientMessageId) url.searchParams.set('mid', clientMessageId);
   return url.toString();
 }

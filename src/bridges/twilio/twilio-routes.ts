@@ -79,7 +79,9 @@ export function twilioRoutes(options: TwilioRoutesOptions): Router {
     const normalized = normalizeTwilioStatus(asAccountId(accountId), form, new Date());
     if (!normalized.ok) throw new AppError('bad_request', `the Twilio status callback is malformed: ${normalized.problem}`);
     if (normalized.event) {
-      const recorded = await record(accountId, normalized.event);
+      // The message id Matterline put in this callback's URL (which the signature covers).
+      const mid = typeof req.query.mid === 'string' && /^[0-9a-f-]{36}$/i.test(req.query.mid) ? req.query.mid : undefined;
+      const recorded = await record(accountId, { ...normalized.event, ...(mid ? { clientMessageId: mid } : {}) });
       // A status for a message this account does not know is acknowledged: a retry would not place it either.
       if (recorded.kind === 'receipt' && !recorded.matched) {
         options.logger.info({ accountId, status: normalized.event.status }, 'status for a message not in the record');

@@ -13,6 +13,7 @@ import { listConversations } from '../../core/inbox/list-conversations.js';
 import { listMessages } from '../../core/inbox/list-messages.js';
 import { markConversationRead } from '../../core/inbox/mark-conversation-read.js';
 import { sendConversationMessage } from '../../core/inbox/send-conversation-message.js';
+import { listUnsettledSends, resendMessage } from '../../core/inbox/unsettled-sends.js';
 import { AppError } from '../../core/errors.js';
 import { requireViewer } from '../auth/request-session.js';
 import {
@@ -109,6 +110,20 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
     });
     if (!message) throw new AppError('internal', 'the message was stored but cannot be read back');
     res.status(202).json({ ...message, heldUntil: sent.heldUntil, duplicate: sent.duplicate, moreMessageIds: sent.moreMessageIds });
+  });
+
+  // Sends whose outcome is unknown (the process stopped while the provider answered), for a person to decide on.
+  router.get('/api/sends/unsettled', async (req, res) => {
+    const viewer = requireViewer(req);
+    res.json(await listUnsettledSends(pool, viewer));
+  });
+
+  router.post('/api/messages/:id/resend', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    const sent = await resendMessage({ db, dispatcher: options.dispatcher, keyring: options.keyring, viewer, messageId: id });
+    res.status(sent.duplicate ? 200 : 202).json(sent);
   });
 
   router.post('/api/conversations/:id/read', async (req, res) => {

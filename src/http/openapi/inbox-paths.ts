@@ -16,7 +16,7 @@ import {
 import { sendFileLimits } from '../api/conversation-routes.js';
 import { editSchema, reasonSchema, reviewSchema } from '../consent/consent-routes.js';
 import type { PathItems } from './helpers.js';
-import { buildPaths, dateTime, file, list, obj, ok, page, ref, schemaOf, str } from './helpers.js';
+import { arrayOf, bool, buildPaths, dateTime, file, int, list, nullable, obj, ok, page, ref, schemaOf, str } from './helpers.js';
 
 // Signing in, and the inbox: conversations, their threads and replies, consent, held messages, clients and matters.
 
@@ -79,6 +79,20 @@ const conversationPaths = buildPaths('inbox', {
       description: '409 consent_required when the contact may not receive it; 409 window_closed when only a template may go out. A file the channel does not take, or one over its size, is a 400 naming the file and the limit. On a channel that carries one file per message, each further file is a message of its own (moreMessageIds).',
       body: sendMessageBody,
       responses: { 202: ok('stored and queued (or held until the office opens; duplicate for a repeated idempotencyKey)', ref('SentMessage')) },
+      errors: [404, 409],
+    },
+  },
+  '/api/sends/unsettled': {
+    get: {
+      summary: 'Sends whose outcome is unknown (the process stopped while the provider answered): the viewer\'s own, and for an admin the automated ones; resendableAt says when a person may send one again',
+      responses: { 200: ok('unsettled sends', arrayOf(obj({ id: str, conversationId: str, text: nullable(str), purpose: str, authorUserId: nullable(str), failedAt: dateTime, files: int, resendableAt: dateTime }))) },
+    },
+  },
+  '/api/messages/{id}/resend': {
+    post: {
+      summary: 'Send an unknown-outcome message again as a new message (same text and files, every gate again); once per message',
+      body: emptyBodySchema,
+      responses: { 202: ok('sent again', obj({ messageId: str, duplicate: bool })), 200: ok('already sent again: the same new message', obj({ messageId: str, duplicate: bool })) },
       errors: [404, 409],
     },
   },

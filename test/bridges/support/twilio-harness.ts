@@ -81,8 +81,13 @@ export function messagesApi(options: MessagesApiOptions): (request: ReceivedRequ
     }
     // Twilio takes a Body, MediaUrls, or both.
     if (!body && form.getAll('MediaUrl').length === 0) return error(400, 21602, 'Message body is required.');
-    if (form.get('StatusCallback') !== (options.statusCallback ?? null)) {
-      return error(400, 21609, `unexpected StatusCallback ${form.get('StatusCallback')}`);
+    // The account's status URL, carrying the id of the message it is for (mid).
+    const callback = form.get('StatusCallback');
+    const callbackUrl = callback ? new URL(callback) : null;
+    const mid = callbackUrl?.searchParams.get('mid');
+    callbackUrl?.searchParams.delete('mid');
+    if ((callbackUrl?.toString() ?? null) !== (options.statusCallback ?? null) || (callback !== null && !/^[0-9a-f-]{36}$/.test(mid ?? ''))) {
+      return error(400, 21609, `unexpected StatusCallback ${callback}`);
     }
     if (body && options.refuse?.(body)) return error(400, 21610, 'Attempt to send to unsubscribed recipient');
     const sid = `SM${randomBytes(16).toString('hex')}`;

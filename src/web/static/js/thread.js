@@ -117,6 +117,15 @@ export function createThread(pane, options) {
     if (m.status === 'scheduled') {
       return h('span', { class: 'status scheduled', dataset: { status: 'scheduled' } }, `Scheduled for ${dateTime(m.scheduledFor, firmZone)}`);
     }
+    // The process stopped while the provider answered: the client may well have it. Said in words, not as a failure.
+    if (m.status === 'failed' && m.error?.startsWith('send_outcome_unknown')) {
+      return h(
+        'span',
+        { class: 'status status-unknown', dataset: { status: 'unknown' }, title: m.error },
+        h('span', { class: 'ticks', 'aria-hidden': 'true' }, '?'),
+        m.error.includes('(sent again as') ? ' Not known whether it arrived; sent again' : ' Not known whether it arrived',
+      );
+    }
     const mark = statusMarks[m.status] ?? { label: m.status, mark: '' };
     return h(
       'span',
@@ -129,6 +138,11 @@ export function createThread(pane, options) {
 
   /** @param {Message} m */
   function heldActions(m) {
+    if (m.status === 'failed' && m.error?.startsWith('send_outcome_unknown') && !m.error.includes('(sent again as')) {
+      const mine = m.author ? m.author.id === user.id : user.role === 'admin';
+      if (!mine) return null;
+      return h('span', { class: 'held-actions' }, h('button', { type: 'button', class: 'link-button', onclick: () => void sendAgain(m) }, 'Send again'));
+    }
     if (m.status !== 'scheduled' || (m.author?.id !== user.id && user.role !== 'admin')) return null;
     return h(
       'span',
@@ -283,6 +297,18 @@ export function createThread(pane, options) {
     });
     li.append(form);
     text.focus();
+  }
+
+  /** @param {Message} m */
+  async function sendAgain(m) {
+    if (!window.confirm('It is not known whether this message reached the client. Send it again?')) return;
+    try {
+      await api('POST', `/api/messages/${encodeURIComponent(m.id)}/resend`, {});
+      announce('Sent again.');
+      await refresh();
+    } catch (error) {
+      threadError.textContent = describeError(error);
+    }
   }
 
   /** @param {Message} m */
