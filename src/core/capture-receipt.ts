@@ -54,6 +54,24 @@ export async function captureReceipt(options: CaptureReceiptOptions): Promise<Ca
         await client.query(`UPDATE "Message" SET "providerMessageId" = $2 WHERE id = $1`, [found.rows[0].id, event.providerMessageId]);
       }
     }
+    if (found.rows.length === 0 && event.sentTo) {
+      // No id of ours came back: the one unsettled send to this contact whose send attempt spans the acknowledged time.
+      const candidates = await client.query<MessageRow>(
+        `SELECT m.id, m.status, m."firmId", m."conversationId", m."providerMessageId", m.error FROM "Message" m
+           JOIN "ContactIdentity" i ON i.id = m."identityId"
+          WHERE m."accountId" = $1 AND m.direction = 'outbound' AND m."providerMessageId" IS NULL
+            AND (m.status = 'sending' OR (m.status = 'failed' AND starts_with(m.error, $2)))
+            AND (i.address = $3 OR i.aliases @> ARRAY[$3])
+            AND m."capturedAt" <= $4::timestamptz + interval '1 second'
+            AND COALESCE(m."failedAt", now()) >= $4::timestamptz - interval '1 second'
+          LIMIT 2 FOR UPDATE OF m`,
+        [event.accountId, unknownOutcomePrefix, event.sentTo.address, event.sentTo.sentAt],
+      );
+      if (candidates.rows.length === 1) {
+        found = candidates;
+        await client.query(`UPDATE "Message" SET "providerMessageId" = $2 WHERE id = $1`, [candidates.rows[0]!.id, event.providerMessageId]);
+      }
+    }
     const message = found.rows[0];
     if (!message) return null;
     // A send whose outcome was unknown is settled by what the provider now says happened to it.

@@ -73,6 +73,12 @@ export interface ReceiptEvent {
    * status callback's URL): places the receipt even when the send's answer, with the provider id, was never read.
    */
   clientMessageId?: string;
+  /**
+   * Who acknowledged which send, for channels that echo no id of ours (Signal: the recipient and the send's timestamp).
+   * An unknown-outcome send to that contact, stored before that time and still unsettled after it, is the one; only a
+   * single such send is settled this way.
+   */
+  sentTo?: { address: string; sentAt: Date };
   status: ReceiptStatus;
   at: Date;
   error?: string;

@@ -304,6 +304,12 @@ export class BaileysBridge implements Bridge {
     const lid = jids.map(lidOfJid).find(Boolean);
     const phone = jids.find((jid) => phoneOfJid(jid));
     if (lid && phone) this.lidToPhone.set(lid, phone);
+    // A LID alone (a first contact from someone WhatsApp keeps the number of): Baileys' own LID store may know the
+    // number, from earlier mappings or by asking WhatsApp; then the contact is filed under it.
+    if (lid && !phone && !this.lidToPhone.has(lid)) {
+      const known = await this.socket?.signalRepository?.lidMapping?.getPNForLID(lid).catch(() => null);
+      if (known && phoneOfJid(known)) this.lidToPhone.set(lid, known.replace(/:\d+@/, '@'));
+    }
     const forms = addressOf([...jids, ...(lid ? [this.lidToPhone.get(lid)] : [])]);
     if (!forms) return null;
     const all = [forms.address, ...forms.aliases];

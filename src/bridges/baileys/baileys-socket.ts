@@ -21,6 +21,8 @@ export interface BaileysSocketLike {
   };
   sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
   end(error: Error | undefined): void;
+  /** Baileys' LID store: the phone number WhatsApp gave for a LID, when it gave one (makeWASocket's signalRepository). */
+  signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 }
 
 /** Opens one WhatsApp Web connection with the given auth state; called again for every reconnect. */

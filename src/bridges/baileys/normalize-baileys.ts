@@ -44,7 +44,10 @@ export async function normalizeBaileysMessage(message: WAMessage, options: Norma
     content = { messageKind: 'unsupported' };
   }
   if (!content) return { skip: 'a protocol message of the library' };
-  const name = !key.fromMe && message.pushName ? { name: message.pushName } : {};
+  // The name the sender chose (pushName), else their WhatsApp username (Baileys rc14 reads it onto the key).
+  const username = group ? key.participantUsername : key.remoteJidUsername;
+  const shownName = message.pushName || username;
+  const name = !key.fromMe && shownName ? { name: shownName } : {};
   return {
     chat: chat.externalId,
     event: {

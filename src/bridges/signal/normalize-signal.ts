@@ -162,6 +162,9 @@ export async function normalizeSignalEnvelope(
         kind: 'receipt',
         accountId,
         providerMessageId: asProviderMessageId(String(timestamp)),
+        // The timestamp is the send's own (signal-cli answered it to `send`): with the sender, it finds a send whose
+        // answer was never recorded.
+        ...(sender ? { sentTo: { address: sender, sentAt: new Date(timestamp) } } : {}),
         status,
         at: new Date(receipt.when ?? envelope.timestamp),
         raw: { envelope: raw },

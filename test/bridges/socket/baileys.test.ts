@@ -6,7 +6,10 @@ import { BaileysBridge } from '../../../src/bridges/baileys/baileys-bridge.js';
 import { createPostgresCredentialStore } from '../../../src/core/credentials/postgres-credential-store.js';
 import type { CredentialStore } from '../../../src/core/credentials/credential-store.js';
 import { createKeyring } from '../../../src/core/crypto/secret-box.js';
-import { encryptedStream, generateWAMessageContent, proto } from '@whiskeysockets/baileys';
+import type { SignalKeyStore } from '@whiskeysockets/baileys';
+import { addTransactionCapability, encryptedStream, generateWAMessageContent, proto } from '@whiskeysockets/baileys';
+import { LIDMappingStore } from '@whiskeysockets/baileys/lib/Signal/lid-mapping.js';
+import pino from 'pino';
 import { waitFor } from '../../support/matterline.js';
 import * as fixtures from '../../fixtures/baileys/messages.js';
 import { fakeSocketMaker } from './support/fake-baileys-socket.js';
@@ -245,6 +248,25 @@ describe('WhatsApp through Baileys 7', () => {
     expect(cipherRow).toMatchObject({ kind: 'unsupported', text: null });
     expect(cipherRow.raw).toMatchObject({ messageStubType: proto.WebMessageInfo.StubType.CIPHERTEXT, messageStubParameters: ['No session record'] });
     expect(await storedOnce(poll.key.id!)).toMatchObject({ kind: 'unsupported', text: 'Which day suits you?' });
+  });
+
+  it('files a first message that names only a LID under the number Baileys’ own LID store knows, with the username as the name', async () => {
+    // Baileys' LIDMappingStore over an in-memory key store: what makeWASocket gives as signalRepository.lidMapping.
+    const data = new Map<string, unknown>();
+    const keys: SignalKeyStore = {
+      get: async (type, ids) => Object.fromEntries(ids.map((id) => [id, data.get(`${type}:${id}`)]).filter(([, value]) => value !== undefined)) as never,
+      set: async (update) => {
+        for (const [type, entries] of Object.entries(update)) for (const [id, value] of Object.entries(entries ?? {})) data.set(`${type}:${id}`, value);
+      },
+    };
+    const logger = pino({ level: 'silent' });
+    const lidMapping = new LIDMappingStore(addTransactionCapability(keys, logger, { maxCommitRetries: 1, delayBetweenTriesMs: 1 }), logger);
+    await lidMapping.storeLIDPNMappings([{ lid: '777000111222@lid', pn: '15551237777@s.whatsapp.net' }]);
+    sockets.latest().signalRepository = { lidMapping };
+    const first = fixtures.textMessage('Hi, I got your number from a friend', { key: { remoteJid: '777000111222@lid', remoteJidAlt: undefined, remoteJidUsername: 'dana.roe' } as never, pushName: '' });
+    upsert([first]);
+    const row = await storedOnce(first.key.id!);
+    expect(row.identity).toMatchObject({ address: '+15551237777', displayName: 'dana.roe', aliases: ['777000111222@lid'] });
   });
 
   it('sends a file as the Baileys media message of its kind, which Baileys’ own generateWAMessageContent encrypts', async () => {

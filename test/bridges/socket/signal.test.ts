@@ -280,6 +280,36 @@ describe('Signal through the signal-cli JSON-RPC daemon', () => {
     expect(row.statusEvents.map((e) => e.status).sort()).toEqual(['delivered', 'read']);
   });
 
+  it('settles a send whose answer was lost by the receipt that quotes its timestamp (signal-cli echoes no id of ours)', async () => {
+    const db = harness.app.db;
+    const firm = await db.prisma.firm.findFirstOrThrow();
+    const address = '+33123450001';
+    const identity = await db.prisma.contactIdentity.create({ data: { firmId: firm.id, accountId: harness.accountId, address, aliases: ['uuid-lost'], consentState: 'opted_in' } });
+    const conversation = await db.prisma.conversation.create({ data: { firmId: firm.id, accountId: harness.accountId, externalId: address, kind: 'direct', identityId: identity.id } });
+    const lost = (text: string, capturedAt: Date, failedAt: Date) =>
+      db.prisma.message.create({
+        data: {
+          firmId: firm.id, accountId: harness.accountId, conversationId: conversation.id, identityId: identity.id, direction: 'outbound', text,
+          status: 'failed', capturedAt, failedAt, error: 'send_outcome_unknown: the process stopped while the provider was sending; check before resending',
+        },
+      });
+    const base = Date.now() - 60 * 60_000;
+    const first = await lost('first', new Date(base), new Date(base + 60_000));
+    const second = await lost('second', new Date(base + 10 * 60_000), new Date(base + 11 * 60_000));
+    const receipt = (timestamp: number) => ({
+      source: address, sourceNumber: address, sourceUuid: 'uuid-lost', sourceDevice: 1, timestamp: timestamp + 5_000,
+      receiptMessage: { when: timestamp + 5_000, isDelivery: true, isRead: false, isViewed: false, timestamps: [timestamp] },
+    });
+    // signal-cli sent the second at base + 10.5 min (its timestamp); the first's window does not hold that time.
+    daemon.push(receipt(base + 10 * 60_000 + 30_000));
+    const settled = await waitFor(async () => {
+      const row = await db.prisma.message.findUniqueOrThrow({ where: { id: second.id } });
+      return row.status === 'delivered' ? row : null;
+    }, { what: 'the lost send to be settled', timeoutMs: 10_000 });
+    expect(settled).toMatchObject({ providerMessageId: String(base + 10 * 60_000 + 30_000), error: null });
+    expect(await db.prisma.message.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: 'failed', providerMessageId: null });
+  });
+
   it('pauses sends for a person on a CAPTCHA (proof required) answer instead of failing them', async () => {
     let sends = 0;
     daemon.answerSend = () => {

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { multipartRoutes } from '../../../src/http/api/conversation-routes.js';
 import { hubSignature } from '../../../src/bridges/whatsapp-cloud/hub-signature.js';
 import { statusCallbackUrl } from '../../../src/bridges/twilio/twilio-config.js';
 import { twilioSignature } from '../../../src/bridges/twilio/twilio-signature.js';
@@ -516,6 +517,7 @@ export const simulatorUnparseable: fc.Arbitrary<BadRequest> = unparseableJson.ma
 const isPublic = (route: Route) =>
   route.path.startsWith('/api/simulator/') || route.path === '/api/openapi.json' || route.path === '/api/auth/login' || route.path === '/api/auth/password-reset';
 const stateChanging = (route: Route) => route.method !== 'GET';
+const isMultipartRoute = (route: Route) => route.method === 'POST' && multipartRoutes.some((pattern) => pattern.test(route.path.replace(/:\w+/g, 'x')));
 const fillParams = (path: string, values: string[]) => {
   let index = 0;
   return path.replace(/:(\w+)/g, () => values[index++ % values.length] ?? 'x');
@@ -577,7 +579,8 @@ export function withSession(routes: Route[], sessions: Session[]): fc.Arbitrary<
     fc.tuple(fc.constantFrom(...changing), session, fc.array(pathParam, { minLength: 1, maxLength: 3 }), unparseableJson).map(([route, who, params, bad]) => ({
       what: `${route.method} ${route.path} signed in, ${bad.what}`,
       request: { method: route.method, path: fillParams(route.path, params), headers: { ...bad.headers, cookie: who.cookie, 'x-csrf-token': who.csrfToken }, body: bad.body },
-      accept: [...bad.accept, 404],
+      // A route that takes files reads multipart itself: a malformed one, or a bad id, is a 400 there.
+      accept: isMultipartRoute(route) && /^multipart\//.test(bad.headers['content-type'] ?? '') ? [400, 404] : [...bad.accept, 404],
     })),
     fc.tuple(fc.constantFrom(...withIds), session, fc.array(randomId, { minLength: 1, maxLength: 3 }), anyBody).map(([route, who, params, body]) => ({
       what: `${route.method} ${route.path} signed in, for a record that does not exist`,
