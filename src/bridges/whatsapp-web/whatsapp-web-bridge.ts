@@ -11,7 +11,7 @@ import { AccountStateReporter } from '../socket/account-state-reporter.js';
 import { backoffDelayMs, sleep } from '../socket/backoff.js';
 import { captureWithRetry } from '../socket/capture-with-retry.js';
 import { ChatQueue } from '../socket/chat-queue.js';
-import { addressOf, knownAddress } from '../socket/whatsapp-address.js';
+import { addressOf, knownAddress, lidOfJid, phoneOfJid } from '../socket/whatsapp-address.js';
 import { chatJidOf, normalizeWhatsAppWebMessage, receiptOfAck } from './normalize-whatsapp-web.js';
 import type { WhatsAppWebClientLike, WhatsAppWebClientMaker } from './whatsapp-web-client.js';
 import { whatsAppWebConfigSchema, whatsAppWebDefaults } from './whatsapp-web-config.js';
@@ -26,6 +26,8 @@ export interface WhatsAppWebBridgeOptions {
 // WhatsApp Web's connection states that a person must deal with (whatsapp-web.js WAState).
 const bannedStates = new Set(['TOS_BLOCK', 'SMB_TOS_BLOCK']);
 const attentionStates = new Set(['CONFLICT', 'PROXYBLOCK', 'DEPRECATED_VERSION']);
+/** How much older than the connection's start a message may be and still count as live (clocks differ a little). */
+const replaySlackMs = 60_000;
 
 /**
  * WhatsApp through whatsapp-web.js (WhatsApp Web in Chromium driven by puppeteer). The same behaviour as the Baileys
@@ -41,6 +43,13 @@ export class WhatsAppWebBridge implements Bridge {
   private readonly abort = new AbortController();
   private client: WhatsAppWebClientLike | null = null;
   private attempt = 0;
+  /**
+   * When this connection became ready. WhatsApp Web replays what arrived while it was away as new messages; those
+   * older than this (with a minute's slack for clocks) are backfill: recorded, never answered or asked for consent.
+   */
+  private readyAt: number | null = null;
+  /** LID -> phone-number JID, as WhatsApp Web answered getContactLidAndPhone. */
+  private readonly lidToPhone = new Map<string, string>();
   /** Sends in flight and ids Matterline sent: their message_create echo is already recorded by the send job. */
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly sentByUs = new Set<string>();
@@ -139,6 +148,7 @@ export class WhatsAppWebBridge implements Bridge {
     on('authenticated', () => this.state.report('connecting', 'linked; loading chats'));
     on('ready', async () => {
       this.attempt = 0;
+      this.readyAt = Date.now();
       await this.state.report('connected');
     });
     on('auth_failure', (reason: string) => this.state.report('needs_attention', `WhatsApp Web refused the saved session: ${String(reason)}; link the account again`));
@@ -148,6 +158,15 @@ export class WhatsAppWebBridge implements Bridge {
     });
     on('disconnected', (reason: string) => this.onDisconnected(String(reason)));
     on('message', (message: Message) => (message?.fromMe ? Promise.resolve() : this.captureMessage(message)));
+    // A message that stayed encrypted (WhatsApp Web asked the sender's phone to resend and gave up after 15 s): a
+    // placeholder under an id of its own, so that the message itself, if it is decrypted later, is still recorded.
+    on('message_ciphertext_failed', (message: Message) =>
+      this.captureMessage(message, {
+        providerMessageId: asProviderMessageId(`${message?.id?.id}:undecryptable`),
+        messageKind: 'unsupported',
+        text: undefined,
+      }),
+    );
     on('message_create', (message: Message) => (message?.fromMe ? this.captureOwn(message) : Promise.resolve()));
     on('message_ack', (message: Message, ack: number) => this.captureAck(message, ack));
     on('message_edit', (message: Message, newBody: string) =>
@@ -188,6 +207,7 @@ export class WhatsAppWebBridge implements Bridge {
   private async detach(): Promise<void> {
     const client = this.client;
     this.client = null;
+    this.readyAt = null;
     if (!client) return;
     client.removeAllListeners();
     await client.destroy().catch((error: unknown) => this.context.logger.warn({ err: error }, 'closing WhatsApp Web failed'));
@@ -210,8 +230,15 @@ export class WhatsAppWebBridge implements Bridge {
     const chat = message && typeof message === 'object' ? chatJidOf(message) : undefined;
     return this.queue.run(chat ?? 'unknown', async () => {
       let event: MessageEvent | null;
+      const sentAtMs = typeof message?.timestamp === 'number' ? message.timestamp * 1000 : Date.now();
+      // Before this connection was ready, or sent well before it: a replay of what arrived while it was away.
+      const backfilled = this.readyAt === null || sentAtMs < this.readyAt - replaySlackMs;
       try {
-        event = await normalizeWhatsAppWebMessage(message, { accountId: this.context.accountId, resolvePerson: (jids) => this.resolvePerson(jids) }, overrides);
+        event = await normalizeWhatsAppWebMessage(
+          message,
+          { accountId: this.context.accountId, backfilled, resolvePerson: (jids) => this.resolvePerson(jids) },
+          overrides,
+        );
       } catch (error) {
         this.context.logger.warn({ err: error }, 'a WhatsApp Web message could not be read; ignored');
         return;
@@ -302,6 +329,16 @@ export class WhatsAppWebBridge implements Bridge {
   }
 
   private async resolvePerson(jids: (string | null | undefined)[]): Promise<ContactRef | null> {
+    // A LID alone: WhatsApp Web may know the number behind it; then the contact is filed under the number.
+    const lid = jids.map(lidOfJid).find(Boolean);
+    if (lid && !jids.some((jid) => phoneOfJid(jid))) {
+      if (!this.lidToPhone.has(lid) && this.client?.getContactLidAndPhone) {
+        const [pair] = await this.client.getContactLidAndPhone([lid]).catch(() => []);
+        if (pair?.pn && phoneOfJid(pair.pn)) this.lidToPhone.set(lid, pair.pn);
+      }
+      const phone = this.lidToPhone.get(lid);
+      if (phone) jids = [...jids, phone];
+    }
     const forms = addressOf(jids);
     if (!forms) return null;
     const all = [forms.address, ...forms.aliases];

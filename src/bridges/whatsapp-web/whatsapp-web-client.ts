@@ -20,6 +20,8 @@ export interface WhatsAppWebClientLike {
   destroy(): Promise<void>;
   /** Text, or a file as whatsapp-web.js' own MessageMedia (which its sendMessage recognises by class). */
   sendMessage(chatId: string, content: string | MessageMedia, options?: Pick<MessageSendOptions, 'caption' | 'sendMediaAsDocument'>): Promise<Pick<Message, 'id'>>;
+  /** The phone number WhatsApp knows for a LID (whatsapp-web.js' Client.getContactLidAndPhone). */
+  getContactLidAndPhone?(userIds: string[]): Promise<{ lid: string; pn: string }[]>;
 }
 
 export type WhatsAppWebClientMaker = (options: { accountId: string; credentials: CredentialStore; config: WhatsAppWebConfig }) => Promise<WhatsAppWebClientLike>;

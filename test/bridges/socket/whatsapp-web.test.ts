@@ -127,6 +127,41 @@ describe('WhatsApp through whatsapp-web.js', () => {
     expect(client.sent.at(-1)!.options).toEqual({});
   });
 
+  it('marks messages WhatsApp Web replays after a reconnect as backfilled, and live ones as not', async () => {
+    // Sent ten minutes before this connection was ready: it arrived while the bridge was away.
+    const replayed = fixtures.inboundText('sent while we were offline', { at: new Date(Date.now() - 10 * 60_000) });
+    await clients.latest().deliver('message', replayed);
+    expect(await storedOnce(replayed.id.id)).toMatchObject({ backfilled: true, text: 'sent while we were offline' });
+    const live = fixtures.inboundText('sent just now');
+    await clients.latest().deliver('message', live);
+    expect(await storedOnce(live.id.id)).toMatchObject({ backfilled: false });
+  });
+
+  it('leaves a placeholder for a message that stayed encrypted, and still records it if it is decrypted later', async () => {
+    const cipher = fixtures.ciphertext();
+    await clients.latest().deliver('message_ciphertext_failed', cipher);
+    const placeholder = await storedOnce(`${cipher.id.id}:undecryptable`);
+    expect(placeholder).toMatchObject({ direction: 'inbound', kind: 'unsupported', text: null });
+    expect(placeholder.identity).toMatchObject({ address: '+15551230001' });
+    // WhatsApp Web decrypts it after all: the same id, now a text.
+    const decrypted = { ...cipher, type: 'chat', body: 'the message itself', rawData: { ...(cipher as unknown as { rawData: object }).rawData, type: 'chat', body: 'the message itself' } } as unknown as typeof cipher;
+    await clients.latest().deliver('message', decrypted);
+    expect(await storedOnce(cipher.id.id)).toMatchObject({ kind: 'text', text: 'the message itself' });
+  });
+
+  it('files a sender known by a LID under the phone number WhatsApp Web gives for it (getContactLidAndPhone)', async () => {
+    const client = clients.latest();
+    client.lidPhones.set('48000111222@lid', '15551234444@c.us');
+    const fromLid = fixtures.inboundText('writing from my LID', { from: '48000111222@lid' });
+    await client.deliver('message', fromLid);
+    const row = await storedOnce(fromLid.id.id);
+    expect(row.identity).toMatchObject({ address: '+15551234444', aliases: ['48000111222@lid'] });
+    // A LID WhatsApp Web knows no number for stays a LID.
+    const unknownLid = fixtures.inboundText('no number known', { from: '48000999888@lid' });
+    await client.deliver('message', unknownLid);
+    expect((await storedOnce(unknownLid.id.id)).identity).toMatchObject({ address: '48000999888@lid' });
+  });
+
   it('records the firm’s own messages from the phone (message_create) as outbound, but not Matterline’s own sends twice', async () => {
     const fromPhone = fixtures.ownText('Sent from the office phone');
     clients.latest().emit('message_create', fromPhone);

@@ -12,6 +12,13 @@ export class FakeWhatsAppWebClient extends EventEmitter implements WhatsAppWebCl
   destroyed = false;
   sent: { chatId: string; content: string | MessageMedia; id: string; options?: Pick<MessageSendOptions, 'caption' | 'sendMediaAsDocument'> }[] = [];
 
+  /** LID -> phone-number id, as WhatsApp Web would answer getContactLidAndPhone. */
+  lidPhones = new Map<string, string>();
+
+  async getContactLidAndPhone(userIds: string[]): Promise<{ lid: string; pn: string }[]> {
+    return userIds.flatMap((lid) => (this.lidPhones.has(lid) ? [{ lid, pn: this.lidPhones.get(lid)! }] : []));
+  }
+
   async initialize(): Promise<void> {
     this.initialized = true;
   }
