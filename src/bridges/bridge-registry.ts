@@ -7,6 +7,7 @@ import type { Keyring } from '../core/crypto/secret-box.js';
 import { AppError } from '../core/errors.js';
 import type { MediaFetcher, MediaLocation, OutboundRequest, OutboundTransport } from '../core/ports.js';
 import type { GuardedFetcher } from '../net/guarded-fetch.js';
+import type { BaileysMediaRef } from './baileys/baileys-media-ref.js';
 import { decodeBaileysMediaRef } from './baileys/baileys-media-ref.js';
 import type { Bridge, BridgeContext, OutboundFileData } from './bridge.js';
 import { readBlob } from '../core/blobs/blob-store.js';
@@ -181,7 +182,19 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
       const { downloadBaileysMedia } = await import('./baileys/baileys-media.js');
       const found = await this.options.db.pool.query<{ config: Record<string, unknown> }>(`SELECT config FROM "ChannelAccount" WHERE id = $1`, [accountId]);
       const origin = found.rows[0]?.config.mediaOrigin;
-      const { data } = await downloadBaileysMedia({ fetcher: this.options.fetcher, ref: baileysRef, ...(typeof origin === 'string' ? { origin } : {}) });
+      const download = (ref: BaileysMediaRef) => downloadBaileysMedia({ fetcher: this.options.fetcher, ref, ...(typeof origin === 'string' ? { origin } : {}) });
+      let data: Buffer;
+      try {
+        ({ data } = await download(baileysRef));
+      } catch (error) {
+        // Expired on WhatsApp's servers (after some weeks): the phone is asked to upload it again, through the live
+        // connection, which only the process holding the account's lease has (elsewhere: retried later).
+        if (!(error instanceof AppError && error.details?.expired === true)) throw error;
+        if (!this.claimed.has(accountId)) throw new AppError('unavailable', `${error.message}; the process connected to this account asks the phone for it`, {}, { cause: error });
+        const bridge = (await this.get(accountId)) as Bridge & { reuploadMedia?: (ref: BaileysMediaRef) => Promise<BaileysMediaRef> };
+        if (!bridge.reuploadMedia) throw error;
+        ({ data } = await download(await bridge.reuploadMedia(baileysRef)));
+      }
       // The type the message declared stays on the attachment (octet-stream here means "keep it").
       return { data, mimeType: 'application/octet-stream' };
     }

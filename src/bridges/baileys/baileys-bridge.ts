@@ -13,6 +13,7 @@ import { backoffDelayMs, sleep } from '../socket/backoff.js';
 import { captureWithRetry } from '../socket/capture-with-retry.js';
 import { ChatQueue } from '../socket/chat-queue.js';
 import { addressOf, knownAddress, lidOfJid, phoneOfJid } from '../socket/whatsapp-address.js';
+import type { BaileysMediaRef } from './baileys-media-ref.js';
 import type { StoredAuthState } from './baileys-auth-state.js';
 import { loadBaileysAuthState } from './baileys-auth-state.js';
 import { baileysConfigSchema, baileysDefaults } from './baileys-config.js';
@@ -126,6 +127,32 @@ export class BaileysBridge implements Bridge {
       }
       throw new AppError('unavailable', `WhatsApp send failed: ${text}`, {}, { cause: error });
     }
+  }
+
+  /**
+   * An expired file of a message this account received, uploaded again by the phone on request: the reference with
+   * the new location. Needs the live connection (the request goes to the phone), so only the process holding the
+   * account's lease can do it.
+   */
+  async reuploadMedia(ref: BaileysMediaRef): Promise<BaileysMediaRef> {
+    const socket = this.socket;
+    if (!socket?.updateMediaMessage || this.state.state !== 'connected') {
+      throw new AppError('unavailable', 'the file expired on WhatsApp and the phone can be asked for it only while the account is connected');
+    }
+    if (!ref.message?.key.id) throw new AppError('bad_request', 'the file expired on WhatsApp and its message is not known: it cannot be asked for again');
+    const content = {
+      mediaKey: Buffer.from(ref.mediaKey, 'base64'),
+      directPath: ref.directPath,
+      url: ref.url,
+      ...(ref.fileEncSha256 ? { fileEncSha256: Buffer.from(ref.fileEncSha256, 'base64') } : {}),
+      ...(ref.fileSha256 ? { fileSha256: Buffer.from(ref.fileSha256, 'base64') } : {}),
+    };
+    const updated = await socket.updateMediaMessage({ key: ref.message.key, message: { [ref.message.field]: content } } as WAMessage).catch((error: unknown) => {
+      throw new AppError('unavailable', `the phone did not upload the file again: ${(error as Error).message}`, {}, { cause: error });
+    });
+    const media = (updated.message as Record<string, { directPath?: string | null; url?: string | null } | undefined> | null | undefined)?.[ref.message.field];
+    if (!media?.directPath && !media?.url) throw new AppError('unavailable', 'the phone answered without a new location for the file');
+    return { ...ref, directPath: media.directPath ?? ref.directPath, url: media.url ?? ref.url };
   }
 
   private async connect(): Promise<void> {

@@ -13,6 +13,11 @@ export interface BaileysMediaRef {
   mediaKey: string;
   fileEncSha256: string | null;
   fileSha256: string | null;
+  /**
+   * The message the file came with (its key and the field of its content), so the phone can be asked to upload an
+   * expired file again (Baileys' updateMediaMessage).
+   */
+  message?: { key: { remoteJid?: string | null; fromMe?: boolean | null; id?: string | null; participant?: string | null }; field: string };
 }
 
 export const encodeBaileysMediaRef = (ref: Omit<BaileysMediaRef, 'kind'>): string => JSON.stringify({ kind: 'baileys-media', ...ref });

@@ -21,6 +21,11 @@ export interface BaileysSocketLike {
   };
   sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
   end(error: Error | undefined): void;
+  /**
+   * Asks the phone to upload an expired media file again (Baileys' updateMediaMessage: a media retry request); the
+   * message comes back with the new directPath and url.
+   */
+  updateMediaMessage?(message: WAMessage): Promise<WAMessage>;
   /** Baileys' LID store: the phone number WhatsApp gave for a LID, when it gave one (makeWASocket's signalRepository). */
   signalRepository?: { lidMapping?: { getPNForLID(lid: string): Promise<string | null> } };
 }

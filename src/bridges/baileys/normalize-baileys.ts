@@ -88,7 +88,7 @@ function contentOf(message: WAMessage): Content | null {
     const reaction = content.reactionMessage;
     return { messageKind: 'reaction', ...optionalText(reaction.text || undefined), relatesToProviderId: reaction.key?.id ?? undefined };
   }
-  const media = mediaOf(content);
+  const media = mediaOf(content, message.key);
   if (media) return { ...media, ...optionalText(media.caption), ...reply, messageKind: media.messageKind };
   if (content.conversation !== undefined && content.conversation !== null) return { messageKind: 'text', text: content.conversation, ...reply };
   if (content.extendedTextMessage?.text !== undefined && content.extendedTextMessage.text !== null) {
@@ -152,7 +152,7 @@ const mediaKinds = [
 
 const base64 = (bytes: Uint8Array | null | undefined) => (bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : null);
 
-function mediaOf(content: proto.IMessage): (Content & { caption?: string }) | null {
+function mediaOf(content: proto.IMessage, key: WAMessage['key']): (Content & { caption?: string }) | null {
   for (const [field, kind, mediaType] of mediaKinds) {
     const media = content[field] as proto.Message.IDocumentMessage | null | undefined;
     if (!media) continue;
@@ -172,6 +172,7 @@ function mediaOf(content: proto.IMessage): (Content & { caption?: string }) | nu
         mediaKey: base64(media.mediaKey)!,
         fileEncSha256: base64(media.fileEncSha256),
         fileSha256: base64(media.fileSha256),
+        message: { key: { remoteJid: key.remoteJid ?? null, fromMe: key.fromMe ?? null, id: key.id ?? null, participant: key.participant ?? null }, field },
       });
     }
     return { messageKind: kind, media: [ref], ...(media.caption ? { caption: media.caption } : {}) };

@@ -3,6 +3,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaileysBridge } from '../../../src/bridges/baileys/baileys-bridge.js';
+import { downloadBaileysMedia } from '../../../src/bridges/baileys/baileys-media.js';
+import type { BaileysMediaRef } from '../../../src/bridges/baileys/baileys-media-ref.js';
+import { createGuardedFetcher } from '../../../src/net/guarded-fetch.js';
 import { createPostgresCredentialStore } from '../../../src/core/credentials/postgres-credential-store.js';
 import type { CredentialStore } from '../../../src/core/credentials/credential-store.js';
 import { createKeyring } from '../../../src/core/crypto/secret-box.js';
@@ -216,6 +219,49 @@ describe('WhatsApp through Baileys 7', () => {
       expect(refused).toMatchObject({ state: 'failed', blobKey: null });
       expect(refused.error).toMatch(/fileEncSha256|MAC/);
       expect(requests.every((url) => url.startsWith('/v/t62.7118-24/'))).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('asks the phone to upload an expired file again (updateMediaMessage) and then keeps the real file', async () => {
+    const original = Buffer.concat([Buffer.from('%PDF-1.7 '), randomBytes(30_000)]);
+    const encrypted = await encryptedStream(original, 'document');
+    const enc = readFileSync(encrypted.encFilePath);
+    rmSync(encrypted.encFilePath, { force: true });
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/v/t62.7119-24/reuploaded.enc')) res.writeHead(200).end(enc);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const key = fixtures.keyFrom();
+      const ref: BaileysMediaRef = {
+        kind: 'baileys-media',
+        mediaType: 'document',
+        directPath: '/v/t62.7119-24/expired.enc?ccb=9-4',
+        url: null,
+        mediaKey: Buffer.from(encrypted.mediaKey).toString('base64'),
+        fileEncSha256: Buffer.from(encrypted.fileEncSha256).toString('base64'),
+        fileSha256: Buffer.from(encrypted.fileSha256).toString('base64'),
+        message: { key: { remoteJid: key.remoteJid!, fromMe: false, id: key.id!, participant: null }, field: 'documentMessage' },
+      };
+      const fetcher = createGuardedFetcher(['127.0.0.1']);
+      // WhatsApp no longer has it: a 404, said to be expired.
+      await expect(downloadBaileysMedia({ fetcher, ref, origin })).rejects.toMatchObject({ details: { expired: true } });
+      const socket = sockets.latest();
+      socket.reuploadTo = '/v/t62.7119-24/reuploaded.enc?ccb=9-4';
+      const renewed = await bridge.reuploadMedia(ref);
+      // The request names the message and carries its media key, as Baileys' media retry needs.
+      expect(socket.mediaRetries.at(-1)).toMatchObject({ key: { id: key.id }, message: { documentMessage: { mediaKey: Buffer.from(encrypted.mediaKey) } } });
+      expect(renewed.directPath).toBe('/v/t62.7119-24/reuploaded.enc?ccb=9-4');
+      const { data, sha256 } = await downloadBaileysMedia({ fetcher, ref: renewed, origin });
+      expect(data.equals(original)).toBe(true);
+      expect(sha256).toBe(createHash('sha256').update(original).digest('hex'));
+      // A phone that cannot find it any more: a clear error, nothing guessed.
+      socket.reuploadTo = undefined;
+      await expect(bridge.reuploadMedia(ref)).rejects.toThrow(/the phone did not upload the file again/);
     } finally {
       server.close();
     }

@@ -15,6 +15,9 @@ export interface FakeBaileysSocket extends BaileysSocketLike {
   /** Delivers a batch the way the buffer does after a flush, and resolves when the bridge's handler returned. */
   deliver(events: Partial<BaileysEventMap>): Promise<void>;
   failSendWith?: Error;
+  /** The media retry requests the bridge made (updateMediaMessage), and what the phone answers: the new path. */
+  mediaRetries: WAMessage[];
+  reuploadTo?: string;
 }
 
 export function createFakeBaileysSocket(): FakeBaileysSocket {
@@ -22,6 +25,7 @@ export function createFakeBaileysSocket(): FakeBaileysSocket {
   const process = ev.process.bind(ev);
   const socket: FakeBaileysSocket = {
     sent: [],
+    mediaRetries: [],
     ended: false,
     handlers: [],
     ev: Object.assign(ev, {
@@ -42,6 +46,14 @@ export function createFakeBaileysSocket(): FakeBaileysSocket {
     },
     end() {
       socket.ended = true;
+    },
+    // As Baileys' updateMediaMessage resolves once the phone uploaded the file again: the message, with the new path.
+    async updateMediaMessage(message) {
+      socket.mediaRetries.push(message);
+      if (!socket.reuploadTo) throw new Error('media retry failed: not found');
+      const field = Object.keys(message.message ?? {})[0]!;
+      const media = (message.message as Record<string, Record<string, unknown>>)[field]!;
+      return { ...message, message: { [field]: { ...media, directPath: socket.reuploadTo, url: `https://mmg.whatsapp.net${socket.reuploadTo}` } } };
     },
     async deliver(events) {
       for (const handler of socket.handlers) await handler(events);
