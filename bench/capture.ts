@@ -47,7 +47,12 @@ export interface CaptureFigures {
   memory: MemoryFigures;
   /** Consent requests the worker sent to new numbers through the (fake) Graph API. */
   graphSends: number;
+  /** Deadlocks PostgreSQL detected in the database during the measured phases (pg_stat_database.deadlocks). */
+  deadlocks: number;
 }
+
+const deadlocksOf = async (pool: pg.Pool) =>
+  Number((await pool.query<{ deadlocks: string }>(`SELECT deadlocks::text FROM pg_stat_database WHERE datname = current_database()`)).rows[0]?.deadlocks ?? 0);
 
 const account = { accountId: whatsapp.accountId, phoneNumberId: whatsapp.phoneNumberId, appSecret: whatsapp.appSecret };
 
@@ -158,6 +163,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureFigure
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const idle = { server: pair.server.memory()?.rss, worker: pair.worker?.memory()?.rss };
 
+    const deadlocksBefore = await deadlocksOf(pair.pool);
     let loadMemory: ReturnType<MemorySampler['stop']> | undefined;
     // 20 s at 100 and 500 msg/s; 10 s at 2,000 msg/s, which is past what this machine absorbs (the backlog drains).
     for (const [code, rate, fullSeconds] of [
@@ -201,6 +207,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureFigure
       concurrency: config.concurrency,
       phases,
       graphSends: options.graphSends() - graphBefore,
+      deadlocks: (await deadlocksOf(pair.pool)) - deadlocksBefore,
       memory: {
         serverIdle: idle.server,
         workerIdle: idle.worker,

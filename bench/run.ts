@@ -81,6 +81,7 @@ function captureRows(capture: CaptureFigures, raw: RawInsertFigures | undefined)
       value: `${perSecond(phase.acceptedPerSecond)}; ${ms(phase.processingLagP50)} / ${ms(phase.processingLagP99)}`,
     });
   }
+  rows.push({ section: 'Capture', measure: 'deadlocks PostgreSQL detected (all phases)', value: count(capture.deadlocks), target: 'none', met: capture.deadlocks === 0 });
   const memory = capture.memory;
   rows.push({ section: 'Memory', measure: 'server RSS: idle / 500 msg/s mean, max', value: `${mib(memory.serverIdle)} / ${mib(memory.serverLoadMean)}, ${mib(memory.serverLoadMax)}` });
   rows.push({ section: 'Memory', measure: 'worker RSS: idle / 500 msg/s mean, max', value: `${mib(memory.workerIdle)} / ${mib(memory.workerLoadMean)}, ${mib(memory.workerLoadMax)}` });

@@ -136,14 +136,16 @@ export async function automateInbound(
     onLocked();
     return results;
   }
-  // One decision at a time per contact: concurrent messages from the same number queue up here.
+  // One decision at a time per contact: concurrent messages from the same number queue up here. FOR NO KEY UPDATE,
+  // not FOR UPDATE: the contact's key never changes here, and capture's foreign-key checks (FOR KEY SHARE) on the
+  // same contact must not wait for it, which with FOR UPDATE made capture and processing deadlock under load.
   const contactsFound = await client.query<ContactRow>(
     `SELECT i.id, i.address, i."consentState", i.blocked, i.language, cl.language AS "clientLanguage",
             cl.name AS "clientName", i."revocationPendingMessageId"
        FROM "ContactIdentity" i LEFT JOIN "Client" cl ON cl.id = i."clientId"
       WHERE i.id = ANY($1::text[])
       ORDER BY i.id
-      FOR UPDATE OF i`,
+      FOR NO KEY UPDATE OF i`,
     [[...new Set(answerable.map(({ message }) => message.identityId!))]],
   );
   onLocked();
