@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { Router } from 'express';
 import { canAccessConversation } from '../../core/access/can-access-conversation.js';
 import { recordAudit } from '../../core/audit/record-audit.js';
@@ -47,14 +48,7 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
       conversationId: attachment.message.conversationId,
       evidence: { kind: 'opened', messageId: attachment.messageId },
     });
-    const fileName = (attachment.fileName ?? `attachment-${id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200);
-    // Never a page of ours: HTML, scripts, SVG and XML go out as plain bytes, and every file as a download.
-    const type = normalizeMimeType(attachment.mimeType);
-    res.setHeader('content-type', isActiveMimeType(type) ? octetStream : type);
-    res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('cache-control', 'private, no-store');
-    res.end(data);
+    sendFile(res, attachment, data);
   });
   // A file of an outbound message, for the provider that sends it (Twilio fetches MediaUrl): no session, a signed link
   // that expires (core/attachments/signed-media-link.ts), outbound files only. Every fetch is audited.
@@ -77,13 +71,19 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
       subjectId: id,
       details: { messageId: attachment.messageId, sha256: attachment.sha256, userAgent: req.get('user-agent')?.slice(0, 200) ?? null },
     });
-    const type = normalizeMimeType(attachment.mimeType);
-    res.setHeader('content-type', isActiveMimeType(type) ? octetStream : type);
-    res.setHeader('content-disposition', `attachment; filename="${(attachment.fileName ?? `file-${id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200)}"`);
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('cache-control', 'private, no-store');
-    res.end(data);
+    sendFile(res, attachment, data);
   });
 
   return router;
+}
+
+/** Never a page of ours: HTML, scripts, SVG and XML go out as plain bytes, and every file as a download. */
+function sendFile(res: Response, attachment: { id: string; fileName: string | null; mimeType: string }, data: Buffer): void {
+  const fileName = (attachment.fileName ?? `attachment-${attachment.id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200);
+  const type = normalizeMimeType(attachment.mimeType);
+  res.setHeader('content-type', isActiveMimeType(type) ? octetStream : type);
+  res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('cache-control', 'private, no-store');
+  res.end(data);
 }
