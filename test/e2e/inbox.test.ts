@@ -417,6 +417,37 @@ describe('the web inbox in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+  it('attaches documents in the composer and sends them: the client’s phone gets them, the thread lists them', async () => {
+    await setHours('always_open');
+    const alice = await conversationOf('+15550100001');
+    const { context, page, problems } = await openPage(await browser());
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${alice.id}`);
+    const composer = page.getByRole('form', { name: 'Reply' });
+    await composer.waitFor();
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(20_000, 7)]);
+    await page.setInputFiles('#reply-files', [
+      { name: 'Signed retainer.pdf', mimeType: 'application/pdf', buffer: pdf },
+      { name: 'too-big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(17 * 1024 * 1024, 1) },
+    ]);
+    await composer.getByRole('list', { name: 'Files to send' }).getByText('Signed retainer.pdf').waitFor();
+    await page.getByLabel('Reply to Alice Avery').fill('Here is the signed retainer');
+    await composer.getByRole('button', { name: 'Send', exact: true }).click();
+    // The simulator takes files up to 16 MB: the reason is shown, and nothing was sent.
+    await composer.locator('.form-error', { hasText: '"too-big.bin" is 17 MB; the simulator takes application/octet-stream files up to 16 MB' }).waitFor();
+    await composer.getByRole('button', { name: 'Remove too-big.bin' }).click();
+    await composer.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.locator('li.message.outbound .attachment-name', { hasText: 'Signed retainer.pdf' }).waitFor();
+    expect(await composer.getByRole('list', { name: 'Files to send' }).locator('li').count()).toBe(0);
+    const phone = await waitFor(async () => {
+      const answer = (await (await fetch(`${baseUrl}/api/simulator/demo/phones/${encodeURIComponent('+15550100001')}`)).json()) as { text: string | null; media: { fileName: string; size: number }[] }[];
+      return answer.find((m) => m.media.length > 0 && m.text === 'Here is the signed retainer') ?? null;
+    }, { what: 'the phone to receive the file' });
+    expect(phone.media).toEqual([expect.objectContaining({ fileName: 'Signed retainer.pdf', size: pdf.length })]);
+    await screenshot(page, 'composer-attachments');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('says a send’s outcome is unknown in words, and lets its author send it again once', async () => {
     const alice = await conversationOf('+15550100001');
     const lawyerId = (await app.db.prisma.user.findFirstOrThrow({ where: { email: 'lawyer@demo.test' } })).id;

@@ -49,6 +49,29 @@ export async function api(method, path, body) {
   return parsed;
 }
 
+/**
+ * A multipart/form-data POST (files with a send): the browser writes the boundary.
+ * @param {string} path
+ * @param {FormData} form
+ * @returns {Promise<any>}
+ */
+export async function postForm(path, form) {
+  /** @type {Record<string, string>} */
+  const headers = { accept: 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: form });
+  const text = await response.text();
+  let parsed;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = { error: 'bad_response', message: `the server answered ${response.status} without JSON` };
+  }
+  if (response.status === 401) window.dispatchEvent(new Event('matterline:unauthenticated'));
+  if (!response.ok) throw new ApiError(response.status, parsed ?? {});
+  return parsed;
+}
+
 export const get = (/** @type {string} */ path) => api('GET', path);
 export const post = (/** @type {string} */ path, /** @type {unknown} */ body = {}) => api('POST', path, body);
 export const put = (/** @type {string} */ path, /** @type {unknown} */ body) => api('PUT', path, body);

@@ -1,9 +1,9 @@
 // The composer shows the send gates before anything is typed, as GET /api/conversations/:id/composer reports them:
 // consent first (offer the consent request instead of a text box), then the WhatsApp window (templates only), then
 // the office hours (send now, or hold until the next opening).
-import { ApiError, describeError, get, post } from './api.js';
+import { ApiError, describeError, get, post, postForm } from './api.js';
 import { announce, h, replace } from './dom.js';
-import { dateTime } from './format.js';
+import { dateTime, fileSize } from './format.js';
 
 /**
  * @typedef {{consent: {state: string|null, blocked: boolean, revocationPending: boolean, mayReceive: boolean, reason: string|null,
@@ -35,6 +35,42 @@ export function createComposer(host, options) {
   textarea.addEventListener('input', () => {
     firstKeyAt ??= Date.now();
   });
+  /** Files chosen for the next send (the attach button, a drop on the composer, an image pasted into the text). */
+  /** @type {File[]} */
+  let files = [];
+  const maxFiles = 10;
+  const fileList = h('ul', { class: 'chosen-files', 'aria-label': 'Files to send', 'aria-live': 'polite' });
+  const fileInput = /** @type {HTMLInputElement} */ (h('input', { type: 'file', id: 'reply-files', multiple: true, class: 'visually-hidden' }));
+  /** @param {Iterable<File>} added */
+  function addFiles(added) {
+    files = [...files, ...added].slice(0, maxFiles);
+    drawFiles();
+  }
+  function drawFiles() {
+    replace(
+      fileList,
+      files.map((file, index) =>
+        h(
+          'li',
+          null,
+          `${file.name} (${fileSize(file.size)})`,
+          ' ',
+          h('button', { type: 'button', class: 'link-button', 'aria-label': `Remove ${file.name}`, onclick: () => { files = files.filter((_, i) => i !== index); drawFiles(); } }, 'Remove'),
+        ),
+      ),
+    );
+  }
+  fileInput.addEventListener('change', () => {
+    addFiles(fileInput.files ?? []);
+    fileInput.value = '';
+  });
+  textarea.addEventListener('paste', (event) => {
+    const pasted = [...(event.clipboardData?.files ?? [])];
+    if (pasted.length > 0) {
+      event.preventDefault();
+      addFiles(pasted);
+    }
+  });
   const error = h('p', { class: 'form-error', id: 'composer-error', role: 'alert' });
 
   /** @param {string} heading @param {...unknown} children */
@@ -48,8 +84,9 @@ export function createComposer(host, options) {
    */
   async function send(whenClosed, buttons, template) {
     const text = textarea.value.trim();
-    if (!text && !template) {
-      error.textContent = 'Write a message first.';
+    const withFiles = !template && files.length > 0;
+    if (!text && !template && !withFiles) {
+      error.textContent = 'Write a message or attach a file first.';
       textarea.focus();
       return;
     }
@@ -61,10 +98,22 @@ export function createComposer(host, options) {
       const body = /** @type {Record<string, unknown>} */ (template ? { template, idempotencyKey } : { text, idempotencyKey });
       if (whenClosed) body.whenClosed = whenClosed;
       if (firstKeyAt !== null && !template) body.compositionMs = Math.min(maxCompositionMs, Math.max(0, Date.now() - firstKeyAt));
-      const sent = await post(`${base}/messages`, body);
+      let sent;
+      if (withFiles) {
+        // Text and files as one multipart send; the channel's limits are checked by the server, which names the file.
+        const form = new FormData();
+        for (const [name, value] of Object.entries(body)) form.set(name, String(value));
+        if (!text) form.delete('text');
+        for (const file of files) form.append('files', file, file.name);
+        sent = await postForm(`${base}/messages`, form);
+      } else {
+        sent = await post(`${base}/messages`, body);
+      }
       if (!template) {
         textarea.value = '';
         firstKeyAt = null;
+        files = [];
+        drawFiles();
       }
       idempotencyKey = crypto.randomUUID();
       announce(sent.heldUntil ? `Message held until ${dateTime(sent.heldUntil, zone)}.` : 'Message sent.');
@@ -236,9 +285,26 @@ export function createComposer(host, options) {
           )
         : h('p', { id: 'composer-notice', class: 'visually-hidden' }, 'Ctrl+Enter sends.'),
       textarea,
+      fileList,
       error,
-      h('div', { class: 'actions' }, ...buttons),
+      h(
+        'div',
+        { class: 'actions' },
+        fileInput,
+        h('label', { for: 'reply-files', class: 'button secondary attach' }, 'Attach files'),
+        ...buttons,
+      ),
     );
+    // Files dropped anywhere on the composer are attached.
+    form.addEventListener('dragover', (event) => {
+      if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
+    });
+    form.addEventListener('drop', (event) => {
+      const dropped = [...(event.dataTransfer?.files ?? [])];
+      if (dropped.length === 0) return;
+      event.preventDefault();
+      addFiles(dropped);
+    });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const submitter = /** @type {SubmitEvent} */ (event).submitter;

@@ -107,9 +107,19 @@ export function createThread(pane, options) {
   }
 
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  // Whether the reader is at the newest message: kept there when the view's size changes (the composer drawn below
+  // it, a gate appearing, a phone's keyboard), as a chat app does; a reader scrolled up stays where they are.
+  let pinned = true;
   const toBottom = () => {
     scroller.scrollTop = scroller.scrollHeight;
+    pinned = true;
   };
+  scroller.addEventListener('scroll', () => {
+    pinned = nearBottom();
+  });
+  new ResizeObserver(() => {
+    if (pinned) scroller.scrollTop = scroller.scrollHeight;
+  }).observe(scroller);
 
   /** @param {Message} m */
   function statusView(m) {
