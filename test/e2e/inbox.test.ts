@@ -448,6 +448,42 @@ describe('the web inbox in a browser', () => {
     await context.close();
   });
 
+  it('keeps what matters from being quiet: an URGENT message after hours until acknowledged, a client who may have asked to stop', async () => {
+    const lawyerId = (await app.db.prisma.user.findFirstOrThrow({ where: { email: 'lawyer@demo.test' } })).id;
+    const firm = await app.db.prisma.firm.findFirstOrThrow();
+    const settings = (firm.settings ?? {}) as Record<string, unknown>;
+    await app.db.prisma.firm.update({ where: { id: firm.id }, data: { settings: { ...settings, onCallUserId: lawyerId } } });
+    await setHours('closed_now');
+    try {
+      const alice = await conversationOf('+15550100001');
+      await phoneSays('+15550100001', 'URGENT: the dealer repossessed the car');
+      await waitFor(() => app.db.prisma.notification.findFirst({ where: { userId: lawyerId, kind: 'urgent_after_hours', conversationId: alice.id } }), { what: 'the urgent flag' });
+      await phoneSays('+34600100003', 'Please stop texting me');
+      const { context, page, problems } = await openPage(await browser());
+      await signIn(page, baseUrl, 'lawyer@demo.test', `/conversations/${alice.id}`);
+      const aliceRow = page.locator(`#conversation-list li[data-id="${alice.id}"]`);
+      await aliceRow.locator('.badge.urgent', { hasText: 'Urgent' }).waitFor();
+      const maria = await conversationOf('+34600100003');
+      await page.locator(`#conversation-list li[data-id="${maria.id}"] .badge.urgent`, { hasText: 'Asked to stop?' }).waitFor();
+      const banner = page.locator('.urgent-banner');
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain('URGENT: the dealer repossessed the car');
+      await screenshot(page, 'attention-urgent');
+      await banner.getByRole('button', { name: 'Acknowledge' }).click();
+      await waitFor(async () => (await banner.count()) === 0, { what: 'the banner to go' });
+      await waitFor(async () => (await aliceRow.locator('.badge.urgent').count()) === 0, { what: 'the list flag to go' });
+      const audited = await app.db.pool.query(`SELECT 1 FROM "AuditEvent" WHERE action = 'notification.acknowledged' AND "actorUserId" = $1`, [lawyerId]);
+      expect(audited.rowCount).toBe(1);
+      expect(problems).toEqual([]);
+      await context.close();
+    } finally {
+      // The other journeys meet these two as they were: no on-call lawyer, and María's possible STOP dismissed.
+      await app.db.prisma.firm.update({ where: { id: firm.id }, data: { settings: settings as object } });
+      await setHours('always_open');
+      await app.db.prisma.contactIdentity.updateMany({ where: { address: '+34600100003' }, data: { revocationPendingMessageId: null } });
+    }
+  });
+
   it('says a send’s outcome is unknown in words, and lets its author send it again once', async () => {
     const alice = await conversationOf('+15550100001');
     const lawyerId = (await app.db.prisma.user.findFirstOrThrow({ where: { email: 'lawyer@demo.test' } })).id;

@@ -29,6 +29,8 @@ export interface ConversationSummary {
   lastMessageAt: Date | null;
   lastInboundAt: Date | null;
   unreadCount: number;
+  /** What must not stay quiet: an urgent after-hours message the viewer has not acknowledged, a free-text revocation awaiting a person, a blocked contact. */
+  attention: { urgent: boolean; revocationPending: boolean; blocked: boolean };
 }
 
 const cursorSchema = z.object({ u: z.union([z.literal(0), z.literal(1)]), t: z.iso.datetime(), id: z.string() });
@@ -52,6 +54,9 @@ interface Row {
   lastInboundAt: Date | null;
   unread: number;
   hasUnread: 0 | 1;
+  urgent: boolean;
+  revocationPending: boolean;
+  blocked: boolean;
   sortAt: Date;
 }
 
@@ -94,7 +99,10 @@ export async function listConversations(options: ListConversationsOptions): Prom
      ), ranked AS (
        SELECT v.*, CASE WHEN v.unread > 0 THEN 1 ELSE 0 END AS "hasUnread" FROM v
      )
-     SELECT v.*, i.address, i."displayName", i."consentState", mt.number AS "matterNumber", mt.title AS "matterTitle"
+     SELECT v.*, i.address, i."displayName", i."consentState", mt.number AS "matterNumber", mt.title AS "matterTitle",
+            COALESCE(i."revocationPendingMessageId" IS NOT NULL, false) AS "revocationPending", COALESCE(i.blocked, false) AS blocked,
+            EXISTS (SELECT 1 FROM "Notification" n
+                     WHERE n."userId" = $1 AND n."conversationId" = v.id AND n.kind = 'urgent_after_hours' AND n."readAt" IS NULL) AS urgent
        FROM ranked v
        LEFT JOIN "ContactIdentity" i ON i.id = v."identityId"
        LEFT JOIN "Matter" mt ON mt.id = v."matterId"
@@ -119,6 +127,7 @@ export async function listConversations(options: ListConversationsOptions): Prom
       lastMessageAt: row.lastMessageAt,
       lastInboundAt: row.lastInboundAt,
       unreadCount: row.unread,
+      attention: { urgent: row.urgent, revocationPending: row.revocationPending, blocked: row.blocked },
     })),
     nextCursor:
       rows.rows.length > options.limit && last ? encodeCursor({ u: last.hasUnread, t: last.sortAt.toISOString(), id: last.id }) : null,

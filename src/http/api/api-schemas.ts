@@ -35,6 +35,8 @@ export const listConversationsQuerySchema = z
   .object({ matterId: idSchema.optional(), triage: flag.optional(), unread: flag.optional(), limit, cursor: cursor.optional() })
   .strict();
 
+export const notificationsQuerySchema = z.object({ unread: flag.optional() }).strict();
+
 export const listMessagesQuerySchema = z.object({ limit, cursor: cursor.optional() }).strict();
 
 /** The text fields of a send with files (multipart/form-data): as sendMessageSchema, text optional, numbers as text. */

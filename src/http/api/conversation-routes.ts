@@ -14,6 +14,7 @@ import { listMessages } from '../../core/inbox/list-messages.js';
 import { markConversationRead } from '../../core/inbox/mark-conversation-read.js';
 import { sendConversationMessage } from '../../core/inbox/send-conversation-message.js';
 import { listUnsettledSends, resendMessage } from '../../core/inbox/unsettled-sends.js';
+import { acknowledgeNotification, listNotifications } from '../../core/inbox/notifications.js';
 import { AppError } from '../../core/errors.js';
 import { requireViewer } from '../auth/request-session.js';
 import {
@@ -22,6 +23,7 @@ import {
   idParamsSchema,
   listConversationsQuerySchema,
   listMessagesQuerySchema,
+  notificationsQuerySchema,
   sendFilesFormSchema,
   sendMessageSchema,
 } from './api-schemas.js';
@@ -110,6 +112,20 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
     });
     if (!message) throw new AppError('internal', 'the message was stored but cannot be read back');
     res.status(202).json({ ...message, heldUntil: sent.heldUntil, duplicate: sent.duplicate, moreMessageIds: sent.moreMessageIds });
+  });
+
+  // What processing flagged for this person (urgent after-hours messages, revocations to review), until acknowledged.
+  router.get('/api/notifications', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { unread } = parseQuery(req, notificationsQuerySchema);
+    res.json(await listNotifications(pool, viewer, { unread: unread ?? false }));
+  });
+
+  router.post('/api/notifications/:id/acknowledge', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    res.json(await acknowledgeNotification(pool, viewer, id));
   });
 
   // Sends whose outcome is unknown (the process stopped while the provider answered), for a person to decide on.

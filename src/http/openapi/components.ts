@@ -86,8 +86,18 @@ const schemas: Record<string, JsonSchema> = {
       needsTriage: bool,
       lastMessageAt: nullable(dateTime),
       unreadCount: int,
+      attention: obj({ urgent: bool, revocationPending: bool, blocked: bool }),
     },
   },
+  Notification: obj({
+    id: str,
+    kind: { enum: ['urgent_after_hours', 'revocation_review'] },
+    conversationId: nullable(str),
+    messageId: nullable(str),
+    text: nullable(str),
+    createdAt: dateTime,
+    readAt: nullable(dateTime),
+  }),
   ConversationDetail: {
     type: 'object',
     properties: {

@@ -7,6 +7,7 @@ import {
   listConversationsQuerySchema,
   listMattersQuerySchema,
   listMessagesQuerySchema,
+  notificationsQuerySchema,
   loginSchema,
   passwordResetSchema,
   sendFilesFormSchema,
@@ -81,6 +82,16 @@ const conversationPaths = buildPaths('inbox', {
       responses: { 202: ok('stored and queued (or held until the office opens; duplicate for a repeated idempotencyKey)', ref('SentMessage')) },
       errors: [404, 409],
     },
+  },
+  '/api/notifications': {
+    get: {
+      summary: 'What processing flagged for the signed-in user (an URGENT message after hours, a revocation to review), newest first; unread=true for those not yet acknowledged',
+      query: notificationsQuerySchema,
+      responses: { 200: ok('notifications', arrayOf(ref('Notification'))) },
+    },
+  },
+  '/api/notifications/{id}/acknowledge': {
+    post: { summary: 'Acknowledge a notification: it stops flagging its conversation (audited)', body: emptyBodySchema, responses: { 200: ok('acknowledged', ref('Notification')) }, errors: [404] },
   },
   '/api/sends/unsettled': {
     get: {

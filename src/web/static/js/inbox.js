@@ -11,7 +11,7 @@ import { createThread } from './thread.js';
 /**
  * @typedef {{id: string, title: string|null, contact: {address: string|null, displayName: string|null, consentState: string|null},
  *   matter: {id: string, number: string, title: string}|null, needsTriage: boolean, privilegeRisk: boolean,
- *   lastMessageAt: string|null, unreadCount: number}} ConversationSummary
+ *   lastMessageAt: string|null, unreadCount: number, attention?: {urgent: boolean, revocationPending: boolean, blocked: boolean}}} ConversationSummary
  */
 
 /** The list's filter, kept while conversations are opened from it. @type {'all'|'unread'|'triage'} */
@@ -80,7 +80,10 @@ export function showInbox(main, user, options) {
               'span',
               { class: 'conversation-meta' },
               c.matter ? h('span', { class: 'matter-number' }, c.matter.number) : h('span', { class: 'badge triage' }, 'Needs triage'),
-              consentBadge(consent),
+              // What must not stay quiet: an urgent message after hours, a client who may have asked to stop, a block.
+              c.attention?.urgent ? h('span', { class: 'badge urgent' }, 'Urgent') : null,
+              c.attention?.revocationPending ? h('span', { class: 'badge urgent' }, 'Asked to stop?') : null,
+              c.attention?.blocked ? h('span', { class: 'badge consent consent-opted_out' }, 'Blocked') : consentBadge(consent),
               c.privilegeRisk ? h('span', { class: 'badge warning' }, 'Privilege risk') : null,
             ),
             unread
@@ -257,10 +260,14 @@ export function showInbox(main, user, options) {
     layout.dataset.live = 'reconnecting';
   });
 
+  // An acknowledgement in the open thread changes the list's flags.
+  const onAttention = () => void loadList(false);
+  window.addEventListener('matterline:attention-changed', onAttention);
   onLeave(() => {
     events.close();
     clearTimeout(listTimer);
     thread?.destroy();
+    window.removeEventListener('matterline:attention-changed', onAttention);
   });
 
   drawFilters();

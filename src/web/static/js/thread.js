@@ -78,7 +78,45 @@ export function createThread(pane, options) {
   const scroller = h('div', { class: 'thread-scroll', tabindex: '0', 'aria-label': 'Thread' }, older, list);
   const threadError = h('p', { class: 'form-error', role: 'alert' });
   const composerHost = h('div', { class: 'composer-host' });
-  replace(pane, header, threadError, scroller, composerHost);
+  // An URGENT message after hours flagged for this person: said at the top until they acknowledge it.
+  const attention = h('div', { class: 'attention' });
+  replace(pane, header, attention, threadError, scroller, composerHost);
+
+  async function drawAttention() {
+    try {
+      /** @type {{id: string, kind: string, conversationId: string|null, text: string|null}[]} */
+      const flagged = await get('/api/notifications?unread=true');
+      if (destroyed) return;
+      const urgent = flagged.filter((n) => n.kind === 'urgent_after_hours' && n.conversationId === detail.id);
+      replace(
+        attention,
+        urgent.map((n) =>
+          h(
+            'div',
+            { class: 'urgent-banner', role: 'alert', dataset: { id: n.id } },
+            h('strong', null, 'Urgent, after hours: '),
+            n.text ? `“${n.text}”` : 'the client marked a message urgent.',
+            ' ',
+            h('button', { type: 'button', class: 'secondary', onclick: () => void acknowledge(n.id) }, 'Acknowledge'),
+          ),
+        ),
+      );
+    } catch {
+      // The flag is also on the conversation list; the thread works without it.
+    }
+  }
+
+  /** @param {string} id */
+  async function acknowledge(id) {
+    try {
+      await post(`/api/notifications/${encodeURIComponent(id)}/acknowledge`, {});
+      announce('Acknowledged.');
+      window.dispatchEvent(new Event('matterline:attention-changed'));
+      await drawAttention();
+    } catch (error) {
+      threadError.textContent = describeError(error);
+    }
+  }
 
   const composer = createComposer(composerHost, {
     conversationId: detail.id,
@@ -340,7 +378,7 @@ export function createThread(pane, options) {
   return {
     async load() {
       drawHeader();
-      await Promise.all([refresh({ toBottom: true }), composer.refresh()]);
+      await Promise.all([refresh({ toBottom: true }), composer.refresh(), drawAttention()]);
       if (detail.unreadCount > 0) await markRead();
     },
     refresh,
