@@ -29,8 +29,18 @@ describe('SIGKILL of the server and the worker during a run', () => {
       .map((who) => ({ who, at: Math.floor(random.between(0.1, 0.8) * total), downMs: random.between(0, 1500) }))
       .sort((a, b) => a.at - b.at);
     const sending = traffic.run();
+    let sendingDone = false;
+    const markDone = () => {
+      sendingDone = true;
+    };
+    sending.then(markDone, markDone);
+    // A server killed while the traffic is still sending refuses some of it. (Kills come one after the other, each
+    // with its downtime, so with some seeds the traffic is all delivered before a later kill: that kill and restart
+    // still happen, but no delivery can be refused by it.)
+    let serverKilledWhileSending = false;
     for (const kill of kills) {
       await waitFor(async () => traffic.answers.size >= kill.at, { timeoutMs: 300_000, intervalMs: 20, what: `message ${kill.at} (${context})` });
+      if (kill.who === 'server' && !sendingDone) serverKilledWhileSending = true;
       if (kill.who === 'server') await rig.killServer();
       else await rig.killWorker();
       await new Promise((resolve) => setTimeout(resolve, kill.downMs));
@@ -40,7 +50,7 @@ describe('SIGKILL of the server and the worker during a run', () => {
     await sending;
 
     // The dead server refused some; Meta would deliver those again, and so do we.
-    expect(traffic.everRefused.length, context).toBeGreaterThan(0);
+    if (serverKilledWhileSending) expect(traffic.everRefused.length, context).toBeGreaterThan(0);
     await traffic.retryUntilAcknowledged();
     expect(traffic.acknowledged.size, context).toBe(total);
     await expectExactlyOnce({ pool: rig.pool, graph: rig.graph, messages, senders });

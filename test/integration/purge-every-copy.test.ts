@@ -77,11 +77,12 @@ describe('a retention purge leaves no copy of a purged message anywhere in the d
     ]);
     const reply = await lawyer.post<{ id: string }>(`/api/conversations/${first.conversationId}/messages`, { text: `Noted: ${needle} offer received` });
     expect(reply.status).toBe(202);
-    const stop = await inbound('STOP');
-    // What copies there are: the signed deliveries have run, the pretend phone got the reply, STOP was processed.
+    // What copies there are: the pretend phone got the reply (before the client's STOP, which would cancel a reply
+    // still waiting to go), STOP was processed, the signed deliveries have run.
     await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "SimulatorPhoneMessage" WHERE text LIKE $1`, [`%${needle}%`])).rowCount === 1, {
       what: 'the reply on the phone',
     });
+    const stop = await inbound('STOP');
     await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "ConsentEvent" WHERE "messageId" = $1`, [stop.id])).rowCount === 1, { what: 'STOP processed' });
     await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "WebhookDelivery" WHERE state = 'delivered'`)).rowCount! >= 3, { what: 'the webhook deliveries' });
     expect(received).toBeGreaterThanOrEqual(3);
