@@ -437,6 +437,13 @@ describe('the web inbox in a browser', () => {
     await composer.getByRole('button', { name: 'Remove too-big.bin' }).click();
     await composer.getByRole('button', { name: 'Send', exact: true }).click();
     await page.locator('li.message.outbound .attachment-name', { hasText: 'Signed retainer.pdf' }).waitFor();
+    // The list previews the newest message, and the tab counts what is unread elsewhere.
+    const preview = page.locator(`#conversation-list li[data-id="${alice.id}"] .conversation-preview`);
+    await waitFor(async () => (await preview.textContent()) === 'You: Here is the signed retainer', { what: 'the list preview' });
+    // The unread badges the list shows add up to the count in the title.
+    const badges = await page.locator('#conversation-list .unread-count [aria-hidden="true"]').allTextContents();
+    const total = badges.reduce((sum, text) => sum + Number(text), 0);
+    expect(await page.title()).toMatch(total > 0 ? new RegExp(`^\\(${total}\\) `) : /^[^(]/);
     expect(await composer.getByRole('list', { name: 'Files to send' }).locator('li').count()).toBe(0);
     const phone = await waitFor(async () => {
       const answer = (await (await fetch(`${baseUrl}/api/simulator/demo/phones/${encodeURIComponent('+15550100001')}`)).json()) as { text: string | null; media: { fileName: string; size: number }[] }[];

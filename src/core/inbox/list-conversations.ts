@@ -29,6 +29,8 @@ export interface ConversationSummary {
   lastMessageAt: Date | null;
   lastInboundAt: Date | null;
   unreadCount: number;
+  /** The newest message, as the list previews it (its text, or what kind of message it is, and who sent it). */
+  lastMessage: { direction: 'inbound' | 'outbound'; kind: string; text: string | null; files: number } | null;
   /** What must not stay quiet: an urgent after-hours message the viewer has not acknowledged, a free-text revocation awaiting a person, a blocked contact. */
   attention: { urgent: boolean; revocationPending: boolean; blocked: boolean };
 }
@@ -57,6 +59,10 @@ interface Row {
   urgent: boolean;
   revocationPending: boolean;
   blocked: boolean;
+  lastDirection: 'inbound' | 'outbound' | null;
+  lastKind: string | null;
+  lastText: string | null;
+  lastFiles: number | null;
   sortAt: Date;
 }
 
@@ -102,8 +108,16 @@ export async function listConversations(options: ListConversationsOptions): Prom
      SELECT v.*, i.address, i."displayName", i."consentState", mt.number AS "matterNumber", mt.title AS "matterTitle",
             COALESCE(i."revocationPendingMessageId" IS NOT NULL, false) AS "revocationPending", COALESCE(i.blocked, false) AS blocked,
             EXISTS (SELECT 1 FROM "Notification" n
-                     WHERE n."userId" = $1 AND n."conversationId" = v.id AND n.kind = 'urgent_after_hours' AND n."readAt" IS NULL) AS urgent
+                     WHERE n."userId" = $1 AND n."conversationId" = v.id AND n.kind = 'urgent_after_hours' AND n."readAt" IS NULL) AS urgent,
+            last.direction AS "lastDirection", last.kind AS "lastKind", last.text AS "lastText", last.files AS "lastFiles"
        FROM ranked v
+       LEFT JOIN LATERAL (
+         SELECT m.direction, m.kind::text, left(COALESCE(m."editedText", m.text), 200) AS text,
+                (SELECT count(*)::int FROM "Attachment" a WHERE a."messageId" = m.id) AS files
+           FROM "Message" m
+          WHERE m."conversationId" = v.id AND m.kind NOT IN ('reaction', 'edit', 'deletion', 'event')
+          ORDER BY m."capturedAt" DESC LIMIT 1
+       ) last ON true
        LEFT JOIN "ContactIdentity" i ON i.id = v."identityId"
        LEFT JOIN "Matter" mt ON mt.id = v."matterId"
       ${outer.length > 0 ? `WHERE ${outer.join(' AND ')}` : ''}
@@ -127,6 +141,9 @@ export async function listConversations(options: ListConversationsOptions): Prom
       lastMessageAt: row.lastMessageAt,
       lastInboundAt: row.lastInboundAt,
       unreadCount: row.unread,
+      lastMessage: row.lastDirection
+        ? { direction: row.lastDirection, kind: row.lastKind ?? 'text', text: row.lastText, files: row.lastFiles ?? 0 }
+        : null,
       attention: { urgent: row.urgent, revocationPending: row.revocationPending, blocked: row.blocked },
     })),
     nextCursor:

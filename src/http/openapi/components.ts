@@ -86,6 +86,7 @@ const schemas: Record<string, JsonSchema> = {
       needsTriage: bool,
       lastMessageAt: nullable(dateTime),
       unreadCount: int,
+      lastMessage: nullable(obj({ direction: { enum: ['inbound', 'outbound'] }, kind: str, text: nullable(str), files: int })),
       attention: obj({ urgent: bool, revocationPending: bool, blocked: bool }),
     },
   },

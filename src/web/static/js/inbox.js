@@ -11,8 +11,12 @@ import { createThread } from './thread.js';
 /**
  * @typedef {{id: string, title: string|null, contact: {address: string|null, displayName: string|null, consentState: string|null},
  *   matter: {id: string, number: string, title: string}|null, needsTriage: boolean, privilegeRisk: boolean,
- *   lastMessageAt: string|null, unreadCount: number, attention?: {urgent: boolean, revocationPending: boolean, blocked: boolean}}} ConversationSummary
+ *   lastMessageAt: string|null, unreadCount: number, attention?: {urgent: boolean, revocationPending: boolean, blocked: boolean},
+ *   lastMessage?: {direction: 'inbound'|'outbound', kind: string, text: string|null, files: number}|null}} ConversationSummary
  */
+
+/** @type {Record<string, string>} */
+const kindLabels = { image: 'Photo', video: 'Video', audio: 'Voice message', document: 'Document', sticker: 'Sticker', location: 'Location', contacts: 'Contact', template: 'Template', unsupported: 'Message' };
 
 /** The list's filter, kept while conversations are opened from it. @type {'all'|'unread'|'triage'} */
 let rememberedFilter = 'all';
@@ -50,7 +54,15 @@ export function showInbox(main, user, options) {
   const sidePane = h('aside', { class: 'matter-pane', 'aria-labelledby': 'matter-title', id: 'matter-pane', tabindex: '-1' });
   const layout = h('div', { class: 'inbox', dataset: { open: openId ? 'true' : 'false' } }, listPane, threadPane, sidePane);
   replace(main, layout);
-  document.title = `${filter === 'triage' ? 'Triage' : 'Inbox'} – Matterline`;
+  // The tab's title: the page's, with the unread total in front, so that it shows from another tab too.
+  let titleBase = 'Inbox – Matterline';
+  let unreadTotal = 0;
+  /** @param {string} base */
+  function setTitle(base) {
+    titleBase = base;
+    document.title = unreadTotal > 0 ? `(${unreadTotal}) ${base}` : base;
+  }
+  setTitle(`${filter === 'triage' ? 'Triage' : 'Inbox'} – Matterline`);
 
   /** @param {'all'|'unread'|'triage'} value */
   function setFilter(value) {
@@ -59,6 +71,12 @@ export function showInbox(main, user, options) {
     listTitle.textContent = value === 'triage' ? 'Triage' : 'Inbox';
     drawFilters();
     void loadList(false);
+  }
+
+  /** The newest message in a line: "You: …" for the firm's, the text, else what it is ("Document", "2 files"). */
+  function preview(/** @type {NonNullable<ConversationSummary['lastMessage']>} */ m) {
+    const what = m.text ?? (m.files > 1 ? `${m.files} files` : (kindLabels[m.kind] ?? 'Message'));
+    return m.direction === 'outbound' ? `You: ${what}` : what;
   }
 
   function drawList() {
@@ -76,6 +94,7 @@ export function showInbox(main, user, options) {
             { href: `/conversations/${c.id}`, 'aria-current': c.id === openId ? 'page' : undefined },
             h('span', { class: 'conversation-name' }, name),
             h('span', { class: 'conversation-time' }, shortTime(c.lastMessageAt)),
+            c.lastMessage ? h('span', { class: 'conversation-preview' }, preview(c.lastMessage)) : null,
             h(
               'span',
               { class: 'conversation-meta' },
@@ -93,6 +112,9 @@ export function showInbox(main, user, options) {
         );
       }),
     );
+    // The tab says how much is unread, so it shows from another tab too.
+    unreadTotal = conversations.reduce((sum, c) => sum + c.unreadCount, 0);
+    setTitle(titleBase);
     listStatus.textContent = conversations.length === 0 ? (filter === 'triage' ? 'Nothing waits for triage.' : 'No conversations.') : '';
     more.hidden = nextCursor === null;
   }
@@ -146,7 +168,7 @@ export function showInbox(main, user, options) {
       detail = await get(`/api/conversations/${encodeURIComponent(openId)}`);
     } catch (error) {
       const missing = error instanceof ApiError && error.status === 404;
-      document.title = 'Not found – Matterline';
+      setTitle('Not found – Matterline');
       replace(
         threadPane,
         h(
@@ -160,7 +182,7 @@ export function showInbox(main, user, options) {
       replace(sidePane, h('h2', { id: 'matter-title', class: 'visually-hidden' }, 'Matter'));
       return;
     }
-    document.title = `${conversationName(detail)} – Matterline`;
+    setTitle(`${conversationName(detail)} – Matterline`);
     thread = createThread(threadPane, {
       user,
       detail,

@@ -145,18 +145,17 @@ export function createThread(pane, options) {
   }
 
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-  // Whether the reader is at the newest message: kept there when the view's size changes (the composer drawn below
-  // it, a gate appearing, a phone's keyboard), as a chat app does; a reader scrolled up stays where they are.
-  let pinned = true;
   const toBottom = () => {
     scroller.scrollTop = scroller.scrollHeight;
-    pinned = true;
   };
-  scroller.addEventListener('scroll', () => {
-    pinned = nearBottom();
-  });
+  // A reader at the newest message stays there when the view gets smaller (the composer or a banner drawn, a phone's
+  // keyboard), as in a chat app; one scrolled up stays where they are. Judged from the sizes alone: the view shrank
+  // by `shrink`, so the reader was that much nearer the bottom before.
+  let lastHeight = 0;
   new ResizeObserver(() => {
-    if (pinned) scroller.scrollTop = scroller.scrollHeight;
+    const shrink = Math.max(0, lastHeight - scroller.clientHeight);
+    lastHeight = scroller.clientHeight;
+    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight - shrink < 80) toBottom();
   }).observe(scroller);
 
   /** @param {Message} m */
