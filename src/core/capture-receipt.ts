@@ -50,9 +50,6 @@ export async function captureReceipt(options: CaptureReceiptOptions): Promise<Ca
           WHERE "accountId" = $1 AND id = $2 AND direction = 'outbound' AND "providerMessageId" IS NULL FOR UPDATE`,
         [event.accountId, event.clientMessageId],
       );
-      if (found.rows[0]) {
-        await client.query(`UPDATE "Message" SET "providerMessageId" = $2 WHERE id = $1`, [found.rows[0].id, event.providerMessageId]);
-      }
     }
     if (found.rows.length === 0 && event.sentTo) {
       // No id of ours came back: the one unsettled send to this contact whose send attempt spans the acknowledged time.
@@ -67,13 +64,14 @@ export async function captureReceipt(options: CaptureReceiptOptions): Promise<Ca
           LIMIT 2 FOR UPDATE OF m`,
         [event.accountId, unknownOutcomePrefix, event.sentTo.address, event.sentTo.sentAt],
       );
-      if (candidates.rows.length === 1) {
-        found = candidates;
-        await client.query(`UPDATE "Message" SET "providerMessageId" = $2 WHERE id = $1`, [candidates.rows[0]!.id, event.providerMessageId]);
-      }
+      if (candidates.rows.length === 1) found = candidates;
     }
     const message = found.rows[0];
     if (!message) return null;
+    // Found by our id or by recipient and time: the message takes the provider's id, so later receipts match directly.
+    if (message.providerMessageId === null) {
+      await client.query(`UPDATE "Message" SET "providerMessageId" = $2 WHERE id = $1`, [message.id, event.providerMessageId]);
+    }
     // A send whose outcome was unknown is settled by what the provider now says happened to it.
     const unknownOutcome = message.status === 'failed' && (message.error ?? '').startsWith(unknownOutcomePrefix);
     if (unknownOutcome && event.status !== 'failed') {

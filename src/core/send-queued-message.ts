@@ -27,12 +27,11 @@ export type SendQueuedMessageResult =
  * How long a send job waits, polling, for an earlier send of its conversation to leave; past it the job ends and the
  * outbox runs it again a few seconds later.
  */
-export const waitForEarlierSendMs = 20_000;
+const waitForEarlierSendMs = 20_000;
 const earlierPollMs = 100;
 
 interface SendRow {
   id: string;
-  capturedAt: Date;
   firmId: string;
   accountId: string;
   conversationId: string;
@@ -75,7 +74,7 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
 
   const claim = await withTransaction(db.pool, async (client) => {
     const found = await client.query<SendRow>(
-      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m."capturedAt", m.status, m.text, m."scheduledFor", m.purpose,
+      `SELECT m.id, m."firmId", m."accountId", m."conversationId", m.status, m.text, m."scheduledFor", m.purpose,
               m.kind, m."templateName", m.language,
               i.address, i."consentState", i.blocked, i."revocationPendingMessageId" IS NOT NULL AS "revocationPending"
          FROM "Message" m JOIN "ContactIdentity" i ON i.id = m."identityId"
@@ -190,7 +189,6 @@ export async function sendQueuedMessage(options: SendQueuedMessageOptions): Prom
     .catch(() => undefined);
   return { outcome: 'sent', providerMessageId };
 }
-
 
 async function markFailed(options: SendQueuedMessageOptions, message: SendRow, error: string): Promise<void> {
   await runJobOnce(options.db.pool, jobIdFor('send', message.id), async (client) => {

@@ -18,16 +18,16 @@ export interface NotificationView {
   readAt: Date | null;
 }
 
-export async function listNotifications(pool: pg.Pool, viewer: Viewer, options: { unread: boolean }): Promise<NotificationView[]> {
-  const filter = visibleConversationFilter(viewer, 'c', 3);
+export async function listNotifications(pool: pg.Pool, viewer: Viewer, options: { unread: boolean; id?: string }): Promise<NotificationView[]> {
+  const filter = visibleConversationFilter(viewer, 'c', 4);
   const found = await pool.query<NotificationView>(
     `SELECT n.id, n.kind, n."conversationId", n."messageId", m.text, n."createdAt", n."readAt"
        FROM "Notification" n
        JOIN "Conversation" c ON c.id = n."conversationId"
        LEFT JOIN "Message" m ON m.id = n."messageId"
-      WHERE n."userId" = $1 AND ($2::boolean IS FALSE OR n."readAt" IS NULL) AND ${filter.sql}
+      WHERE n."userId" = $1 AND ($2::boolean IS FALSE OR n."readAt" IS NULL) AND ($3::text IS NULL OR n.id = $3) AND ${filter.sql}
       ORDER BY n."createdAt" DESC, n.id LIMIT 200`,
-    [viewer.userId, options.unread, ...filter.params],
+    [viewer.userId, options.unread, options.id ?? null, ...filter.params],
   );
   return found.rows;
 }
@@ -54,7 +54,7 @@ export async function acknowledgeNotification(pool: pg.Pool, viewer: Viewer, id:
       details: {},
     });
   }
-  const [view] = (await listNotifications(pool, viewer, { unread: false })).filter((n) => n.id === id);
+  const [view] = await listNotifications(pool, viewer, { unread: false, id });
   if (!view) throw new AppError('not_found', 'no such notification of yours', { notificationId: id });
   return view;
 }

@@ -28,13 +28,14 @@ export class ApiError extends Error {
 export async function api(method, path, body) {
   /** @type {Record<string, string>} */
   const headers = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const form = body instanceof FormData;
+  if (body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(path, {
     method,
     headers,
     credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    ...(body !== undefined ? { body: form ? body : JSON.stringify(body) } : {}),
   });
   const text = await response.text();
   let parsed;
@@ -55,22 +56,7 @@ export async function api(method, path, body) {
  * @param {FormData} form
  * @returns {Promise<any>}
  */
-export async function postForm(path, form) {
-  /** @type {Record<string, string>} */
-  const headers = { accept: 'application/json' };
-  if (csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: form });
-  const text = await response.text();
-  let parsed;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = { error: 'bad_response', message: `the server answered ${response.status} without JSON` };
-  }
-  if (response.status === 401) window.dispatchEvent(new Event('matterline:unauthenticated'));
-  if (!response.ok) throw new ApiError(response.status, parsed ?? {});
-  return parsed;
-}
+export const postForm = (path, form) => api('POST', path, form);
 
 export const get = (/** @type {string} */ path) => api('GET', path);
 export const post = (/** @type {string} */ path, /** @type {unknown} */ body = {}) => api('POST', path, body);
