@@ -1,3 +1,4 @@
+import { reopenOnClientMessage } from './inbox/shared-inbox.js';
 import type pg from 'pg';
 import type { OutboundPurpose, SendTarget } from './capture-outbound.js';
 import { insertOutboundMessage } from './capture-outbound.js';
@@ -127,6 +128,10 @@ export async function automateInbound(
   }
   const afterHours = decisions.filter((decision) => decision.afterHours).map((decision) => decision.message.id);
   if (afterHours.length > 0) await client.query(`UPDATE "Message" SET "afterHours" = true WHERE id = ANY($1::text[])`, [afterHours]);
+  // A client writing again reopens a conversation someone marked done or snoozed (history-sync backfill is old news).
+  await reopenOnClientMessage(client, [
+    ...new Set(decisions.filter(({ message }) => !message.backfilled && message.kind !== 'event').map(({ message }) => message.conversationId)),
+  ]);
 
   const answerable = decisions.filter(
     // A happening in the chat (a timer set) is nobody writing to the firm: nothing answers it.

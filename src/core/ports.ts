@@ -27,7 +27,9 @@ export type LiveEvent =
   | { type: 'message.created'; firmId: string; conversationId: string; messageId: string }
   /** Its processing committed: consent, hours and automated answers it caused are in the record. */
   | { type: 'message.processed'; firmId: string; conversationId: string; messageId: string }
-  | { type: 'message.status'; firmId: string; conversationId: string; messageId: string; status: string };
+  | { type: 'message.status'; firmId: string; conversationId: string; messageId: string; status: string }
+  /** The conversation itself changed: filed under a matter, assigned, done or reopened, snoozed, a note added. */
+  | { type: 'conversation.updated'; firmId: string; conversationId: string; change: string };
 
 export interface LivePublisher {
   publish(event: LiveEvent): Promise<void>;

@@ -39,6 +39,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
       dispatcher: dependencies.dispatcher,
       keyring: dependencies.keyring,
       onDispatchError: (error) => logger.warn({ err: error }, 'queueing failed; the outbox sweeper will retry'),
+      live: dependencies.live,
     }),
     clientMatterRoutes({ pool: db.pool }),
     adminUserRoutes({ pool: db.pool }),

@@ -77,6 +77,8 @@ describe('a retention purge leaves no copy of a purged message anywhere in the d
     ]);
     const reply = await lawyer.post<{ id: string }>(`/api/conversations/${first.conversationId}/messages`, { text: `Noted: ${needle} offer received` });
     expect(reply.status).toBe(202);
+    // A colleague's internal note quoting the client is part of the record, and goes with it.
+    expect((await lawyer.post(`/api/conversations/${first.conversationId}/notes`, { text: `Client says ${needle} figure is final` })).status).toBe(201);
     // What copies there are: the pretend phone got the reply (before the client's STOP, which would cancel a reply
     // still waiting to go), STOP was processed, the signed deliveries have run.
     await waitFor(async () => (await app.db.pool.query(`SELECT 1 FROM "SimulatorPhoneMessage" WHERE text LIKE $1`, [`%${needle}%`])).rowCount === 1, {
@@ -94,6 +96,7 @@ describe('a retention purge leaves no copy of a purged message anywhere in the d
         expect.stringMatching(/^Attachment\.fileName/),
         expect.stringMatching(/^WebhookDelivery\.payload/),
         expect.stringMatching(/^SimulatorPhoneMessage\.text/),
+        expect.stringMatching(/^ConversationNote\.text/),
       ]),
     );
     expect((await app.db.pool.query(`SELECT text FROM "ConsentEvent" WHERE "messageId" = $1`, [stop.id])).rows[0]).toEqual({ text: 'STOP' });
@@ -101,6 +104,7 @@ describe('a retention purge leaves no copy of a purged message anywhere in the d
     // M-0001 closed 60 days ago, its messages 90 days old, the firm keeps records 30 days after closure.
     await app.db.pool.query(`UPDATE "Matter" SET status = 'closed', "closedAt" = now() - interval '60 days' WHERE number = 'M-0001'`);
     await app.db.pool.query(`UPDATE "Message" SET "capturedAt" = now() - interval '90 days' WHERE "conversationId" = $1`, [first.conversationId]);
+    await app.db.pool.query(`UPDATE "ConversationNote" SET "createdAt" = now() - interval '90 days' WHERE "conversationId" = $1`, [first.conversationId]);
     expect((await admin.request('PATCH', '/api/admin/settings', { body: { retentionDays: 30 } })).status).toBe(200);
     const run = await purgeExpiredRecords({ pool: app.db.pool });
     expect(run.messages).toBeGreaterThanOrEqual(3);

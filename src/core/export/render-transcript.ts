@@ -70,6 +70,8 @@ export function transcriptRow(item: TimelineItem, context: TranscriptContext): s
     }
     case 'consent':
       return `<tr class="event">${at}<td class="who">Consent</td><td>${escapeHtml(`${text(data.from) || '—'} → ${text(data.to)} (${text(data.source)})${data.text ? `: “${text(data.text)}”` : ''}${data.note ? ` — ${text(data.note)}` : ''}`)}</td></tr>\n`;
+    case 'note':
+      return `<tr class="event note">${at}<td class="who">Internal note · ${escapeHtml(person(data.author))}</td><td><div class="text">${escapeHtml(text(data.text))}</div><small>not sent to the client</small></td></tr>\n`;
     case 'time_entry':
       return `<tr class="event">${at}<td class="who">Time · ${escapeHtml(person(data.user))}</td><td>${escapeHtml(`${text(data.hours)} h on ${text(data.date)} (${text(data.state)}): ${text(data.narrative)}`)}</td></tr>\n`;
     case 'assignment':

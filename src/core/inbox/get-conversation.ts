@@ -21,6 +21,11 @@ export interface ConversationDetail {
   client: { id: string; name: string } | null;
   matter: { id: string; number: string; title: string; status: string } | null;
   flags: { needsTriage: boolean; routingNeedsConfirmation: boolean; privilegeRisk: boolean };
+  /** The shared inbox: who handles it, open or done, snoozed until when. */
+  assignee: { id: string; name: string } | null;
+  status: 'open' | 'done';
+  doneAt: Date | null;
+  snoozedUntil: Date | null;
   lastMessageAt: Date | null;
   lastInboundAt: Date | null;
   lastReadAt: Date | null;
@@ -29,6 +34,11 @@ export interface ConversationDetail {
 
 interface Row {
   id: string;
+  status: 'open' | 'done';
+  doneAt: Date | null;
+  snoozedUntil: Date | null;
+  assigneeId: string | null;
+  assigneeName: string | null;
   kind: string;
   title: string | null;
   accountId: string;
@@ -67,7 +77,7 @@ export async function getConversation(pool: pg.Pool, viewer: Viewer, conversatio
             cl.id AS "clientId", cl.name AS "clientName",
             mt.id AS "matterId", mt.number AS "matterNumber", mt.title AS "matterTitle", mt.status AS "matterStatus",
             c."needsTriage", c."routingNeedsConfirmation", c."privilegeRisk", c."lastMessageAt", c."lastInboundAt",
-            r."lastReadAt",
+            r."lastReadAt", c.status, c."doneAt", c."snoozedUntil", au.id AS "assigneeId", au.name AS "assigneeName",
             (SELECT count(*)::int FROM "Message" m
               WHERE m."conversationId" = c.id AND m.direction = 'inbound' AND NOT m.backfilled
                 AND m."capturedAt" > COALESCE(r."lastReadAt", '-infinity'::timestamptz)) AS unread
@@ -77,6 +87,7 @@ export async function getConversation(pool: pg.Pool, viewer: Viewer, conversatio
        LEFT JOIN "Matter" mt ON mt.id = c."matterId"
        LEFT JOIN "Client" cl ON cl.id = COALESCE(mt."clientId", i."clientId")
        LEFT JOIN "ConversationRead" r ON r."conversationId" = c.id AND r."userId" = $2
+       LEFT JOIN "User" au ON au.id = c."assigneeId"
       WHERE c.id = $1 AND ${visible.sql}`,
     [conversationId, viewer.userId, ...visible.params],
   );
@@ -106,6 +117,10 @@ export async function getConversation(pool: pg.Pool, viewer: Viewer, conversatio
         ? { id: row.matterId, number: row.matterNumber, title: row.matterTitle, status: row.matterStatus }
         : null,
     flags: { needsTriage: row.needsTriage, routingNeedsConfirmation: row.routingNeedsConfirmation, privilegeRisk: row.privilegeRisk },
+    assignee: row.assigneeId && row.assigneeName ? { id: row.assigneeId, name: row.assigneeName } : null,
+    status: row.status,
+    doneAt: row.doneAt,
+    snoozedUntil: row.snoozedUntil,
     lastMessageAt: row.lastMessageAt,
     lastInboundAt: row.lastInboundAt,
     lastReadAt: row.lastReadAt,

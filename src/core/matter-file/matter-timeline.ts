@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 
-export const timelineKinds = ['message', 'auto_reply', 'media', 'consent', 'assignment', 'audit', 'time_entry'] as const;
+export const timelineKinds = ['message', 'auto_reply', 'media', 'consent', 'assignment', 'audit', 'time_entry', 'note'] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
 
 /** One entry of a matter's file. `data` is the row as the record has it, shaped per kind (see the SQL below). */
@@ -23,7 +23,7 @@ const readActions = `a.action LIKE '%\\_read' OR a.action = 'search.performed'`;
 /**
  * One page of a matter's timeline in time order: its messages (a message the firm sent with no author is an
  * automatic reply), their media, consent changes of its contacts, audit events about the matter, its conversations and
- * its contacts (assignments among them), and its time entries. One statement, keyset-paged on (at, kind, id), so a
+ * its contacts (assignments among them), internal notes of its conversations, and its time entries. One statement, keyset-paged on (at, kind, id), so a
  * matter of any size is read a page at a time.
  */
 export async function readTimelinePage(
@@ -74,6 +74,12 @@ export async function readTimelinePage(
                OR (a."subjectType" = 'conversation' AND a."subjectId" IN (SELECT id FROM convs))
                OR (a."subjectType" = 'contact_identity' AND a."subjectId" IN (SELECT id FROM contacts)))
           AND NOT (${readActions})
+       UNION ALL
+       SELECT 'note', n."createdAt", n.id,
+              json_build_object('id', n.id, 'conversationId', n."conversationId", 'text', n.text,
+                'author', CASE WHEN nu.id IS NULL THEN NULL ELSE json_build_object('id', nu.id, 'name', nu.name) END)
+         FROM "ConversationNote" n LEFT JOIN "User" nu ON nu.id = n."authorId"
+        WHERE n."conversationId" IN (SELECT id FROM convs)
        UNION ALL
        SELECT 'time_entry', COALESCE(te."endedAt", te."createdAt"), te.id,
               json_build_object('id', te.id, 'user', json_build_object('id', tu.id, 'name', tu.name), 'date', to_char(te.date, 'YYYY-MM-DD'),

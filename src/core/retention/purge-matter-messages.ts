@@ -80,7 +80,16 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
           ORDER BY m."capturedAt", m.id LIMIT $3`,
         [options.matterId, options.cutoff, options.batchSize ?? 500],
       );
-      if (rows.rows.length === 0) return null;
+      // Internal notes written before the cutoff go too: they are part of the record, and often quote the client.
+      const notes = await client.query(
+        `DELETE FROM "ConversationNote" n USING "Conversation" c
+          WHERE c.id = n."conversationId" AND c."matterId" = $1 AND n."createdAt" <= $2
+            AND NOT EXISTS (SELECT 1 FROM "ConversationFiling" f JOIN "Matter" hm ON hm.id = f."matterId"
+                             WHERE f."conversationId" = n."conversationId" AND hm."legalHold")`,
+        [options.matterId, options.cutoff],
+      );
+      const notesRemoved = notes.rowCount ?? 0;
+      if (rows.rows.length === 0 && notesRemoved === 0) return null;
       const messageHashes = rows.rows.map(({ attachments: _attachments, ...message }) => ({ id: message.id, sha256: messageContentHash(message) }));
       const attachments = rows.rows.flatMap((row) => row.attachments);
       // Hashes and sizes only: a file's name is content too (it is often the document's title).
@@ -123,6 +132,7 @@ export async function purgeMatterMessages(options: PurgeMatterMessagesOptions): 
           webhookDeliveriesRemoved: deliveries.rowCount ?? 0,
           consentEvidenceCleared: evidence.rowCount ?? 0,
           phoneCopiesRemoved: phoneCopies.rowCount ?? 0,
+          notesRemoved,
           digest,
           messageHashes,
           attachmentHashes,

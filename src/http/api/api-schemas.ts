@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conversationViews } from '../../core/inbox/list-conversations.js';
 import { timekeeperClassificationCodes } from '../../core/time/timekeeper-classification.js';
 
 // The API's input schemas, shared by the routes (validation) and openapi.ts (the published document).
@@ -32,8 +33,22 @@ export const passwordResetSchema = z
   .strict();
 
 export const listConversationsQuerySchema = z
-  .object({ matterId: idSchema.optional(), triage: flag.optional(), unread: flag.optional(), limit, cursor: cursor.optional() })
+  .object({
+    matterId: idSchema.optional(),
+    triage: flag.optional(),
+    unread: flag.optional(),
+    view: z.enum(conversationViews).optional(),
+    q: z.string().trim().min(1, 'type something to search for').max(200, 'at most 200 characters').optional(),
+    limit,
+    cursor: cursor.optional(),
+  })
   .strict();
+
+export const assigneeSchema = z.object({ userId: idSchema.nullable() }).strict();
+export const snoozeSchema = z
+  .object({ until: z.iso.datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-12-07T09:00:00Z' }).refine(isRecordDate, 'not a real date') })
+  .strict();
+export const noteSchema = z.object({ text: z.string().trim().min(1, 'a note cannot be empty').max(10_000, 'at most 10,000 characters') }).strict();
 
 export const notificationsQuerySchema = z.object({ unread: flag.optional() }).strict();
 

@@ -6,7 +6,8 @@ import type { Keyring } from '../../core/crypto/secret-box.js';
 import { isMultipart, readMultipart } from '../multipart.js';
 import { fromZod } from '../errors.js';
 import type { Database } from '../../db/prisma.js';
-import type { WorkDispatcher } from '../../core/ports.js';
+import type { LivePublisher, WorkDispatcher } from '../../core/ports.js';
+import { addNote, listAssignees, listNotes, setAssignee, setDone, snooze } from '../../core/inbox/shared-inbox.js';
 import { assignConversation } from '../../core/inbox/assign-conversation.js';
 import { getConversation } from '../../core/inbox/get-conversation.js';
 import { listConversations } from '../../core/inbox/list-conversations.js';
@@ -19,6 +20,9 @@ import { AppError } from '../../core/errors.js';
 import { requireViewer } from '../auth/request-session.js';
 import {
   assignConversationSchema,
+  assigneeSchema,
+  noteSchema,
+  snoozeSchema,
   emptyBodySchema,
   idParamsSchema,
   listConversationsQuerySchema,
@@ -48,6 +52,8 @@ export interface ConversationRoutesOptions {
   /** Seals the files a lawyer sends, as the record keeps inbound media. */
   keyring: Keyring;
   onDispatchError?: (error: unknown) => void;
+  /** Live updates of the conversation's own changes (assignment, done, notes, filing). */
+  live?: LivePublisher;
 }
 
 /** The inbox: conversations the signed-in user may see, their threads, replies, read marks and triage. */
@@ -55,6 +61,10 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
   const { db } = options;
   const pool = db.pool;
   const router = Router();
+  // Others looking at the inbox see the change at once (their list, their open thread).
+  const changed = (firmId: string, conversationId: string, change: string) => {
+    void options.live?.publish({ type: 'conversation.updated', firmId, conversationId, change }).catch(() => undefined);
+  };
 
   router.get('/api/conversations', async (req, res) => {
     const viewer = requireViewer(req);
@@ -153,7 +163,67 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
     const viewer = requireViewer(req);
     const { id } = parseParams(req, idParamsSchema);
     const body = parseBody(req, assignConversationSchema);
-    res.json(await assignConversation({ pool, viewer, conversationId: id, ...body }));
+    const assigned = await assignConversation({ pool, viewer, conversationId: id, ...body });
+    changed(viewer.firmId, id, 'filed');
+    res.json(assigned);
+  });
+
+  // The shared inbox: assign to a colleague, done and reopen, snooze, internal notes.
+  router.get('/api/conversations/:id/assignees', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    res.json({ items: await listAssignees(pool, viewer, id) });
+  });
+
+  router.put('/api/conversations/:id/assignee', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const body = parseBody(req, assigneeSchema);
+    const state = await setAssignee(pool, viewer, id, body.userId);
+    changed(viewer.firmId, id, 'assignee');
+    res.json(state);
+  });
+
+  router.post('/api/conversations/:id/done', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    const state = await setDone(pool, viewer, id, true);
+    changed(viewer.firmId, id, 'done');
+    res.json(state);
+  });
+
+  router.post('/api/conversations/:id/reopen', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    const state = await setDone(pool, viewer, id, false);
+    changed(viewer.firmId, id, 'reopened');
+    res.json(state);
+  });
+
+  router.post('/api/conversations/:id/snooze', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const body = parseBody(req, snoozeSchema);
+    const state = await snooze(pool, viewer, id, new Date(body.until));
+    changed(viewer.firmId, id, 'snoozed');
+    res.json(state);
+  });
+
+  router.get('/api/conversations/:id/notes', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    res.json({ items: await listNotes(pool, viewer, id) });
+  });
+
+  router.post('/api/conversations/:id/notes', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const body = parseBody(req, noteSchema);
+    const note = await addNote(pool, viewer, id, body.text);
+    changed(viewer.firmId, id, 'note');
+    res.status(201).json(note);
   });
 
   return router;

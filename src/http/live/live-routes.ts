@@ -46,6 +46,9 @@ export function liveRoutes(options: { pool: pg.Pool; source: LiveSource; session
           const batch = queued.splice(0, queued.length);
           const now = Date.now();
           if (access.size > maxCachedConversations) access.clear();
+          // A conversation that changed itself (filed under a matter, say) is checked again: it may have just
+          // become visible, and the person should see it at once.
+          for (const event of batch) if (event.type === 'conversation.updated') access.delete(event.conversationId);
           const unknown = [...new Set(batch.map((event) => event.conversationId))].filter((id) => {
             const known = access.get(id);
             return !known || now - known.at >= accessTtlMs;

@@ -1,5 +1,8 @@
 import {
   assignConversationSchema,
+  assigneeSchema,
+  noteSchema,
+  snoozeSchema,
   createClientSchema,
   createMatterSchema,
   editClientSchema,
@@ -118,6 +121,25 @@ const conversationPaths = buildPaths('inbox', {
       errors: [404, 409],
     },
   },
+  '/api/conversations/{id}/assignees': {
+    get: { summary: 'Who this conversation may be assigned to: the members of its matter no wall excludes (before triage: staff and admins)', responses: { 200: ok('colleagues', list(obj({ id: str, name: str, role: str }))) }, errors: [404] },
+  },
+  '/api/conversations/{id}/assignee': {
+    put: { summary: 'Assign to a colleague on the matter, or unassign with null (audited)', body: assigneeSchema, responses: { 200: ok('the new state', ref('WorkState')) }, errors: [404] },
+  },
+  '/api/conversations/{id}/done': {
+    post: { summary: 'Mark done: it leaves the open list until the client writes again or someone reopens it (audited)', body: emptyBodySchema, responses: { 200: ok('the new state', ref('WorkState')) }, errors: [404] },
+  },
+  '/api/conversations/{id}/reopen': {
+    post: { summary: 'Reopen a done or snoozed conversation (audited)', body: emptyBodySchema, responses: { 200: ok('the new state', ref('WorkState')) }, errors: [404] },
+  },
+  '/api/conversations/{id}/snooze': {
+    post: { summary: 'Snooze until a time: out of the open list until then, or until the client writes (audited)', body: snoozeSchema, responses: { 200: ok('the new state', ref('WorkState')) }, errors: [404] },
+  },
+  '/api/conversations/{id}/notes': {
+    get: { summary: 'The internal notes of the thread, oldest first: never sent to the client', responses: { 200: ok('notes', list(ref('ConversationNote'))) }, errors: [404] },
+    post: { summary: 'Add an internal note (part of the record and the matter file; never sent; audited)', body: noteSchema, responses: { 201: ok('the note', ref('ConversationNote')) }, errors: [404] },
+  },
   '/api/conversations/{id}/composer': {
     get: { summary: 'What the composer must show before typing: consent gate, office hours, WhatsApp window, templates', responses: { 200: ok('the gates', ref('Composer')) }, errors: [404] },
   },
@@ -126,7 +148,7 @@ const conversationPaths = buildPaths('inbox', {
       summary: 'Server-Sent Events: new messages and status changes of conversations you may see',
       description:
         'Each event is `event: <type>` with the event as JSON in `data:`; comments keep the connection alive. Nothing is replayed after a reconnect. ' +
-        'Types: `message.created` (a message is in the record, right after capture), `message.processed` (its consent, hours and automated answers are done), `message.status` (sent, delivered, read, failed).',
+        'Types: `message.created` (a message is in the record, right after capture), `message.processed` (its consent, hours and automated answers are done), `message.status` (sent, delivered, read, failed), `conversation.updated` (filed under a matter, assigned, done or reopened, snoozed, a note added; `change` says which).',
       responses: { 200: { description: 'an open event stream', content: { 'text/event-stream': { schema: str } } } },
     },
   },

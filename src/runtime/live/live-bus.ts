@@ -16,6 +16,7 @@ const liveEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), firmId: z.string(), conversationId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('message.processed'), firmId: z.string(), conversationId: z.string(), messageId: z.string() }),
   z.object({ type: z.literal('message.status'), firmId: z.string(), conversationId: z.string(), messageId: z.string(), status: z.string() }),
+  z.object({ type: z.literal('conversation.updated'), firmId: z.string(), conversationId: z.string(), change: z.string() }),
 ]);
 
 export interface CreateLiveBusOptions {

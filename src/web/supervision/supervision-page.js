@@ -75,6 +75,7 @@ function timelineRow(item) {
     case 'auto_reply': cells = ['Automatic reply', d.purpose, d.text ?? '']; break;
     case 'media': cells = ['Media', '', `${d.fileName ?? d.mimeType} (${d.state})`]; break;
     case 'consent': cells = ['Consent', d.source, `${d.from ?? '—'} → ${d.to}${d.text ? `: “${d.text}”` : ''}${d.note ? ` — ${d.note}` : ''}`]; break;
+    case 'note': cells = ['Internal note', d.author?.name ?? '', d.text ?? '']; break;
     case 'time_entry': cells = ['Time', d.user?.name ?? '', `${d.hours} h on ${d.date} (${d.state}): ${d.narrative}`]; break;
     default: cells = [item.kind === 'assignment' ? 'Filed here' : d.action, d.actor?.name ?? d.actorKind, JSON.stringify(d.details)];
   }
