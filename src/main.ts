@@ -1,5 +1,9 @@
 import { demoUsers } from './core/seed-demo-firm.js';
+import { buildWebApp } from './http/web-bundle.js';
 import { runProcess } from './run-process.js';
+
+// The web app is compiled at start (esbuild, in memory), not at the first visitor's page load.
+void buildWebApp().catch((error: unknown) => process.stderr.write(`the web app did not compile: ${String(error)}\n`));
 
 await runProcess({}, (running) => {
   const lines = [`Matterline is up at ${running.url ?? '(no HTTP in this process)'}`];

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { htmlNotFound } from './web-routes.js';
 import { jsonBody } from './json-body.js';
 import { multipartRoutes } from './api/conversation-routes.js';
 
@@ -79,6 +80,7 @@ export function createApp(options: CreateAppOptions): Express {
   for (const router of options.webhookRouters ?? []) app.use(router);
   app.use(jsonBody(options.bodyLimit ?? '256kb', multipartRoutes));
   for (const router of options.routers) app.use(router);
+  app.use(htmlNotFound);
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -18,6 +18,7 @@ import { idParamsSchema } from './api/api-schemas.js';
 import { parseParams } from './api/parse-input.js';
 import { requireViewer } from './auth/request-session.js';
 import { requireRole } from './require-role.js';
+import { serveWebApp } from './web-bundle.js';
 
 export const webRoot = path.resolve(import.meta.dirname, '../web/static');
 
@@ -49,7 +50,20 @@ export const pageHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /** The client-side routes of the inbox: each answers the same page, which reads the address itself. */
-const pagePaths = ['/', '/sign-in', '/conversations/:id', '/triage', '/admin', '/admin/:section'];
+const pagePaths = ['/', '/sign-in', '/inbox', '/inbox/:id', '/conversations/:id', '/triage', '/admin', '/admin/:section'];
+
+/**
+ * An address no route answers, asked for by a browser (GET, HTML accepted, outside the API): the app's page with
+ * status 404, which draws its "not found" page inside the shell. The API and everything else keep the JSON 404.
+ */
+export const htmlNotFound: RequestHandler = (req, res, next) => {
+  const wantsPage = (req.method === 'GET' || req.method === 'HEAD') && !req.path.startsWith('/api/') && (req.accepts(['json', 'html']) === 'html');
+  if (!wantsPage) return next();
+  pageHeaders(req, res, () => {
+    res.status(404).setHeader('cache-control', 'no-cache');
+    res.sendFile(path.join(webRoot, 'index.html'));
+  });
+};
 
 export interface ComposerState {
   consent: {
@@ -222,6 +236,7 @@ export function webRoutes(options: { db: Database }): Router {
     if (req.path.startsWith('/api/') || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
     pageHeaders(req, res, () => files(req, res, next));
   });
+  router.get('/assets/app.js', pageHeaders, serveWebApp);
   router.get(pagePaths, pageHeaders, (_req, res) => {
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(path.join(webRoot, 'index.html'));

@@ -85,7 +85,7 @@ describe('the web inbox in a browser', () => {
     await rows.locator('.unread-count', { hasText: '1 unread' }).nth(1).waitFor();
     await waitFor(async () => (await announced(page)) === 'New message from Alice Avery.', { what: 'the announcement' });
     expect(await rows.first().locator('.badge.consent').textContent()).toBe('Opted in');
-    expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').allTextContents()).toEqual(['Inbox']);
+    expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').allTextContents()).toEqual(['Inbox', 'Time']);
     await screenshot(page, 'sign-in-inbox');
     expect(problems).toEqual([]);
     await context.close();
@@ -227,7 +227,7 @@ describe('the web inbox in a browser', () => {
       await hold.click();
       const held = page.locator('li.message.outbound[data-status="scheduled"]', { hasText: 'Le llamo mañana' });
       await held.waitFor();
-      expect(await held.locator('.status').textContent()).toMatch(/^Scheduled for /);
+      expect(await held.locator('.status').textContent()).toMatch(/^Held: goes out .*, when the office opens$/);
       const stored = await app.db.prisma.message.findFirstOrThrow({ where: { conversationId: maria.id, text: 'Le llamo mañana a primera hora.' } });
       expect(stored.status).toBe('scheduled');
       expect(stored.scheduledFor!.getTime()).toBeGreaterThan(Date.now());

@@ -22,11 +22,11 @@ describe('serving the web inbox', () => {
   });
 
   it('serves the page with a strict CSP and revalidated caching, for every client-side route', async () => {
-    for (const path of ['/', '/sign-in', '/conversations/abc-123', '/triage', '/admin', '/admin/templates']) {
+    for (const path of ['/', '/sign-in', '/inbox', '/inbox/abc-123', '/conversations/abc-123', '/triage', '/admin', '/admin/templates']) {
       const page = await fetch(`${baseUrl}${path}`);
       expect(page.status, path).toBe(200);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(await page.text()).toContain('<script type="module" src="/js/app.js"></script>');
+      expect(await page.text()).toContain('<script type="module" src="/assets/app.js"></script>');
       const csp = page.headers.get('content-security-policy') ?? '';
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("script-src 'self'");
@@ -34,19 +34,25 @@ describe('serving the web inbox', () => {
       expect(page.headers.get('x-frame-options')).toBe('DENY');
       expect(page.headers.get('cache-control')).toBe('no-cache');
     }
-    const script = await fetch(`${baseUrl}/js/app.js`);
+    // The app, compiled from its TypeScript components at start: one module, no inline script.
+    const script = await fetch(`${baseUrl}/assets/app.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect(script.headers.get('cache-control')).toBe('no-cache');
     const etag = script.headers.get('etag');
     expect(etag).toMatch(/^(W\/)?"[^"]+"$/);
     // A browser revalidating (fetch() itself would add "cache-control: no-cache" and force a full answer).
-    const again = await fetch(`${baseUrl}/js/app.js`, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+    const again = await fetch(`${baseUrl}/assets/app.js`, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
     expect(again.status).toBe(304);
-    // Not a page, not a file: the API's 404, never the page.
+    // Not a page, not a file: the API's 404 for a program, the app's "not found" page (status 404) for a browser.
     const missing = await fetch(`${baseUrl}/no-such-file.js`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: 'not_found' });
+    const unknownPage = await fetch(`${baseUrl}/no/such/page`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(unknownPage.status).toBe(404);
+    expect(unknownPage.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(unknownPage.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await unknownPage.text()).toContain('src="/assets/app.js"');
     expect((await fetch(`${baseUrl}/api/no-such-route`)).status).toBe(404);
   });
 

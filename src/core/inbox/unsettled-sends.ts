@@ -59,7 +59,7 @@ export interface ResendOptions {
 }
 
 /**
- * Sends an unknown-outcome message again, as a new message with the same text and files, through every gate a new
+ * Sends a failed or unknown-outcome message again (Retry, Send again), as a new message with the same text and files, through every gate a new
  * send passes (consent may have changed since). Once: a second resend of the same message returns the first.
  */
 export async function resendMessage(options: ResendOptions): Promise<{ messageId: string; duplicate: boolean }> {
@@ -75,11 +75,13 @@ export async function resendMessage(options: ResendOptions): Promise<{ messageId
   if (!message || !mayAct || !(await canAccessConversation(db.pool, viewer, message.conversationId))) {
     throw new AppError('not_found', 'no such message of yours', { messageId: options.messageId });
   }
-  if (message.status !== 'failed' || !(message.error ?? '').startsWith(unknownOutcomePrefix)) {
-    throw new AppError('conflict', `only a send whose outcome is unknown is sent again here; this one is ${message.status}`, { status: message.status });
+  if (message.status !== 'failed') {
+    throw new AppError('conflict', `only a failed send, or one whose outcome is unknown, is sent again; this one is ${message.status}`, { status: message.status });
   }
+  // A send the provider refused is retried at once; one whose outcome is unknown only once the provider had its time.
+  const unknown = (message.error ?? '').startsWith(unknownOutcomePrefix);
   const resendableAt = new Date((message.failedAt ?? now).getTime() + unsettledReviewAfterMs);
-  if (resendableAt > now) {
+  if (unknown && resendableAt > now) {
     throw new AppError('conflict', `the provider may still report this send; it can be sent again from ${resendableAt.toISOString()}`, { resendableAt: resendableAt.toISOString() });
   }
   const attachments = await db.pool.query<{ fileName: string | null; mimeType: string; sha256: string }>(

@@ -10,7 +10,8 @@ import { AppError } from '../../core/errors.js';
 import { recordActivity } from '../../core/time/record-activity.js';
 import type { Database } from '../../db/prisma.js';
 import { idParamsSchema } from '../api/api-schemas.js';
-import { parseParams } from '../api/parse-input.js';
+import { parseParams, parseQuery } from '../api/parse-input.js';
+import { z } from 'zod';
 import { requireViewer } from '../auth/request-session.js';
 
 /**
@@ -22,6 +23,7 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
   router.get('/api/attachments/:id', async (req, res) => {
     const viewer = requireViewer(req);
     const { id } = parseParams(req, idParamsSchema);
+    const query = parseQuery(req, attachmentQuerySchema);
     const attachment = await options.db.prisma.attachment.findUnique({ where: { id }, include: { message: true } });
     if (!attachment || !(await canAccessConversation(options.db.pool, viewer, attachment.message.conversationId))) {
       throw new AppError('not_found', 'no such attachment');
@@ -48,7 +50,7 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
       conversationId: attachment.message.conversationId,
       evidence: { kind: 'opened', messageId: attachment.messageId },
     });
-    sendFile(res, attachment, data);
+    sendFile(res, attachment, data, query.view === 'inline');
   });
   // A file of an outbound message, for the provider that sends it (Twilio fetches MediaUrl): no session, a signed link
   // that expires (core/attachments/signed-media-link.ts), outbound files only. Every fetch is audited.
@@ -77,12 +79,21 @@ export function attachmentRoutes(options: { db: Database; keyring: Keyring }): R
   return router;
 }
 
-/** Never a page of ours: HTML, scripts, SVG and XML go out as plain bytes, and every file as a download. */
-function sendFile(res: Response, attachment: { id: string; fileName: string | null; mimeType: string }, data: Buffer): void {
+/** The files the inbox may show in the page or the browser's own viewer (?view=inline): still images and PDFs. */
+const inlineTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf']);
+const attachmentQuerySchema = z.object({ view: z.enum(['inline', 'download']).optional() }).strict();
+
+/**
+ * Never a page of ours: HTML, scripts, SVG and XML go out as plain bytes, and every file as a download, except the
+ * still images and PDFs asked for inline (previews), which the browser shows under a CSP that lets them run nothing.
+ */
+function sendFile(res: Response, attachment: { id: string; fileName: string | null; mimeType: string }, data: Buffer, inline = false): void {
   const fileName = (attachment.fileName ?? `attachment-${attachment.id}`).replace(/[^\w.\- ]+/g, '_').slice(0, 200);
   const type = normalizeMimeType(attachment.mimeType);
+  const shown = inline && inlineTypes.has(type);
   res.setHeader('content-type', isActiveMimeType(type) ? octetStream : type);
-  res.setHeader('content-disposition', `attachment; filename="${fileName}"`);
+  res.setHeader('content-disposition', `${shown ? 'inline' : 'attachment'}; filename="${fileName}"`);
+  if (shown) res.setHeader('content-security-policy', "default-src 'none'; img-src 'self'; object-src 'self'");
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('cache-control', 'private, no-store');
   res.end(data);
