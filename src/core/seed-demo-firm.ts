@@ -71,6 +71,15 @@ export async function seedDemoFirm(options: SeedDemoFirmOptions): Promise<DemoSe
           closures: [],
         },
       });
+      // Saved replies the demo's lawyers can insert into the composer.
+      await tx.cannedReply.createMany({
+        data: [
+          { firmId: firm.id, name: 'Documents received', language: 'en', body: 'Thank you, we have received your documents and will review them this week.' },
+          { firmId: firm.id, name: 'Documents received', language: 'es', body: 'Gracias, hemos recibido sus documentos y los revisaremos esta semana.' },
+          { firmId: firm.id, name: 'Call to discuss', language: 'en', body: 'Could we call you tomorrow to discuss the next steps? Please tell us a time that suits you.' },
+          { firmId: firm.id, name: 'Call to discuss', language: 'es', body: '¿Podemos llamarle mañana para hablar de los próximos pasos? Díganos qué hora le viene bien.' },
+        ],
+      });
       const clients = [
         { name: 'Alice Avery', phone: '+15550100001', language: 'en', lawyer: 'lawyer@demo.test', number: 'M-0001', title: 'Avery v. Northwind Motors (lemon law)', area: 'consumer' },
         { name: 'Bob Brennan', phone: '+15550100002', language: 'en', lawyer: 'lawyer2@demo.test', number: 'M-0002', title: 'Brennan tenancy dispute', area: 'housing', wallOut: 'supervisor@demo.test' },

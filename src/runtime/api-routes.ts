@@ -17,6 +17,7 @@ import { matterEventRoutes } from '../http/reminders/matter-event-routes.js';
 import { openApiRoutes } from '../http/openapi.js';
 import { webRoutes } from '../http/web-routes.js';
 import { blobMediaSource } from '../core/export/blob-media-source.js';
+import { cannedReplyRoutes } from '../http/api/canned-reply-routes.js';
 import { supervisionRoutes } from '../http/supervision/supervision-routes.js';
 import { timeRoutes } from '../http/time/time-routes.js';
 import type { RouteDependencies } from './route-dependencies.js';
@@ -42,6 +43,7 @@ export function apiRoutes(dependencies: RouteDependencies): RequestHandler[] {
       live: dependencies.live,
     }),
     clientMatterRoutes({ pool: db.pool }),
+    cannedReplyRoutes({ pool: db.pool }),
     adminUserRoutes({ pool: db.pool }),
     firmAdminRoutes({ db }),
     accountRoutes({ db, registry: dependencies.registry, keyring: dependencies.keyring, simulatorEnabled: dependencies.config.simulator }),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
@@ -26,7 +27,7 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 export const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
-export const desktop = { viewport: { width: 1280, height: 800 } };
+export const desktop = { viewport: { width: 1366, height: 800 } };
 
 /** A page that remembers what went wrong in it: uncaught errors and CSP violations fail the test that looks. */
 export async function openPage(browser: Browser, options: Parameters<Browser['newContext']>[0] = desktop): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -40,7 +41,39 @@ export async function openPage(browser: Browser, options: Parameters<Browser['ne
   return { context, page, problems };
 }
 
+// axe-core, Deque's accessibility engine, run in the page through the DevTools protocol (page.evaluate is not subject
+// to the page's CSP, which rightly refuses an injected <script>).
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** The WCAG 2.1 A and AA violations axe-core finds in the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
+  // Strings, not functions: this file is compiled without the DOM's types, and the page has its own globals.
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(await axeSource);
+  const options = { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] };
+  return page.evaluate(
+    `axe.run(document, ${JSON.stringify(options)}).then((result) => result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, ` +
+      `nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) })))`,
+  );
+}
+
+/** Fails with what axe-core found, naming each rule and the elements it found it on. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const violations = await accessibilityViolations(page);
+  if (violations.length === 0) return;
+  const lines = violations.flatMap((v) => [`${v.id} (${v.impact}): ${v.help}`, ...v.nodes.slice(0, 5).map((n) => `  at ${n.target.join(' ')}: ${n.failureSummary ?? ''}`)]);
+  throw new Error(`axe-core found ${violations.length} WCAG 2.1 A/AA violation(s) on ${where}:\n${lines.join('\n')}`);
+}
+
+/** A screenshot kept as a test artifact, after axe-core has checked the page as it is shown (every state shot is checked). */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  await expectAccessible(page, `${name} (${page.url()})`);
   await mkdir(artifactsDir, { recursive: true });
   const file = path.join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });

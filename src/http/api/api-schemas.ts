@@ -44,6 +44,14 @@ export const listConversationsQuerySchema = z
   })
   .strict();
 
+export const cannedReplySchema = z
+  .object({
+    name: z.string().trim().min(1, 'give the saved reply a name').max(100, 'at most 100 characters'),
+    language: z.enum(['en', 'es'], { message: 'en or es (the languages clients write in)' }),
+    body: z.string().trim().min(1, 'a saved reply cannot be empty').max(4096, 'at most 4096 characters, as a reply'),
+  })
+  .strict();
+
 export const assigneeSchema = z.object({ userId: idSchema.nullable() }).strict();
 export const snoozeSchema = z
   .object({ until: z.iso.datetime({ offset: true, message: 'a date and time with its offset, e.g. 2026-12-07T09:00:00Z' }).refine(isRecordDate, 'not a real date') })

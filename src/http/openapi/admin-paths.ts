@@ -1,7 +1,7 @@
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
 import { configSchemas, createAccountSchema, reasonSchema, reportsQuerySchema } from '../admin/account-routes.js';
 import { hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
-import { editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
+import { cannedReplySchema, editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
 import { arrayOf, buildPaths, dateTime, int, list, obj, ok, ref, schemaOf, str } from './helpers.js';
 
@@ -87,6 +87,13 @@ const accountPaths = buildPaths('admin: channel accounts', {
 });
 
 const firmPaths = buildPaths('admin: firm', {
+  '/api/admin/canned-replies': {
+    post: { summary: 'Add a saved reply for the inbox (admin; audited)', body: cannedReplySchema, responses: { 201: ok('added', ref('CannedReply')) }, errors: [403, 409] },
+  },
+  '/api/admin/canned-replies/{id}': {
+    put: { summary: 'Change a saved reply (admin; audited)', body: cannedReplySchema, responses: { 200: ok('changed', ref('CannedReply')) }, errors: [403, 404, 409] },
+    delete: { summary: 'Remove a saved reply (admin; audited)', responses: { 204: ok('removed') }, errors: [403, 404] },
+  },
   '/api/admin/templates': {
     get: { summary: 'Every client-facing template in every language, the firm\'s own or the default (admin)', responses: { 200: ok('templates', arrayOf(ref('Template'))) }, errors: [403] },
   },

@@ -100,6 +100,7 @@ const schemas: Record<string, JsonSchema> = {
     doneAt: nullable(dateTime),
     snoozedUntil: nullable(dateTime),
   }),
+  CannedReply: obj({ id: str, name: str, language: str, body: str }),
   ConversationNote: obj({ id: str, conversationId: str, author: nullable(obj({ id: str, name: str })), text: str, createdAt: dateTime }),
   Notification: obj({
     id: str,

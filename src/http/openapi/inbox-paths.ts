@@ -121,6 +121,9 @@ const conversationPaths = buildPaths('inbox', {
       errors: [404, 409],
     },
   },
+  '/api/canned-replies': {
+    get: { summary: 'The firm\'s saved replies (en, es), which the composer inserts for editing before a send', responses: { 200: ok('saved replies', list(ref('CannedReply'))) } },
+  },
   '/api/conversations/{id}/assignees': {
     get: { summary: 'Who this conversation may be assigned to: the members of its matter no wall excludes (before triage: staff and admins)', responses: { 200: ok('colleagues', list(obj({ id: str, name: str, role: str }))) }, errors: [404] },
   },

@@ -33,7 +33,10 @@ export function InboxPage({ user, conversationId, triage }: { user: User; conver
   const [detailError, setDetailError] = useState<{ missing: boolean; text: string } | null>(null);
   const [filed, setFiled] = useState<string | null>(null);
   const [live, setLive] = useState<'connected' | 'reconnecting' | 'connecting'>('connecting');
-  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const shortcutsDialog = useRef<HTMLDialogElement>(null);
+  const showShortcuts = () => {
+    if (!shortcutsDialog.current?.open) shortcutsDialog.current?.showModal();
+  };
   const thread = useRef<ThreadHandle>(null);
   const previous = useRef<ConversationSummary[]>([]);
 
@@ -191,7 +194,7 @@ export function InboxPage({ user, conversationId, triage }: { user: User; conver
         event.preventDefault();
       };
       if (event.altKey && !event.ctrlKey && !event.metaKey && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) return step(event.key === 'ArrowDown' ? 1 : -1);
-      if (typing || event.ctrlKey || event.metaKey || event.altKey || shortcutsOpen) return;
+      if (typing || event.ctrlKey || event.metaKey || event.altKey || shortcutsDialog.current?.open) return;
       if (event.key === 'j') step(1);
       else if (event.key === 'k') step(-1);
       else if (event.key === 'r') {
@@ -202,12 +205,12 @@ export function InboxPage({ user, conversationId, triage }: { user: User; conver
         document.getElementById('conversation-search')?.focus();
       } else if (event.key === '?') {
         event.preventDefault();
-        setShortcutsOpen(true);
+        showShortcuts();
       }
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [ids, conversationId, shortcutsOpen]);
+  }, [ids, conversationId]);
 
   const onRead = () => setConversations((list) => list.map((c) => (c.id === conversationId && c.unreadCount > 0 ? { ...c, unreadCount: 0 } : c)));
 
@@ -235,7 +238,7 @@ export function InboxPage({ user, conversationId, triage }: { user: User; conver
         error={listError}
         hasMore={nextCursor !== null}
         onMore={() => void loadList(true, nextCursor)}
-        onShortcuts={() => setShortcutsOpen(true)}
+        onShortcuts={showShortcuts}
       />
       <section class="thread-pane" aria-labelledby="thread-title">
         {!conversationId ? (
@@ -274,7 +277,7 @@ export function InboxPage({ user, conversationId, triage }: { user: User; conver
           </h2>
         )}
       </aside>
-      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+      <ShortcutsDialog dialog={shortcutsDialog} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // The keyboard shortcuts, listed on "?" in a modal dialog (the browser's <dialog>: focus kept inside, Esc closes).
-import { useEffect, useRef } from 'preact/hooks';
+// The dialog's open state is the browser's own (dialog.open): nothing to keep in step.
+import type { RefObject } from 'preact';
 
 export const shortcuts: [keys: string, what: string][] = [
   ['j or Alt+↓', 'Next conversation'],
@@ -10,16 +11,9 @@ export const shortcuts: [keys: string, what: string][] = [
   ['?', 'This list'],
 ];
 
-export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
+export function ShortcutsDialog({ dialog }: { dialog: RefObject<HTMLDialogElement | null> }) {
   return (
-    <dialog ref={dialog} class="shortcuts" aria-labelledby="shortcuts-title" onClose={onClose}>
+    <dialog ref={dialog} class="shortcuts" aria-labelledby="shortcuts-title">
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
       <table>
         <thead>

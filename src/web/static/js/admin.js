@@ -8,6 +8,7 @@ const sections = /** @type {const} */ ([
   ['accounts', 'Accounts'],
   ['hours', 'Business hours'],
   ['templates', 'Templates'],
+  ['replies', 'Saved replies'],
   ['users', 'Users'],
 ]);
 
@@ -39,7 +40,7 @@ export function showAdmin(main, user, section) {
     replace(body, h('p', { role: 'alert' }, 'The admin area is for the firm’s admins.'));
     return;
   }
-  const draw = { accounts: drawAccounts, hours: drawHours, templates: drawTemplates, users: drawUsers }[current];
+  const draw = { accounts: drawAccounts, hours: drawHours, templates: drawTemplates, replies: drawSavedReplies, users: drawUsers }[current];
   void draw(body);
 }
 
@@ -375,6 +376,88 @@ async function drawTemplates(body) {
   );
 }
 
+/**
+ * Saved replies: texts lawyers insert into the composer and edit before sending, in English and Spanish.
+ * @param {HTMLElement} body
+ */
+async function drawSavedReplies(body) {
+  /** @type {{id: string, name: string, language: string, body: string}[]} */
+  let replies;
+  try {
+    replies = (await get('/api/canned-replies')).items;
+  } catch (error) {
+    replace(body, h('h2', null, 'Saved replies'), errorLine(describeError(error)));
+    return;
+  }
+  /** @param {{id?: string, name: string, language: string, body: string}} reply @param {string} key */
+  const replyForm = (reply, key) => {
+    const name = /** @type {HTMLInputElement} */ (h('input', { id: `${key}-name`, required: true, maxlength: '100' }));
+    name.value = reply.name;
+    const language = /** @type {HTMLSelectElement} */ (
+      h('select', { id: `${key}-language` }, h('option', { value: 'en' }, 'English'), h('option', { value: 'es' }, 'Spanish'))
+    );
+    language.value = reply.language;
+    const text = /** @type {HTMLTextAreaElement} */ (h('textarea', { id: `${key}-body`, rows: '3', maxlength: '4096', required: true }));
+    text.value = reply.body;
+    const error = errorLine();
+    const status = h('span', { class: 'hint', role: 'status' });
+    const form = h(
+      'form',
+      { class: 'card', 'aria-label': reply.id ? `Saved reply ${reply.name}` : 'New saved reply' },
+      h('label', { for: `${key}-name` }, 'Name'),
+      name,
+      h('label', { for: `${key}-language` }, 'Language'),
+      language,
+      h('label', { for: `${key}-body` }, 'Text'),
+      text,
+      error,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary' }, reply.id ? 'Save' : 'Add saved reply'),
+        reply.id ? h('button', { type: 'button', class: 'danger', onclick: () => void remove() }, `Remove ${reply.name}`) : null,
+        status,
+      ),
+    );
+    const remove = async () => {
+      if (!reply.id || !window.confirm(`Remove the saved reply “${reply.name}”?`)) return;
+      try {
+        await api('DELETE', `/api/admin/canned-replies/${encodeURIComponent(reply.id)}`);
+        announce('Saved reply removed.');
+        await drawSavedReplies(body);
+      } catch (caught) {
+        error.textContent = describeError(caught);
+      }
+    };
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      error.textContent = '';
+      const input = { name: name.value, language: language.value, body: text.value };
+      try {
+        if (reply.id) {
+          await put(`/api/admin/canned-replies/${encodeURIComponent(reply.id)}`, input);
+          status.textContent = 'Saved.';
+        } else {
+          await post('/api/admin/canned-replies', input);
+          announce('Saved reply added.');
+          await drawSavedReplies(body);
+        }
+      } catch (caught) {
+        error.textContent = describeError(caught);
+      }
+    });
+    return form;
+  };
+  replace(
+    body,
+    h('h2', null, 'Saved replies'),
+    h('p', { class: 'hint' }, 'Texts lawyers and staff insert into a reply and edit before sending (“Saved replies…” in the composer).'),
+    h('ul', { class: 'card-list' }, replies.map((reply) => h('li', null, replyForm(reply, `reply-${reply.id}`)))),
+    h('h3', null, 'Add a saved reply'),
+    replyForm({ name: '', language: 'en', body: '' }, 'reply-new'),
+  );
+}
+
 /** @param {HTMLElement} body */
 async function drawUsers(body) {
   const list = h('div', null, h('p', null, 'Loading…'));
@@ -421,7 +504,7 @@ async function drawUsers(body) {
                   u.disabled
                     ? null
                     : h('button', { type: 'button', class: 'danger', 'aria-label': `Disable ${u.name}`, onclick: () => void disable(u) }, 'Disable'),
-                  h('button', { type: 'button', class: 'secondary', 'aria-label': `Reset the password of ${u.name}`, onclick: () => void reset(u) }, 'Reset password'),
+                  h('button', { type: 'button', class: 'secondary', 'aria-label': `Reset password for ${u.name}`, onclick: () => void reset(u) }, 'Reset password'),
                 ),
               ),
             ),
