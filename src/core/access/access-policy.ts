@@ -93,3 +93,11 @@ export function intakeMatterFilter(viewer: Viewer, alias: string, firstParam: nu
     params: [viewer.firmId, viewer.userId],
   };
 }
+
+/**
+ * The users (alias `userAlias`) whom no ethical wall keeps from the matter whose id is parameter `matterParam`: who a
+ * conversation of that matter may be assigned to, among its members.
+ */
+export function notWalledFromMatter(userAlias: string, matterParam: number): string {
+  return `NOT EXISTS (SELECT 1 FROM "EthicalWall" ew WHERE ew."matterId" = $${matterParam} AND ew."userId" = ${userAlias}.id)`;
+}

@@ -7,7 +7,8 @@ export interface ConversationDetail {
   id: string;
   kind: string;
   title: string | null;
-  account: { id: string; kind: string; name: string };
+  /** The channel account, with its connection state: replies wait while it is not connected. */
+  account: { id: string; kind: string; name: string; state: string };
   contact: {
     identityId: string;
     address: string;
@@ -34,6 +35,7 @@ export interface ConversationDetail {
 
 interface Row {
   id: string;
+  accountState: string;
   status: 'open' | 'done';
   doneAt: Date | null;
   snoozedUntil: Date | null;
@@ -71,7 +73,7 @@ interface Row {
 export async function getConversation(pool: pg.Pool, viewer: Viewer, conversationId: string): Promise<ConversationDetail> {
   const visible = visibleConversationFilter(viewer, 'c', 3);
   const found = await pool.query<Row>(
-    `SELECT c.id, c.kind, c.title, a.id AS "accountId", a.kind AS "accountKind", a.name AS "accountName",
+    `SELECT c.id, c.kind, c.title, a.id AS "accountId", a.kind AS "accountKind", a.name AS "accountName", a.state::text AS "accountState",
             i.id AS "identityId", i.address, i."displayName", i.language, i."consentState", i."consentUpdatedAt",
             i."revocationPendingMessageId", i.blocked,
             cl.id AS "clientId", cl.name AS "clientName",
@@ -97,7 +99,7 @@ export async function getConversation(pool: pg.Pool, viewer: Viewer, conversatio
     id: row.id,
     kind: row.kind,
     title: row.title,
-    account: { id: row.accountId, kind: row.accountKind, name: row.accountName },
+    account: { id: row.accountId, kind: row.accountKind, name: row.accountName, state: row.accountState },
     contact:
       row.identityId && row.address && row.consentState
         ? {

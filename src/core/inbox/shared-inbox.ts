@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { roleRules, visibleConversationFilter } from '../access/access-policy.js';
+import { notWalledFromMatter, roleRules, visibleConversationFilter } from '../access/access-policy.js';
 import type { Viewer } from '../access/viewer.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors.js';
@@ -47,7 +47,7 @@ async function colleaguesFor(db: pg.Pool | pg.ClientBase, conversation: { firmId
       `SELECT u.id, u.name, u.role::text AS role
          FROM "MatterMember" mm JOIN "User" u ON u.id = mm."userId"
         WHERE mm."matterId" = $1 AND u."disabledAt" IS NULL
-          AND NOT EXISTS (SELECT 1 FROM "EthicalWall" ew WHERE ew."matterId" = $1 AND ew."userId" = u.id)
+          AND ${notWalledFromMatter('u', 1)}
         ORDER BY u.name, u.id`,
       [conversation.matterId],
     );

@@ -4,7 +4,6 @@ import type { Database } from '../../db/prisma.js';
 import { legalHoldRoutes } from './legal-hold-routes.js';
 import { matterFileRoutes } from './matter-file-routes.js';
 import { reviewRoutes } from './review-routes.js';
-import { supervisionPageRoutes } from './supervision-page-routes.js';
 import { searchRoutes } from './search-routes.js';
 
 export interface SupervisionRoutesOptions {
@@ -21,6 +20,5 @@ export function supervisionRoutes(options: SupervisionRoutesOptions): Router {
   router.use(matterFileRoutes({ pool: db.pool, ...(options.media ? { media: options.media } : {}) }));
   router.use(legalHoldRoutes({ pool: db.pool }));
   router.use(reviewRoutes({ pool: db.pool }));
-  router.use(supervisionPageRoutes());
   return router;
 }

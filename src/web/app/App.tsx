@@ -7,6 +7,8 @@ import { InboxPage } from './inbox/InboxPage.js';
 import { navigate, useLocation } from './router.js';
 import { currentUser, sectionsFor, setSession } from './session.js';
 import { SignIn } from './SignIn.js';
+import { SupervisionPage } from './pages/SupervisionPage.js';
+import { TimePage } from './pages/TimePage.js';
 import type { User } from './types.js';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; user: User | null } | { state: 'failed'; error: string };
@@ -96,6 +98,8 @@ function Page({ user, path }: { user: User; path: string }) {
   if (conversation || path === '/' || path === '/inbox' || path === '/triage') {
     return <InboxPage user={user} conversationId={conversation?.[1] ?? null} triage={path === '/triage'} />;
   }
+  if (path === '/time') return <TimePage user={user} />;
+  if (path === '/supervision') return <SupervisionPage user={user} />;
   const admin = /^\/admin(?:\/([\w-]+))?$/.exec(path);
   if (admin) return <AdminPage user={user} section={admin[1] ?? 'accounts'} />;
   if (path === '/sign-in') return <p class="loading">Loading…</p>;

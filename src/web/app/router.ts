@@ -34,11 +34,7 @@ export function interceptLinks(): void {
     if (!(target instanceof HTMLAnchorElement) || target.target || target.hasAttribute('download') || target.origin !== location.origin) return;
     // Files from the API (attachments), separate pages and jumps within the page are the browser's own business.
     if (target.pathname.startsWith('/api/') || target.getAttribute('href')?.startsWith('#')) return;
-    if (!isAppPath(target.pathname)) return;
     event.preventDefault();
     if (target.pathname + target.search !== location.pathname + location.search) navigate(target.pathname + target.search);
   });
 }
-
-/** The paths this app draws itself (the rest are pages of their own, or the server's). */
-export const isAppPath = (path: string): boolean => !/^\/(time|supervision)(\/|$)/.test(path);

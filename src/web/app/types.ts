@@ -38,7 +38,7 @@ export interface ConversationDetail {
   id: string;
   kind: string;
   title: string | null;
-  account: { id: string; kind: string; name: string };
+  account: { id: string; kind: string; name: string; state: string };
   contact: {
     identityId: string;
     address: string;

@@ -148,6 +148,8 @@ export function MessageItem({ user, message: m, contactName, firmZone, onChanged
           </span>{' '}
           {mark.label}
           {m.status === 'failed' ? `: ${sentAgain ? 'sent again' : failureReason(m.error)}` : ''}
+          {/* A send that failed for a passing reason waits in the queue and is tried again: said with its reason. */}
+          {(m.status === 'queued' || m.status === 'sending') && m.error ? `: waiting, ${failureReason(m.error)}; it is tried again on its own` : ''}
         </span>
       );
     }

@@ -14,6 +14,22 @@ import { WorkControls } from './WorkControls.js';
 
 const pageSize = 30;
 
+const accountStates: Record<string, string> = {
+  linking: 'is waiting to be linked (the admin scans its QR code)',
+  connecting: 'is connecting',
+  disconnected: 'is offline; it reconnects on its own',
+  logged_out: 'was logged out on the phone: the admin must link it again',
+  banned: 'was banned by the provider: the admin must act',
+  rate_limited: 'is rate-limited by the provider for a while',
+  paused: 'is paused by the firm\'s admin',
+  needs_attention: 'needs the admin\'s attention',
+};
+
+/** Why replies wait, in words, while the conversation's channel account is not connected. */
+function accountWaiting(account: { name: string; state: string }): string {
+  return `The ${account.name} account ${accountStates[account.state] ?? `is ${account.state}`}. Replies are kept and wait until it is connected again.`;
+}
+
 export interface ThreadHandle {
   onLiveEvent(type: LiveEventType): void;
   refresh(): void;
@@ -208,6 +224,11 @@ export function Thread({ user, detail, handle, onRead, onChanged }: Props) {
         </a>
       </header>
       <WorkControls user={user} detail={detail} onChanged={onChanged} />
+      {detail.account.state !== 'connected' ? (
+        <p class="account-waiting" role="status">
+          {accountWaiting(detail.account)}
+        </p>
+      ) : null}
       <div class="attention">
         {urgent.map((n) => (
           <div class="urgent-banner" role="alert" data-id={n.id} key={n.id}>

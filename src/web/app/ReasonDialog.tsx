@@ -1,0 +1,79 @@
+// Asking a person for a reason (a write-off, a legal hold) in the app's own modal dialog, not the browser's prompt:
+// labelled, checked, and kept on screen with the error until the action succeeds.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { describeError } from './api.js';
+
+export interface ReasonRequest {
+  title: string;
+  label: string;
+  action: string;
+  /** Runs with the reason; a thrown error is shown in the dialog, which stays open. */
+  run: (reason: string) => Promise<void>;
+}
+
+export function ReasonDialog({ request, onDone }: { request: ReasonRequest | null; onDone: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const done = useRef(onDone);
+  done.current = onDone;
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    const closed = () => done.current();
+    element.addEventListener('close', closed);
+    return () => element.removeEventListener('close', closed);
+  }, []);
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (request && !element.open) {
+      setReason('');
+      setError('');
+      element.showModal();
+      field.current?.focus();
+    }
+    if (!request && element.open) element.close();
+  }, [request]);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!request) return;
+    if (reason.trim().length < 3) {
+      setError('Give a reason of at least 3 characters: it is kept in the record.');
+      field.current?.focus();
+      return;
+    }
+    setBusy(true);
+    setError('');
+    try {
+      await request.run(reason.trim());
+      dialog.current?.close();
+    } catch (caught) {
+      setError(describeError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog ref={dialog} class="reason-dialog" aria-labelledby="reason-title">
+      <form onSubmit={(e) => void submit(e)}>
+        <h2 id="reason-title">{request?.title ?? ''}</h2>
+        <label for="reason-text">{request?.label ?? 'Reason'}</label>
+        <textarea id="reason-text" ref={field} rows={3} maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} aria-describedby="reason-error" />
+        <p class="form-error" id="reason-error" role="alert">
+          {error}
+        </p>
+        <div class="actions">
+          <button type="submit" class="primary" disabled={busy}>
+            {request?.action ?? 'Save'}
+          </button>
+          <button type="button" class="secondary" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
