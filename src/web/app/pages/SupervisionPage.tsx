@@ -179,7 +179,7 @@ export function SupervisionPage({ user }: { user: User }) {
                 {when(hit.at)} · {hit.matter ? hit.matter.number : 'not filed'} ·{' '}
                 {hit.direction === 'inbound' ? `from ${party(hit)}` : `to ${party(hit)}${hit.author ? ` by ${hit.author.name}` : ''}`}{' '}
                 {hit.matter ? (
-                  <button type="button" class="secondary" onClick={() => openFile(hit.matter.id).catch(fail)}>
+                  <button type="button" class="secondary" onClick={() => void openFile(hit.matter.id).catch(fail)}>
                     Open file
                   </button>
                 ) : null}
@@ -196,7 +196,7 @@ export function SupervisionPage({ user }: { user: User }) {
           ))}
         </ol>
         {results?.nextCursor ? (
-          <button type="button" id="more-results" class="secondary" onClick={() => search(true).catch(fail)}>
+          <button type="button" id="more-results" class="secondary" onClick={() => void search(true).catch(fail)}>
             More results
           </button>
         ) : null}
@@ -272,7 +272,7 @@ export function SupervisionPage({ user }: { user: User }) {
           </table>
         ) : null}
         {file?.nextCursor ? (
-          <button type="button" id="more-timeline" class="secondary" onClick={() => openFile(file.matterId, true).catch(fail)}>
+          <button type="button" id="more-timeline" class="secondary" onClick={() => void openFile(file.matterId, true).catch(fail)}>
             Newer items
           </button>
         ) : null}
