@@ -67,7 +67,7 @@ describe('the shared inbox in a browser', () => {
     const expected: Record<string, string[]> = {
       'lawyer@demo.test': ['Inbox', 'Time'],
       'staff@demo.test': ['Inbox', 'Triage', 'Time'],
-      'supervisor@demo.test': ['Inbox', 'Supervision'],
+      'supervisor@demo.test': ['Inbox', 'Time', 'Supervision'],
       'admin@demo.test': ['Inbox', 'Triage', 'Time', 'Supervision', 'Admin'],
     };
     for (const [email, sections] of Object.entries(expected)) {

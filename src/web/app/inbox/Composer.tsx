@@ -57,7 +57,11 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
   }
   handle.current = {
     refresh: () => void refresh(),
-    focus: () => (mode === 'note' ? noteArea.current : textarea.current)?.focus(),
+    // The composer's first control: the note or reply text, else the gate's own (the template picker, a button).
+    focus: () => {
+      const target = mode === 'note' ? noteArea.current : textarea.current && !textarea.current.disabled ? textarea.current : document.querySelector<HTMLElement>('#template-pick, .composer.gate button');
+      target?.focus();
+    },
   };
   useEffect(() => {
     void refresh();

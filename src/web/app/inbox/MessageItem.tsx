@@ -83,9 +83,11 @@ interface Props {
   firmZone: string | undefined;
   onChanged: () => void;
   onError: (text: string) => void;
+  /** Takes the person to the composer (which offers the approved templates once the WhatsApp window has closed). */
+  onComposer: () => void;
 }
 
-export function MessageItem({ user, message: m, contactName, firmZone, onChanged, onError }: Props) {
+export function MessageItem({ user, message: m, contactName, firmZone, onChanged, onError, onComposer }: Props) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(m.text ?? '');
   const [editError, setEditError] = useState('');
@@ -156,7 +158,17 @@ export function MessageItem({ user, message: m, contactName, firmZone, onChanged
   }
 
   let actions = null;
-  if (m.direction === 'outbound' && m.status === 'failed' && !sentAgain && mine) {
+  const windowClosed = m.status === 'failed' && /window/i.test(m.error ?? '');
+  if (m.direction === 'outbound' && windowClosed && mine) {
+    // Free text cannot go out after the 24-hour window: the fix is an approved template, in the composer.
+    actions = (
+      <span class="held-actions">
+        <button type="button" class="link-button" onClick={onComposer}>
+          Send a template instead
+        </button>
+      </span>
+    );
+  } else if (m.direction === 'outbound' && m.status === 'failed' && !sentAgain && mine) {
     actions = (
       <span class="held-actions">
         <button

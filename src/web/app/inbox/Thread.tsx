@@ -217,6 +217,14 @@ export function Thread({ user, detail, handle, onRead, onChanged }: Props) {
             {detail.matter ? ` · ${detail.matter.number} ${detail.matter.title}` : ' · Needs triage'}
             {' · '}
             <ConsentBadge state={detail.contact?.blocked ? 'blocked' : detail.contact?.consentState} />
+            {detail.contact?.revocationPending ? (
+              <>
+                {' '}
+                <a class="badge urgent" href="#composer-title">
+                  Asked to stop? Confirm or dismiss
+                </a>
+              </>
+            ) : null}
           </p>
         </div>
         <a href="#matter-pane" class="matter-link">
@@ -261,6 +269,7 @@ export function Thread({ user, detail, handle, onRead, onChanged }: Props) {
                 firmZone={firmZone}
                 onChanged={() => void refresh()}
                 onError={setError}
+                onComposer={() => composer.current?.focus()}
               />
             ) : 'note' in item && item.note ? (
               <NoteItem key={item.id} note={item.note} />
