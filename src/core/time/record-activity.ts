@@ -9,7 +9,7 @@ import { redraftEntries } from './redraft-entries.js';
 import type { RedraftResult } from './redraft-entries.js';
 import { lockPersonMatter } from './time-lock.js';
 import type { ActivityKind } from './time-rules.js';
-import { activitySeconds } from './time-rules.js';
+import { activitySeconds, timekeepingRoles } from './time-rules.js';
 
 /** What the inbox saw the person do, with the evidence it has. */
 export type ActivityEvidence =
@@ -54,7 +54,8 @@ const notReadAsWork = ['reaction', 'edit', 'deletion'];
  * Turns a person's action in a matter's conversation into activities with their evidence (the message each one is
  * about), then redrafts that person's entries on the matter. Idempotent: an activity is unique per person, message
  * and kind, so a retried send or a second read mark adds nothing. A conversation not yet filed under a matter has no
- * one to bill and records nothing. Only conversations the viewer may see (access-policy) count.
+ * one to bill and records nothing. Only conversations the viewer may see (access-policy) count, and only the matter's
+ * own timekeepers (members in a timekeeping role) record time: a supervisor's or admin's reading drafts nothing.
  */
 export async function recordActivity(options: RecordActivityOptions): Promise<RecordedActivity> {
   const { viewer, conversationId, evidence } = options;
@@ -69,6 +70,10 @@ export async function recordActivity(options: RecordActivityOptions): Promise<Re
     const conversation = found.rows[0];
     if (!conversation?.matterId) return nothing;
     const matterId = conversation.matterId;
+    // Only the matter's own timekeepers bill it: anyone else reading the thread (a supervisor, an admin) drafts nothing.
+    if (!timekeepingRoles.includes(viewer.role)) return nothing;
+    const member = await client.query(`SELECT 1 FROM "MatterMember" WHERE "matterId" = $1 AND "userId" = $2`, [matterId, viewer.userId]);
+    if (member.rowCount === 0) return nothing;
     const settings = readFirmSettings(conversation.settings);
     await lockPersonMatter(client, viewer.userId, matterId);
 

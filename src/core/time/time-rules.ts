@@ -18,6 +18,12 @@ export type TimeSettings = Pick<
 export const clientCommunicationCode = 'A106';
 
 /**
+ * Who bills a matter's messaging: its members whose role keeps time for clients (lawyers and staff such as
+ * paralegals). A supervisor's review, an admin's look, an audit read or an export is never client time.
+ */
+export const timekeepingRoles: readonly string[] = ['lawyer', 'staff'];
+
+/**
  * The seconds an activity is worth. A sent message counts what the inbox measured, raised to the firm's floor (a
  * one-line answer still took a minute of thought) and held to its cap (a draft left open is not work); without a
  * measurement it counts the floor. Reads and documents count the firm's fixed time.
