@@ -88,3 +88,22 @@ export async function signIn(page: Page, baseUrl: string, email: string, next = 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
 }
+
+/**
+ * One Chromium for a test file, launched in the background at once. A missing browser fails every test that asks
+ * for it with the reason (a failing beforeAll would only mark them skipped).
+ */
+export function sharedBrowser(): { browser: () => Promise<Browser>; close: () => Promise<void> } {
+  const launched = launchChromium().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  return {
+    browser: async () => {
+      const ready = await launched;
+      if (ready instanceof Error) throw ready;
+      return ready;
+    },
+    close: async () => {
+      const ready = await launched;
+      if (!(ready instanceof Error)) await ready.close();
+    },
+  };
+}

@@ -1,25 +1,21 @@
 import { DateTime } from 'luxon';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { signedIn } from '../integration/auth-test-client.js';
 import { demoPassword, startTestMatterline, waitFor } from '../support/matterline.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { createTestDatabase } from '../support/test-database.js';
-import { desktop, launchChromium, openPage, phone, screenshot, signIn } from './browser.js';
+import { desktop, openPage, phone, screenshot, sharedBrowser, signIn } from './browser.js';
 
 // The lawyers' inbox in real Chromium: clients write through the simulator, lawyers and staff use the pages.
 describe('the web inbox in a browser', () => {
   let database: TestDatabase;
   let app: RunningMatterline;
   // A missing browser fails every test with the reason (a failing beforeAll would only mark them skipped).
-  let launched: Promise<Browser | Error>;
-  const browser = async (): Promise<Browser> => {
-    const ready = await launched;
-    if (ready instanceof Error) throw ready;
-    return ready;
-  };
+  let chromium: ReturnType<typeof sharedBrowser>;
+  const browser = () => chromium.browser();
   let baseUrl: string;
 
   const phoneSays = async (from: string, text: string) => {
@@ -43,7 +39,7 @@ describe('the web inbox in a browser', () => {
   const announced = (page: Page) => page.locator('#announcer').textContent();
 
   beforeAll(async () => {
-    launched = launchChromium().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    chromium = sharedBrowser();
     database = await createTestDatabase();
     // Receipts a second apart, so that "delivered" is on screen for a moment before "read".
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis', receiptMs: 1000 });
@@ -51,8 +47,7 @@ describe('the web inbox in a browser', () => {
   });
   afterAll(async () => {
     // The browser first: its event streams keep the server's connections open.
-    const ready = await launched;
-    if (!(ready instanceof Error)) await ready.close();
+    await chromium?.close();
     await app?.stop();
     await database?.drop();
   });

@@ -1,11 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
 import { signedIn } from '../integration/auth-test-client.js';
 import { startTestMatterline, waitFor } from '../support/matterline.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { createTestDatabase } from '../support/test-database.js';
-import { desktop, expectAccessible, launchChromium, openPage, phone, screenshot, signIn } from './browser.js';
+import { desktop, expectAccessible, openPage, phone, screenshot, sharedBrowser, signIn } from './browser.js';
 
 // The lawyer's working day in the one app, in real Chromium at desktop (1366×800) and phone (390×844) width: the
 // shell per role, search, assign, notes, done and reopened by the client, live filing, saved replies, previews,
@@ -13,12 +13,8 @@ import { desktop, expectAccessible, launchChromium, openPage, phone, screenshot,
 describe('the shared inbox in a browser', () => {
   let database: TestDatabase;
   let app: RunningMatterline;
-  let launched: Promise<Browser | Error>;
-  const browser = async (): Promise<Browser> => {
-    const ready = await launched;
-    if (ready instanceof Error) throw ready;
-    return ready;
-  };
+  let chromium: ReturnType<typeof sharedBrowser>;
+  const browser = () => chromium.browser();
   let baseUrl: string;
   const ids: Record<string, string> = {};
 
@@ -39,7 +35,7 @@ describe('the shared inbox in a browser', () => {
   const focusedId = (page: Page) => page.evaluate('document.activeElement && document.activeElement.id');
 
   beforeAll(async () => {
-    launched = launchChromium().catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    chromium = sharedBrowser();
     database = await createTestDatabase();
     app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
     baseUrl = app.url!;
@@ -57,8 +53,8 @@ describe('the shared inbox in a browser', () => {
     await Promise.all([processed(first.id), processed(second.id)]);
   });
   afterAll(async () => {
-    const ready = await launched;
-    if (!(ready instanceof Error)) await ready.close();
+    // The browser first: its event streams keep the server's connections open.
+    await chromium?.close();
     await app?.stop();
     await database?.drop();
   });

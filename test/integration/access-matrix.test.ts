@@ -54,7 +54,7 @@ describe('who sees what: every route x role x membership x wall', () => {
   const covered = new Set<string>();
   let threadReadsAllowed = 0;
 
-  const call = async (who: Who, method: 'GET' | 'POST', route: string, path: string, body?: unknown): Promise<ApiResponse> => {
+  const call = async (who: Who, method: 'GET' | 'POST' | 'PUT', route: string, path: string, body?: unknown): Promise<ApiResponse> => {
     covered.add(`${method} ${route}`);
     const response = await client[who].request(method, path, body === undefined ? {} : { body });
     if (response.status >= 400) expect(response.body).toMatchObject({ error: expect.any(String), message: expect.any(String) });
@@ -139,6 +139,20 @@ describe('who sees what: every route x role x membership x wall', () => {
       if (visible) threadReadsAllowed++;
       const read = await call(who, 'POST', '/api/conversations/{id}/read', `/api/conversations/${id}/read`);
       expect(read.status).toBe(visible ? 200 : 404);
+      // The shared inbox's routes: the same answer for a hidden conversation as for one that does not exist.
+      for (const [method, route, body] of [
+        ['GET', 'assignees', undefined],
+        ['PUT', 'assignee', { userId: null }],
+        ['POST', 'done', {}],
+        ['POST', 'reopen', {}],
+        ['POST', 'snooze', { until: new Date(Date.now() + 3_600_000).toISOString() }],
+        ['POST', 'reopen', {}],
+        ['GET', 'notes', undefined],
+        ['POST', 'notes', { text: `note by ${who}` }],
+      ] as const) {
+        const answer = await call(who, method, `/api/conversations/{id}/${route}`, `/api/conversations/${id}/${route}`, body);
+        expect(answer.status, `${who} ${method} ${route} on ${thread}`).toBe(visible ? (method === 'POST' && route === 'notes' ? 201 : 200) : 404);
+      }
       const send = await call(who, 'POST', '/api/conversations/{id}/messages', `/api/conversations/${id}/messages`, { text: `matrix ${who} ${thread}` });
       // Visible: stored and queued, or refused by the consent gate (the triage and other-firm contacts never opted in).
       expect(send.status).toBe(visible ? (thread === 'T' || thread === 'X' ? 409 : 202) : 404);
@@ -163,7 +177,7 @@ describe('who sees what: every route x role x membership x wall', () => {
         expect(emails).toEqual(who === 'admin' ? Object.values(people).filter((e) => e.endsWith('@demo.test')).sort() : ['admin@other.test']);
       }
       const stranger = await app.db.prisma.user.findUniqueOrThrow({ where: { email: who === 'otherAdmin' ? 'lawyer@demo.test' : 'admin@other.test' } });
-      for (const action of ['disable', 'reset-password']) {
+      for (const action of ['disable', 'enable', 'reset-password']) {
         const response = await call(who, 'POST', `/api/admin/users/{id}/${action}`, `/api/admin/users/${stranger.id}/${action}`);
         expect(response.status).toBe(administers.has(who) ? 404 : 403);
       }
@@ -217,7 +231,9 @@ describe('who sees what: every route x role x membership x wall', () => {
     );
     // The inbox, client, matter and user-admin routes this matrix walks (consent, composer, matter files and events
     // have tests of their own).
-    const inScope = published.filter((route) => /^(GET|POST) \/api\/(conversations(\/\{id\}(\/(messages|read|assign))?)?|clients|matters|admin\/users(\/\{id\}\/[\w-]+)?)$/.test(route));
+    const inScope = published.filter((route) =>
+      /^(GET|POST|PUT) \/api\/(conversations(\/\{id\}(\/(messages|read|assign|assignees|assignee|done|reopen|snooze|notes))?)?|clients|matters|admin\/users(\/\{id\}\/[\w-]+)?)$/.test(route),
+    );
     expect(inScope.length).toBeGreaterThan(8);
     expect(inScope.filter((route) => !covered.has(route))).toEqual([]);
   });

@@ -32,3 +32,11 @@ export async function setUpTotp(pool: pg.Pool, keyring: Keyring, session: Signed
   });
   return { otpauthUrl: generateURI({ issuer, label: session.user.email, secret }), secret };
 }
+
+/** The otpauth URI of a secret set up and not yet confirmed (for its QR code); 404 when there is none. */
+export async function pendingTotpUri(pool: pg.Pool, keyring: Keyring, session: SignedInSession, issuer = 'Matterline'): Promise<string> {
+  const row = await pool.query<{ totpSecret: string | null }>(`SELECT "totpSecret" FROM "User" WHERE id = $1`, [session.user.id]);
+  const credential = readTotpCredential(row.rows[0]?.totpSecret ?? null, { keyring, userId: session.user.id });
+  if (!credential || credential.enabled) throw new AppError('not_found', 'no two-factor set-up is waiting for its first code');
+  return generateURI({ issuer, label: session.user.email, secret: credential.secret });
+}

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { enableUser } from '../../core/auth/enable-user.js';
 import type pg from 'pg';
 import { disableUser } from '../../core/auth/disable-user.js';
 import { inviteUser } from '../../core/auth/invite-user.js';
@@ -35,6 +36,13 @@ export function adminUserRoutes(options: { pool: pg.Pool }): Router {
     const { id } = parseParams(req, idParamsSchema);
     parseBody(req, emptyBodySchema);
     res.json(await disableUser(pool, admin, id));
+  });
+
+  router.post('/api/admin/users/:id/enable', async (req, res) => {
+    const admin = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    res.json(await enableUser(pool, admin, id));
   });
 
   router.post('/api/admin/users/:id/reset-password', async (req, res) => {

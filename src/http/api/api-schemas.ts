@@ -135,6 +135,9 @@ export const editUserBillingSchema = z
   .object({
     classification: z.enum(timekeeperClassificationCodes).nullable().optional(),
     timekeeperId: z.string().trim().regex(/^[A-Za-z0-9._-]{1,20}$/, 'letters, digits, . _ - (at most 20)').nullable().optional(),
+    role: z.enum(['admin', 'supervisor', 'lawyer', 'staff']).optional(),
   })
   .strict()
-  .refine((body) => body.classification !== undefined || body.timekeeperId !== undefined, { message: 'give classification or timekeeperId' });
+  .refine((body) => body.classification !== undefined || body.timekeeperId !== undefined || body.role !== undefined, {
+    message: 'give role, classification or timekeeperId',
+  });

@@ -31,14 +31,17 @@ const userPaths = buildPaths('admin: users', {
   },
   '/api/admin/users/{id}': {
     patch: {
-      summary: 'Set a user\'s LEDES timekeeper classification (null: the role\'s) or timekeeper id; audited (admin)',
+      summary: 'Change a user\'s role (not one\'s own; the firm keeps an admin) or LEDES timekeeper classification (null: the role\'s) or timekeeper id; audited (admin)',
       body: editUserBillingSchema,
       responses: { 200: ok('the user', ref('UserSummary')) },
-      errors: [403, 404],
+      errors: [403, 404, 409],
     },
   },
   '/api/admin/users/{id}/disable': {
     post: { summary: 'Disable a user and end their sessions (admin)', body: emptyBodySchema, responses: { 200: ok('disabled', obj({ revokedSessions: int })) }, errors: [404, 409] },
+  },
+  '/api/admin/users/{id}/enable': {
+    post: { summary: 'Let a disabled user sign in again (admin; audited)', body: emptyBodySchema, responses: { 200: ok('enabled', obj({ enabled: { const: true } })) }, errors: [403, 404] },
   },
   '/api/admin/users/{id}/reset-password': {
     post: {

@@ -151,7 +151,7 @@ const schemas: Record<string, JsonSchema> = {
   UserSummary: {
     type: 'object',
     properties: {
-      id: str, email: str, role: str, disabled: bool, locked: bool, totpEnabled: bool, timekeeperId: nullable(str),
+      id: str, email: str, role: str, disabled: bool, locked: bool, totpEnabled: bool, passwordSet: bool, timekeeperId: nullable(str),
       classification: { enum: [...timekeeperClassificationCodes] }, classificationSet: bool,
     },
   },

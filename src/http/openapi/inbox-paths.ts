@@ -56,6 +56,15 @@ const authPaths = buildPaths('auth', {
   '/api/auth/totp/setup': {
     post: { summary: 'Start TOTP: a new secret and its otpauth URL', body: emptyBodySchema, responses: { 200: ok('set up', obj({ otpauthUrl: str, secret: str })) }, errors: [409] },
   },
+  '/api/auth/totp': {
+    get: { summary: 'Whether two-factor sign-in is on for the signed-in person, or set up and waiting for its first code', responses: { 200: ok('the state', obj({ enabled: bool, pending: bool })) } },
+  },
+  '/api/auth/totp/qr.svg': {
+    get: { summary: 'The QR code of the secret set up and not yet confirmed, for an authenticator app', responses: { 200: file('an SVG image', 'image/svg+xml') }, errors: [404] },
+  },
+  '/api/auth/totp/disable': {
+    post: { summary: 'Turn two-factor sign-in off, with a current code from it (audited)', body: totpCodeSchema, responses: { 200: ok('off', obj({ totpEnabled: { const: false } })) }, errors: [409] },
+  },
   '/api/auth/totp/enable': {
     post: { summary: 'Turn TOTP on with a first code', body: totpCodeSchema, responses: { 200: ok('on', obj({ totpEnabled: { const: true } })) }, errors: [409] },
   },

@@ -1,15 +1,42 @@
-// The admin area (accounts, hours, templates, users): still the first round's plain-JavaScript pages, drawn inside
-// the app's shell. The back office issue rebuilds them as components.
+// The admin area: its heading and sections drawn by the app. Users is a component; accounts, hours, templates and
+// saved replies are still the first round's plain-JavaScript forms, drawn into the section (the back office issue
+// rebuilds them).
 import { useEffect, useRef } from 'preact/hooks';
-import { showAdmin } from '../static/js/admin.js';
+import { adminSections, drawAdminSection } from '../static/js/admin.js';
 import { leavePage } from '../static/js/nav.js';
+import { UsersAdmin } from './admin/UsersAdmin.js';
 import type { User } from './types.js';
 
 export function AdminPage({ user, section }: { user: User; section: string }) {
+  const known = adminSections.find(([id]) => id === section);
+  const current = known ? known[0] : 'accounts';
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (host.current) showAdmin(host.current, user, section);
+    document.title = `Admin: ${known?.[1] ?? 'Accounts'} – Matterline`;
+    if (user.role === 'admin' && current !== 'users' && host.current) drawAdminSection(host.current, current);
     return () => leavePage();
-  }, [user, section]);
-  return <div ref={host} class="legacy-page" />;
+  }, [user, current]);
+  return (
+    <div class="admin">
+      <h1>Admin</h1>
+      <nav aria-label="Admin sections" class="tabs">
+        <ul>
+          {adminSections.map(([id, label]) => (
+            <li key={id}>
+              <a href={`/admin/${id}`} aria-current={id === current ? 'page' : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {user.role !== 'admin' ? (
+        <p role="alert">The admin area is for the firm’s admins.</p>
+      ) : current === 'users' ? (
+        <UsersAdmin me={user} />
+      ) : (
+        <div class="admin-body" ref={host} key={current} />
+      )}
+    </div>
+  );
 }

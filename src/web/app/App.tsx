@@ -2,7 +2,9 @@
 // address names. Unknown addresses get the shell's "not found" page.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, describeError, get, post } from './api.js';
+import { AccountPage } from './AccountPage.js';
 import { AdminPage } from './AdminPage.js';
+import { SetPasswordPage } from './SetPasswordPage.js';
 import { InboxPage } from './inbox/InboxPage.js';
 import { navigate, useLocation } from './router.js';
 import { currentUser, sectionsFor, setSession } from './session.js';
@@ -47,7 +49,7 @@ export function App() {
   const user = session.state === 'ready' ? session.user : null;
   useEffect(() => {
     if (session.state !== 'ready') return;
-    if (!user && path !== '/sign-in') navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
+    if (!user && path !== '/sign-in' && path !== '/set-password') navigate(`/sign-in?next=${encodeURIComponent(path + location.search)}`, { replace: true });
     else if (user && path === '/sign-in') navigate('/', { replace: true });
   }, [session.state, user, path]);
 
@@ -57,6 +59,14 @@ export function App() {
       <Main>
         <h1>Something went wrong</h1>
         <p role="alert">{session.error}</p>
+      </Main>
+    );
+  }
+  if (path === '/set-password') {
+    // Opened from an invitation or reset link: no session needed (and a signed-in person may set a new one too).
+    return (
+      <Main>
+        <SetPasswordPage />
       </Main>
     );
   }
@@ -99,6 +109,7 @@ function Page({ user, path }: { user: User; path: string }) {
     return <InboxPage user={user} conversationId={conversation?.[1] ?? null} triage={path === '/triage'} />;
   }
   if (path === '/time') return <TimePage user={user} />;
+  if (path === '/account') return <AccountPage user={user} />;
   if (path === '/supervision') return <SupervisionPage user={user} />;
   const admin = /^\/admin(?:\/([\w-]+))?$/.exec(path);
   if (admin) return <AdminPage user={user} section={admin[1] ?? 'accounts'} />;
@@ -149,9 +160,9 @@ function TopBar({ user, path, onSignedOut }: { user: User; path: string; onSigne
         </ul>
       </nav>
       <div class="who" id="who">
-        <span class="who-name">
+        <a class="who-name" href="/account" aria-current={path === '/account' ? 'page' : undefined}>
           {user.name} ({user.role})
-        </span>
+        </a>
         <button type="button" class="link-button" onClick={() => void signOut()}>
           Sign out
         </button>

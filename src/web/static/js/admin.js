@@ -40,9 +40,21 @@ export function showAdmin(main, user, section) {
     replace(body, h('p', { role: 'alert' }, 'The admin area is for the firm’s admins.'));
     return;
   }
-  const draw = { accounts: drawAccounts, hours: drawHours, templates: drawTemplates, replies: drawSavedReplies, users: drawUsers }[current];
-  void draw(body);
+  drawAdminSection(body, current);
 }
+
+/**
+ * One section of the admin area drawn into `body` (the app draws the heading and tabs; sections already rebuilt as
+ * components are not drawn here).
+ * @param {HTMLElement} body @param {string} section
+ */
+export function drawAdminSection(body, section) {
+  const draw = { accounts: drawAccounts, hours: drawHours, templates: drawTemplates, replies: drawSavedReplies, users: drawUsers }[section];
+  if (draw) void draw(body);
+}
+
+/** The admin area's sections, in order. */
+export const adminSections = sections;
 
 /** @param {string} text */
 const errorLine = (text = '') => h('p', { class: 'form-error', role: 'alert' }, text);
