@@ -47,29 +47,52 @@ export async function createClient(options: CreateClientOptions): Promise<Client
   });
 }
 
-/** A client's number changed (staff and admins), audited with the old and the new. */
-export async function setClientNumber(options: { pool: pg.Pool; viewer: Viewer; clientId: string; number: string }): Promise<ClientSummary> {
-  const { viewer } = options;
+/**
+ * Intake edits a client of the firm: name, number (unique in the firm; the LEDES CLIENT_ID), language, email.
+ * Audited with the values before and after.
+ */
+export async function editClient(options: {
+  pool: pg.Pool;
+  viewer: Viewer;
+  clientId: string;
+  change: { number?: string; name?: string; language?: string | null; email?: string | null };
+}): Promise<ClientSummary> {
+  const { viewer, change } = options;
   if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins change clients');
   return withTransaction(options.pool, async (client) => {
-    const found = await client.query<{ number: string }>(`SELECT number FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR UPDATE`, [options.clientId, viewer.firmId]);
+    const found = await client.query<{ number: string; name: string; language: string | null; email: string | null }>(
+      `SELECT number, name, language, email FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR UPDATE`,
+      [options.clientId, viewer.firmId],
+    );
     const before = found.rows[0];
     if (!before) throw new AppError('not_found', 'no such client', { clientId: options.clientId });
-    const taken = await client.query(`SELECT 1 FROM "Client" WHERE "firmId" = $1 AND number = $2 AND id <> $3`, [viewer.firmId, options.number, options.clientId]);
-    if (taken.rowCount) throw new AppError('conflict', `another client of the firm has the number ${options.number}`, { field: 'number' });
+    if (change.number !== undefined) {
+      const taken = await client.query(`SELECT 1 FROM "Client" WHERE "firmId" = $1 AND number = $2 AND id <> $3`, [viewer.firmId, change.number, options.clientId]);
+      if (taken.rowCount) throw new AppError('conflict', `another client of the firm has the number ${change.number}`, { field: 'number' });
+    }
     const updated = await client.query<ClientSummary>(
-      `UPDATE "Client" SET number = $2 WHERE id = $1 RETURNING id, number, name, language, email, tags, "createdAt"`,
-      [options.clientId, options.number],
+      `UPDATE "Client" SET number = COALESCE($2, number), name = COALESCE($3, name),
+                           language = CASE WHEN $4 THEN $5 ELSE language END, email = CASE WHEN $6 THEN $7 ELSE email END
+        WHERE id = $1 RETURNING id, number, name, language, email, tags, "createdAt"`,
+      [options.clientId, change.number ?? null, change.name ?? null, change.language !== undefined, change.language ?? null, change.email !== undefined, change.email ?? null],
     );
-    await recordAudit(client, {
-      firmId: viewer.firmId,
-      actorUserId: viewer.userId,
-      actorKind: 'user',
-      action: 'client.number_changed',
-      subjectType: 'client',
-      subjectId: options.clientId,
-      details: { from: before.number, to: options.number },
-    });
-    return updated.rows[0]!;
+    const after = updated.rows[0]!;
+    const fields = (['number', 'name', 'language', 'email'] as const).filter((f) => before[f] !== after[f]);
+    if (fields.length > 0) {
+      await recordAudit(client, {
+        firmId: viewer.firmId,
+        actorUserId: viewer.userId,
+        actorKind: 'user',
+        // The number's own action name stays what exports and reviews already look for.
+        action: fields.length === 1 && fields[0] === 'number' ? 'client.number_changed' : 'client.updated',
+        subjectType: 'client',
+        subjectId: options.clientId,
+        details:
+          fields.length === 1 && fields[0] === 'number'
+            ? { from: before.number, to: after.number }
+            : { from: Object.fromEntries(fields.map((f) => [f, before[f]])), to: Object.fromEntries(fields.map((f) => [f, after[f]])) },
+      });
+    }
+    return after;
   });
 }

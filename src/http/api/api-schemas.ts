@@ -128,7 +128,31 @@ export const inviteUserSchema = z
 export const emptyBodySchema = z.object({}).strict();
 
 /** A client's number changed: PATCH /api/clients/:id. */
-export const editClientSchema = z.object({ number: clientNumberSchema }).strict();
+export const editClientSchema = z
+  .object({
+    number: clientNumberSchema.optional(),
+    name: z.string().trim().min(1, 'a client needs a name').max(200).optional(),
+    language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag like en or es').nullable().optional(),
+    email: z.email().max(320).nullable().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of number, name, language, email' });
+
+export const editMatterSchema = z
+  .object({
+    title: z.string().trim().min(1, 'a matter needs a title').max(300).optional(),
+    practiceArea: z.string().trim().max(100).nullable().optional(),
+    billingType: z.enum(['hourly', 'flat_fee', 'contingency', 'pro_bono']).optional(),
+    status: z.enum(['open', 'closed']).optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of title, practiceArea, billingType, status' });
+
+export const matterMemberSchema = z.object({ userId: idSchema, role: z.enum(['responsible', 'member']).default('member') }).strict();
+export const ethicalWallSchema = z.object({ userId: idSchema, reason: z.string().trim().min(3, 'at least 3 characters: the wall\'s reason is kept').max(1000) }).strict();
+export const wallRemovalSchema = z.object({ reason: z.string().trim().min(3, 'at least 3 characters: why the wall comes down is kept').max(1000) }).strict();
+export const memberParamsSchema = z.object({ id: idSchema, userId: idSchema }).strict();
+export const wallParamsSchema = z.object({ id: idSchema, wallId: idSchema }).strict();
 
 /** A user's billing identity: PATCH /api/admin/users/:id (null classification: derived from the role). */
 export const editUserBillingSchema = z

@@ -1,5 +1,11 @@
 import {
   assignConversationSchema,
+  editMatterSchema,
+  ethicalWallSchema,
+  matterMemberSchema,
+  memberParamsSchema,
+  wallParamsSchema,
+  wallRemovalSchema,
   assigneeSchema,
   noteSchema,
   snoozeSchema,
@@ -208,11 +214,31 @@ const clientMatterPaths = buildPaths('clients and matters', {
     post: { summary: 'Create a client (staff, admin); numbered C00001 ... unless given a number', body: createClientSchema, responses: { 201: ok('created', ref('Client')) }, errors: [409] },
   },
   '/api/clients/{id}': {
-    patch: { summary: 'Change the firm\'s number of a client (its LEDES CLIENT_ID); audited (staff, admin)', body: editClientSchema, responses: { 200: ok('the client', ref('Client')) }, errors: [403, 404, 409] },
+    patch: { summary: 'Change a client\'s name, language, email or the firm\'s number of it (its LEDES CLIENT_ID); audited (staff, admin)', body: editClientSchema, responses: { 200: ok('the client', ref('Client')) }, errors: [403, 404, 409] },
   },
   '/api/matters': {
     get: { summary: 'Matters you may see', query: listMattersQuerySchema, responses: { 200: ok('matters', list(ref('Matter'))) } },
     post: { summary: 'Create a matter with its team (staff, admin)', body: createMatterSchema, responses: { 201: ok('created', obj({ id: str, number: str })) }, errors: [404, 409] },
+  },
+  '/api/matters/{id}': {
+    patch: { summary: 'Change a matter\'s title, practice area, billing type, or close and reopen it; audited (staff, admin)', body: editMatterSchema, responses: { 200: ok('the matter', ref('MatterChanged')) }, errors: [403, 404] },
+  },
+  '/api/matters/{id}/members': {
+    get: { summary: 'The matter\'s team, and whether a wall keeps any of them out all the same', responses: { 200: ok('members', list(ref('MatterMember'))) }, errors: [404] },
+    post: { summary: 'Add a colleague to the matter\'s team, or change their role on it; audited (staff, admin)', body: matterMemberSchema, responses: { 201: ok('the team', list(ref('MatterMember'))) }, errors: [403, 404] },
+  },
+  '/api/matters/{id}/members/{userId}': {
+    delete: { summary: 'Take someone off the matter\'s team; audited (staff, admin)', params: memberParamsSchema, responses: { 204: ok('removed') }, errors: [403, 404] },
+  },
+  '/api/matters/{id}/walls': {
+    get: { summary: 'The matter\'s ethical walls (supervisor, admin)', responses: { 200: ok('walls', list(ref('EthicalWall'))) }, errors: [403, 404] },
+    post: { summary: 'Wall a person off the matter, with the reason; from then on they see nothing of it; audited (supervisor, admin)', body: ethicalWallSchema, responses: { 201: ok('the wall', obj({ id: str })) }, errors: [403, 404, 409] },
+  },
+  '/api/matters/{id}/walls/{wallId}': {
+    delete: { summary: 'Take a wall down, with the reason; audited (supervisor, admin)', params: wallParamsSchema, body: wallRemovalSchema, responses: { 204: ok('removed') }, errors: [403, 404] },
+  },
+  '/api/people': {
+    get: { summary: 'The firm\'s active people by name and role, for choosing a colleague', responses: { 200: ok('people', list(obj({ id: str, name: str, role: str }))) } },
   },
   '/api/intake/matters': {
     get: {
