@@ -80,7 +80,7 @@ describe('the web inbox in a browser', () => {
     await rows.locator('.unread-count', { hasText: '1 unread' }).nth(1).waitFor();
     await waitFor(async () => (await announced(page)) === 'New message from Alice Avery.', { what: 'the announcement' });
     expect(await rows.first().locator('.badge.consent').textContent()).toBe('Opted in');
-    expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').allTextContents()).toEqual(['Inbox', 'Time']);
+    expect(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').allTextContents()).toEqual(['Inbox', 'Clients', 'Time']);
     await screenshot(page, 'sign-in-inbox');
     expect(problems).toEqual([]);
     await context.close();

@@ -61,10 +61,10 @@ describe('the shared inbox in a browser', () => {
 
   it('gives every role one shell with only the sections it may open, a "not found" page in it, and deep links that survive a reload', async () => {
     const expected: Record<string, string[]> = {
-      'lawyer@demo.test': ['Inbox', 'Time'],
-      'staff@demo.test': ['Inbox', 'Triage', 'Time'],
-      'supervisor@demo.test': ['Inbox', 'Time', 'Supervision'],
-      'admin@demo.test': ['Inbox', 'Triage', 'Time', 'Supervision', 'Admin'],
+      'lawyer@demo.test': ['Inbox', 'Clients', 'Time'],
+      'staff@demo.test': ['Inbox', 'Triage', 'Clients', 'Time'],
+      'supervisor@demo.test': ['Inbox', 'Clients', 'Time', 'Supervision'],
+      'admin@demo.test': ['Inbox', 'Triage', 'Clients', 'Time', 'Supervision', 'Admin'],
     };
     for (const [email, sections] of Object.entries(expected)) {
       const { context, page, problems } = await openPage(await browser(), email === 'staff@demo.test' ? phone : desktop);

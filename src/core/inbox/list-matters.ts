@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { visibleMatterFilter } from '../access/access-policy.js';
+import { intakeMatterFilter, may, visibleMatterFilter } from '../access/access-policy.js';
+import { AppError } from '../errors.js';
 import type { Viewer } from '../access/viewer.js';
 
 export interface MatterSummary {
@@ -15,9 +16,13 @@ export interface MatterSummary {
   members: { userId: string; name: string; role: string }[];
 }
 
-/** The matters the viewer may see (access-policy), by number; optionally one client's. */
-export async function listMatters(pool: pg.Pool, viewer: Viewer, filter: { clientId?: string } = {}): Promise<MatterSummary[]> {
-  const visible = visibleMatterFilter(viewer, 'm', 1);
+/**
+ * The matters the viewer may see (access-policy), by number; optionally one client's. With `scope: 'intake'` (staff
+ * and admins only), every matter of the firm that no wall keeps them from: the matters intake files into and manages.
+ */
+export async function listMatters(pool: pg.Pool, viewer: Viewer, filter: { clientId?: string; scope?: 'mine' | 'intake' } = {}): Promise<MatterSummary[]> {
+  if (filter.scope === 'intake' && !may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins list the matters intake manages');
+  const visible = filter.scope === 'intake' ? intakeMatterFilter(viewer, 'm', 1) : visibleMatterFilter(viewer, 'm', 1);
   const params = [...visible.params];
   let byClient = '';
   if (filter.clientId !== undefined) {

@@ -104,7 +104,8 @@ export const createClientSchema = z
   })
   .strict();
 
-export const listMattersQuerySchema = z.object({ clientId: idSchema.optional() }).strict();
+export const listClientsQuerySchema = z.object({ scope: z.enum(['mine', 'intake']).optional() }).strict();
+export const listMattersQuerySchema = z.object({ clientId: idSchema.optional(), scope: z.enum(['mine', 'intake']).optional() }).strict();
 
 export const createMatterSchema = z
   .object({

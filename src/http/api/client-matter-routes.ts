@@ -15,6 +15,7 @@ import {
   editMatterSchema,
   ethicalWallSchema,
   idParamsSchema,
+  listClientsQuerySchema,
   listMattersQuerySchema,
   matterMemberSchema,
   memberParamsSchema,
@@ -29,7 +30,8 @@ export function clientMatterRoutes(options: { pool: pg.Pool }): Router {
   const router = Router();
 
   router.get('/api/clients', async (req, res) => {
-    res.json({ items: await listClients(pool, requireViewer(req)) });
+    const { scope } = parseQuery(req, listClientsQuerySchema);
+    res.json({ items: await listClients(pool, requireViewer(req), scope ? { scope } : {}) });
   });
 
   router.post('/api/clients', async (req, res) => {

@@ -14,6 +14,7 @@ import {
   editClientSchema,
   emptyBodySchema,
   listConversationsQuerySchema,
+  listClientsQuerySchema,
   listMattersQuerySchema,
   listMessagesQuerySchema,
   notificationsQuerySchema,
@@ -210,14 +211,14 @@ const consentPaths = buildPaths('consent', {
 
 const clientMatterPaths = buildPaths('clients and matters', {
   '/api/clients': {
-    get: { summary: 'Clients you may see', responses: { 200: ok('clients', list(ref('Client'))) } },
+    get: { summary: 'Clients you may see; scope=intake (staff, admin): every client of the firm but those a wall keeps you from', query: listClientsQuerySchema, responses: { 200: ok('clients', list(ref('Client'))) }, errors: [403] },
     post: { summary: 'Create a client (staff, admin); numbered C00001 ... unless given a number', body: createClientSchema, responses: { 201: ok('created', ref('Client')) }, errors: [409] },
   },
   '/api/clients/{id}': {
     patch: { summary: 'Change a client\'s name, language, email or the firm\'s number of it (its LEDES CLIENT_ID); audited (staff, admin)', body: editClientSchema, responses: { 200: ok('the client', ref('Client')) }, errors: [403, 404, 409] },
   },
   '/api/matters': {
-    get: { summary: 'Matters you may see', query: listMattersQuerySchema, responses: { 200: ok('matters', list(ref('Matter'))) } },
+    get: { summary: 'Matters you may see; scope=intake (staff, admin): every matter of the firm no wall keeps you from', query: listMattersQuerySchema, responses: { 200: ok('matters', list(ref('Matter'))) } },
     post: { summary: 'Create a matter with its team (staff, admin)', body: createMatterSchema, responses: { 201: ok('created', obj({ id: str, number: str })) }, errors: [404, 409] },
   },
   '/api/matters/{id}': {

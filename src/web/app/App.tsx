@@ -9,6 +9,8 @@ import { InboxPage } from './inbox/InboxPage.js';
 import { navigate, useLocation } from './router.js';
 import { currentUser, sectionsFor, setSession } from './session.js';
 import { SignIn } from './SignIn.js';
+import { ClientsPage } from './pages/ClientsPage.js';
+import { MatterPage } from './pages/MatterPage.js';
 import { SupervisionPage } from './pages/SupervisionPage.js';
 import { TimePage } from './pages/TimePage.js';
 import type { User } from './types.js';
@@ -110,6 +112,9 @@ function Page({ user, path }: { user: User; path: string }) {
   }
   if (path === '/time') return <TimePage user={user} />;
   if (path === '/account') return <AccountPage user={user} />;
+  if (path === '/clients') return <ClientsPage user={user} />;
+  const matter = /^\/matters\/([\w-]+)$/.exec(path);
+  if (matter?.[1]) return <MatterPage user={user} matterId={matter[1]} />;
   if (path === '/supervision') return <SupervisionPage user={user} />;
   const admin = /^\/admin(?:\/([\w-]+))?$/.exec(path);
   if (admin) return <AdminPage user={user} section={admin[1] ?? 'accounts'} />;

@@ -60,7 +60,7 @@ export function ReasonDialog({ request, onDone }: { request: ReasonRequest | nul
     <dialog ref={dialog} class="reason-dialog" aria-labelledby="reason-title">
       <form onSubmit={(e) => void submit(e)}>
         <h2 id="reason-title">{request?.title ?? ''}</h2>
-        <label for="reason-text">{request?.label ?? 'Reason'}</label>
+        <label for="reason-text">{request?.label ?? ''}</label>
         <textarea id="reason-text" ref={field} rows={3} maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} aria-describedby="reason-error" />
         <p class="form-error" id="reason-error" role="alert">
           {error}

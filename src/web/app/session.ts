@@ -32,6 +32,7 @@ export function sectionsFor(u: User): Section[] {
   const sections: (Section | false)[] = [
     { href: '/', label: 'Inbox', matches: (p) => p === '/' || p.startsWith('/inbox') || p.startsWith('/conversations/') },
     canTriage(u) && { href: '/triage', label: 'Triage', matches: (p) => p === '/triage' },
+    { href: '/clients', label: 'Clients', matches: (p) => p.startsWith('/clients') || p.startsWith('/matters/') },
     { href: '/time', label: 'Time', matches: (p) => p.startsWith('/time') },
     (u.role === 'supervisor' || u.role === 'admin') && { href: '/supervision', label: 'Supervision', matches: (p) => p.startsWith('/supervision') },
     u.role === 'admin' && { href: '/admin', label: 'Admin', matches: (p) => p.startsWith('/admin') },

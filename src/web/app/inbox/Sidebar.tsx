@@ -7,6 +7,7 @@ import { consentLabel, dateTime } from '../format.js';
 import { canBlock, canTriage } from '../session.js';
 import type { ConversationDetail, User } from '../types.js';
 import { ConsentBadge } from './ConversationList.js';
+import { NewClientAndMatter, type Person } from '../pages/ClientsPage.js';
 
 const sourceLabels: Record<string, string> = {
   keyword: 'client keyword',
@@ -138,6 +139,8 @@ interface IntakeMatter {
 }
 
 function TriageForm({ detail, onFiled }: { detail: ConversationDetail; onFiled: (matter: string) => void }) {
+  const [creating, setCreating] = useState(false);
+  const [people, setPeople] = useState<Person[]>([]);
   const [matters, setMatters] = useState<IntakeMatter[] | null>(null);
   const [chosen, setChosen] = useState(detail.matter?.id ?? '');
   const [error, setError] = useState('');
@@ -146,7 +149,31 @@ function TriageForm({ detail, onFiled }: { detail: ConversationDetail; onFiled: 
       (found) => setMatters(found.items),
       (caught: unknown) => setError(describeError(caught)),
     );
+    get<{ items: Person[] }>('/api/people').then((found) => setPeople(found.items), () => setPeople([]));
   }, []);
+  /** Filed under a client and matter made here from an unknown number: one form, then filed. */
+  const fileUnderNew = async (created: { clientId: string; matterId: string; label: string }) => {
+    try {
+      await post(`/api/conversations/${enc(detail.id)}/assign`, { clientId: created.clientId, matterId: created.matterId });
+      announce(`New client and matter created; conversation filed under ${created.label}.`);
+      onFiled(created.label);
+    } catch (caught) {
+      setError(`The client and matter were created, but filing failed: ${describeError(caught)}`);
+    }
+  };
+  if (creating) {
+    return (
+      <div class="side-form">
+        <NewClientAndMatter idPrefix="triage" people={people} onCreated={(created) => void fileUnderNew(created)} />
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+        <button type="button" class="secondary" onClick={() => setCreating(false)}>
+          Back to the existing matters
+        </button>
+      </div>
+    );
+  }
   const groups = new Map<string, { name: string; matters: IntakeMatter[] }>();
   for (const m of matters ?? []) {
     const group = groups.get(m.clientId) ?? { name: m.clientName, matters: [] };
@@ -193,6 +220,13 @@ function TriageForm({ detail, onFiled }: { detail: ConversationDetail; onFiled: 
       <button type="submit" class="primary">
         {detail.matter ? 'Move to this matter' : 'File under this matter'}
       </button>
+      {detail.matter ? null : (
+        <p>
+          <button type="button" class="link-button" onClick={() => setCreating(true)}>
+            A new client? Create the client and matter
+          </button>
+        </p>
+      )}
     </form>
   );
 }

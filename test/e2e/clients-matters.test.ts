@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { startTestMatterline, waitFor } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { desktop, openPage, phone, screenshot, sharedBrowser, signIn } from './browser.js';
+
+// Clients and matters from the browser: a paralegal opens a new client and matter from an unknown number in triage;
+// staff manage a matter's team and close it; a supervisor puts up an ethical wall that takes effect at once.
+describe('clients and matters, in a browser', () => {
+  let database: TestDatabase;
+  let app: RunningMatterline;
+  let chromium: ReturnType<typeof sharedBrowser>;
+  const browser = () => chromium.browser();
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    chromium = sharedBrowser();
+    database = await createTestDatabase();
+    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
+    baseUrl = app.url!;
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.stop();
+    await database?.drop();
+  });
+
+  it('files a message from an unknown number under a new client and matter, made in one form in triage', async () => {
+    const response = await fetch(`${baseUrl}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+15554440001', text: 'Hello, I need help with my landlord' }),
+    });
+    const { conversationId } = (await response.json()) as { conversationId: string };
+    const { context, page, problems } = await openPage(await browser(), phone);
+    await signIn(page, baseUrl, 'staff@demo.test', `/inbox/${conversationId}`);
+    await page.getByRole('button', { name: 'A new client? Create the client and matter' }).click();
+    await page.getByLabel('Client name').fill('Dana Díaz');
+    await page.getByLabel('Language').selectOption('es');
+    await page.getByLabel('Matter number').fill('M-0100');
+    await page.getByLabel('Matter title').fill('Díaz tenancy deposit');
+    await page.getByLabel('Responsible lawyer').selectOption({ label: 'Leo Lawyer' });
+    await screenshot(page, 'triage-new-client-phone');
+    await page.getByRole('button', { name: 'Create client and matter' }).click();
+    // Stacy is not on the new matter: the conversation goes to its team.
+    await page.getByText('Filed under M-0100 · Díaz tenancy deposit.').waitFor();
+    const conversation = await app.db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId }, include: { matter: { include: { client: true, members: true } }, identity: true } });
+    expect(conversation.matter?.number).toBe('M-0100');
+    expect(conversation.matter?.client.name).toBe('Dana Díaz');
+    expect(conversation.identity?.clientId).toBe(conversation.matter?.clientId);
+    expect(conversation.matter?.members.map((m) => m.role)).toEqual(['responsible']);
+    // Leo sees it in his inbox.
+    const leo = await openPage(await browser(), desktop);
+    await signIn(leo.page, baseUrl, 'lawyer2@demo.test');
+    await leo.page.locator('#conversation-list li', { hasText: 'M-0100' }).waitFor();
+    expect(problems).toEqual([]);
+    expect(leo.problems).toEqual([]);
+    await context.close();
+    await leo.context.close();
+  });
+
+  it('lets staff add a colleague to a matter\'s team and close it, and a supervisor wall a lawyer off, at once', async () => {
+    const staff = await openPage(await browser(), desktop);
+    await signIn(staff.page, baseUrl, 'staff@demo.test', '/clients');
+    await staff.page.getByRole('heading', { name: 'Clients and matters' }).waitFor();
+    await staff.page.getByLabel('Find a client or matter').fill('garcia');
+    await waitFor(async () => (await staff.page.locator('.client-list > li').count()) === 1, { what: 'the filter' });
+    await staff.page.getByRole('link', { name: /M-0003/ }).click();
+    await staff.page.getByRole('heading', { name: /M-0003/ }).waitFor();
+    await staff.page.getByLabel('Add to the team').selectOption({ label: 'Leo Lawyer (lawyer)' });
+    await staff.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await staff.page.locator('.team li', { hasText: 'Leo Lawyer' }).waitFor();
+    await screenshot(staff.page, 'matter-team');
+    staff.page.on('dialog', (dialog) => void dialog.accept());
+    await staff.page.getByRole('button', { name: 'Close matter' }).click();
+    await staff.page.getByRole('button', { name: 'Reopen matter' }).waitFor();
+    expect((await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0003' } })).status).toBe('closed');
+
+    // The supervisor walls Leo off M-0003: he no longer sees it.
+    const sam = await openPage(await browser(), desktop);
+    await signIn(sam.page, baseUrl, 'supervisor@demo.test', '/clients');
+    await sam.page.getByRole('link', { name: /M-0003/ }).click();
+    await sam.page.getByLabel('Wall off').selectOption({ label: 'Leo Lawyer (lawyer)' });
+    await sam.page.getByLabel('Reason for the wall').fill('Leo acted for the other side in 2025');
+    await sam.page.getByRole('button', { name: 'Put up wall' }).click();
+    await sam.page.locator('.walls li', { hasText: 'Leo acted for the other side in 2025' }).waitFor();
+    await sam.page.locator('.team li', { hasText: 'walled off' }).waitFor();
+    await screenshot(sam.page, 'matter-wall');
+    const leo = await openPage(await browser(), desktop);
+    await signIn(leo.page, baseUrl, 'lawyer2@demo.test', '/clients');
+    await leo.page.getByRole('heading', { name: 'Clients and matters' }).waitFor();
+    await waitFor(async () => (await leo.page.locator('.client-list').textContent())?.includes('M-0002') ?? false, { what: 'Leo\'s list' });
+    expect(await leo.page.locator('.client-list').textContent()).not.toContain('M-0003');
+    // Taken down with its reason, in the app's dialog.
+    await sam.page.getByRole('button', { name: 'Take down the wall for Leo Lawyer' }).click();
+    await sam.page.getByLabel('Why does the wall come down? (kept in the audit log)').fill('Conflict waived in writing by the client');
+    await sam.page.getByRole('button', { name: 'Take down', exact: true }).click();
+    await sam.page.getByText('No walls.').waitFor();
+    for (const p of [staff, sam, leo]) expect(p.problems).toEqual([]);
+    await staff.context.close();
+    await sam.context.close();
+    await leo.context.close();
+  });
+});
