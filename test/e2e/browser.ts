@@ -4,7 +4,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
-import { demoPassword, repoRoot } from '../support/matterline.js';
+import { afterAll, beforeAll } from 'vitest';
+import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
+import { demoPassword, repoRoot, startTestMatterline } from '../support/matterline.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { createTestDatabase } from '../support/test-database.js';
 
 // Real Chromium for the browser tests: Debian's /usr/bin/chromium driven by playwright-core (which downloads no
 // browser of its own). .ci/run installs the package when it is missing; here a missing browser fails loudly.
@@ -105,5 +109,30 @@ export function sharedBrowser(): { browser: () => Promise<Browser>; close: () =>
       const ready = await launched;
       if (!(ready instanceof Error)) await ready.close();
     },
+  };
+}
+
+/**
+ * A browser test file's world: its own database, a Matterline on it (Redis queues), and one Chromium; all three
+ * started before the file's tests and stopped after them (the browser first: its event streams hold connections).
+ */
+export function browserTestWorld(options: Partial<Omit<Parameters<typeof startTestMatterline>[0], 'databaseUrl'>> = {}) {
+  let chromium: ReturnType<typeof sharedBrowser> | undefined;
+  let database: TestDatabase | undefined;
+  let app: RunningMatterline | undefined;
+  beforeAll(async () => {
+    chromium = sharedBrowser();
+    database = await createTestDatabase();
+    app = await startTestMatterline({ ...options, queue: options.queue ?? 'redis', databaseUrl: database.url });
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.stop();
+    await database?.drop();
+  });
+  return {
+    browser: () => chromium!.browser(),
+    app: () => app!,
+    baseUrl: () => app!.url!,
   };
 }

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
-import { startTestMatterline, waitFor } from '../support/matterline.js';
-import type { TestDatabase } from '../support/test-database.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { desktop, openPage, phone, screenshot, sharedBrowser, signIn } from './browser.js';
+import { waitFor } from '../support/matterline.js';
+import { browserTestWorld, desktop, openPage, phone, screenshot, signIn } from './browser.js';
 
 // Clients and matters from the browser: a paralegal opens a new client and matter from an unknown number in triage;
 // staff manage a matter's team and close it; a supervisor puts up an ethical wall that takes effect at once.
 describe('clients and matters, in a browser', () => {
-  let database: TestDatabase;
+  const world = browserTestWorld();
+  const browser = () => world.browser();
   let app: RunningMatterline;
-  let chromium: ReturnType<typeof sharedBrowser>;
-  const browser = () => chromium.browser();
   let baseUrl: string;
-
-  beforeAll(async () => {
-    chromium = sharedBrowser();
-    database = await createTestDatabase();
-    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
-    baseUrl = app.url!;
-  });
-  afterAll(async () => {
-    await chromium?.close();
-    await app?.stop();
-    await database?.drop();
+  beforeAll(() => {
+    app = world.app();
+    baseUrl = world.baseUrl();
   });
 
   it('files a message from an unknown number under a new client and matter, made in one form in triage', async () => {
@@ -44,7 +33,7 @@ describe('clients and matters, in a browser', () => {
     await screenshot(page, 'triage-new-client-phone');
     await page.getByRole('button', { name: 'Create client and matter' }).click();
     // Stacy is not on the new matter: the conversation goes to its team.
-    await page.getByText('Filed under M-0100 · Díaz tenancy deposit.').waitFor();
+    await page.locator('.thread-pane [role="status"]', { hasText: 'Filed under M-0100 · Díaz tenancy deposit.' }).waitFor();
     const conversation = await app.db.prisma.conversation.findUniqueOrThrow({ where: { id: conversationId }, include: { matter: { include: { client: true, members: true } }, identity: true } });
     expect(conversation.matter?.number).toBe('M-0100');
     expect(conversation.matter?.client.name).toBe('Dana Díaz');

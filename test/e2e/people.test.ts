@@ -1,31 +1,19 @@
 import { generate } from 'otplib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
-import { startTestMatterline, waitFor } from '../support/matterline.js';
-import type { TestDatabase } from '../support/test-database.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { desktop, openPage, phone, screenshot, sharedBrowser, signIn } from './browser.js';
+import { waitFor } from '../support/matterline.js';
+import { browserTestWorld, desktop, openPage, phone, screenshot, signIn } from './browser.js';
 
 // The firm's people from the browser: the admin invites, the invitee opens the link and sets a password, turns on
 // two-step verification on her own page; the admin changes a role, disables and enables, makes a new link.
 describe('people, in a browser', () => {
-  let database: TestDatabase;
+  const world = browserTestWorld();
+  const browser = () => world.browser();
   let app: RunningMatterline;
-  let chromium: ReturnType<typeof sharedBrowser>;
-  const browser = () => chromium.browser();
   let baseUrl: string;
-
-  beforeAll(async () => {
-    chromium = sharedBrowser();
-    database = await createTestDatabase();
-    app = await startTestMatterline({ databaseUrl: database.url, queue: 'redis' });
-    baseUrl = app.url!;
-  });
-  afterAll(async () => {
-    // The browser first: its event streams keep the server's connections open.
-    await chromium?.close();
-    await app?.stop();
-    await database?.drop();
+  beforeAll(() => {
+    app = world.app();
+    baseUrl = world.baseUrl();
   });
 
   it('invites a paralegal, who sets her password from the link, signs in, and turns two-step verification on', async () => {

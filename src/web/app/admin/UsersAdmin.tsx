@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
 import { describeError, enc, get, patch, post } from '../api.js';
+import { actionRunner } from '../run-action.js';
 import type { Role, User } from '../types.js';
 
 interface UserSummary {
@@ -70,16 +71,7 @@ export function UsersAdmin({ me }: { me: User }) {
     void load();
   }, []);
 
-  const act = async (action: () => Promise<unknown>, said: string) => {
-    setError('');
-    try {
-      await action();
-      announce(said);
-      await load();
-    } catch (caught) {
-      setError(describeError(caught));
-    }
-  };
+  const act = actionRunner(setError, load);
   const newLink = async (u: UserSummary) => {
     const reset = !u.passwordSet ? 'A new invitation link' : 'A password reset';
     if (u.passwordSet && !window.confirm(`Reset ${u.name}'s password? Their password stops working and they are signed out everywhere.`)) return;

@@ -1,9 +1,9 @@
 // The shared inbox's controls of the open conversation: who handles it (a colleague on the matter), done or
 // reopen, and snooze until a time. Every change is audited by the API and shows live to colleagues.
 import { useEffect, useState } from 'preact/hooks';
-import { announce } from '../announce.js';
-import { describeError, enc, get, post, put } from '../api.js';
+import { enc, get, post, put } from '../api.js';
 import { dateTime, localInputValue } from '../format.js';
+import { actionRunner } from '../run-action.js';
 import type { ConversationDetail, Person, User } from '../types.js';
 
 /** Snooze choices: later today, tomorrow at nine, next Monday at nine, or a time the person picks. */
@@ -37,16 +37,7 @@ export function WorkControls({ user, detail, onChanged }: { user: User; detail: 
     );
   }, [detail.id, detail.matter?.id]);
 
-  const run = async (action: () => Promise<unknown>, said: string) => {
-    setError('');
-    try {
-      await action();
-      announce(said);
-      onChanged();
-    } catch (caught) {
-      setError(describeError(caught));
-    }
-  };
+  const run = actionRunner(setError, onChanged);
 
   const assign = (userId: string) => {
     const chosen = colleagues?.find((c) => c.id === userId);

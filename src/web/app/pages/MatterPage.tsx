@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
 import { api, ApiError, describeError, enc, get, patch, post } from '../api.js';
+import { actionRunner } from '../run-action.js';
 import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import { canTriage } from '../session.js';
 import type { User } from '../types.js';
@@ -60,16 +61,7 @@ export function MatterPage({ user, matterId }: { user: User; matterId: string })
     document.title = `${matter ? `${matter.number} ${matter.title}` : 'Matter'} – Matterline`;
   }, [matter]);
 
-  const run = async (action: () => Promise<unknown>, said: string) => {
-    setError('');
-    try {
-      await action();
-      announce(said);
-      await load();
-    } catch (caught) {
-      setError(describeError(caught));
-    }
-  };
+  const run = actionRunner(setError, load);
 
   if (missing) {
     return (
