@@ -91,4 +91,40 @@ describe('clients and matters, in a browser', () => {
     await sam.context.close();
     await leo.context.close();
   });
+
+  it('gives supervisors the audit log, filtered by matter and action, each event in words, and verifies its chain with one button', async () => {
+    const { context, page, problems } = await openPage(await browser(), desktop);
+    await signIn(page, baseUrl, 'supervisor@demo.test', '/audit');
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await page.locator('#audit-events tbody tr').first().waitFor();
+    await page.getByLabel('Matter').selectOption({ label: 'M-0003 García — reclamación de consumo' });
+    await page.getByLabel('Action').fill('matter.wall');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const rows = page.locator('#audit-events tbody tr');
+    await waitFor(async () => (await rows.count()) === 2, { what: 'the two wall events' });
+    expect(await rows.nth(0).textContent()).toContain('Ethical wall taken down');
+    expect(await rows.nth(1).textContent()).toContain('Ethical wall put up');
+    expect(await rows.nth(1).textContent()).toContain('Leo acted for the other side in 2025');
+    await page.getByRole('button', { name: 'Verify the chain' }).click();
+    await page.getByText(/^Intact: all \d+ events link up\.$/).waitFor();
+    await screenshot(page, 'audit-log');
+    // The matter file says each event in words, in the firm's time zone.
+    await page.goto(`${baseUrl}/supervision`);
+    await page.getByRole('combobox', { name: 'Matter' }).nth(1).selectOption({ label: 'M-0003 García — reclamación de consumo' });
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await page.getByText('Times are in the firm\'s time zone, America/New_York.').waitFor();
+    const timeline = await page.locator('#timeline').textContent();
+    expect(timeline).toContain('Consent recorded at intake: opted in');
+    expect(timeline).toContain('Ethical wall put up');
+    expect(timeline).not.toMatch(/opted_in|\{"/);
+    await screenshot(page, 'matter-file-in-words');
+    // A lawyer may not read it.
+    const lawyer = await openPage(await browser(), desktop);
+    await signIn(lawyer.page, baseUrl, 'lawyer@demo.test', '/audit');
+    await lawyer.page.getByText('the audit log is for supervisors and admins').waitFor();
+    expect(await lawyer.page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await context.close();
+    await lawyer.context.close();
+  });
 });

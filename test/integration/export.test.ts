@@ -96,6 +96,9 @@ describe('exporting a matter as a ZIP', () => {
 
     const transcript = files.get('transcript.html')!.toString('utf8');
     expect(transcript).toContain('The dealer says &lt;b&gt;no refund&lt;/b&gt; &amp; no repair');
+    // Every event in words, never a state name or a JSON dump.
+    expect(transcript).toContain('Consent recorded at intake: opted in');
+    expect(transcript).not.toMatch(/\{&quot;|\{"|opted_in/);
     expect(transcript).toContain(`<a href="${photoPath}" download rel="noopener noreferrer">`);
     // Nothing in it may run, even if a client's text got past the escaping.
     expect(transcript).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);

@@ -56,7 +56,27 @@ describe('the messaging-time page', () => {
     await ask.getByRole('button', { name: 'Cancel' }).click();
     await ask.waitFor({ state: 'hidden' });
     await screenshot(page, 'time-drafts');
+    // She corrects the draft: 0.3 h, her own words, a task code; a wrong value is refused in words.
+    await draft.getByRole('button', { name: /^Edit 0\.1 h on / }).click();
+    await page.getByLabel('Hours').fill('0.25');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('in tenths of an hour, like 0.3').waitFor();
+    await page.getByLabel('Hours').fill('0.3');
+    await page.getByLabel('Narrative').fill('Reviewed the dealer\'s position and answered the client');
+    await page.getByLabel('Task code (UTBMS, optional)').fill('l120');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#drafts tbody tr', { hasText: 'Reviewed the dealer' }).waitFor();
+    expect(await draft.innerText()).toMatch(/0\.3[\s\S]*A106 \/ L120/);
+    const edited = await app.db.prisma.timeEntry.findFirstOrThrow();
+    expect([edited.tenths, edited.taskCode, edited.editedAt !== null]).toEqual([3, 'L120', true]);
     await draft.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('No drafts waiting for review.').waitFor();
+    // Approved by mistake: back to draft, and approved again.
+    await page.getByRole('button', { name: 'Approved', exact: true }).click();
+    await page.locator('#drafts tbody tr').getByRole('button', { name: 'Unapprove' }).click();
+    await page.getByText('No entries here.').waitFor();
+    await page.getByRole('button', { name: 'Draft', exact: true }).click();
+    await page.locator('#drafts tbody tr').getByRole('button', { name: 'Approve' }).click();
     await page.getByText('No drafts waiting for review.').waitFor();
     await context.close();
     expect(problems).toEqual([]);
@@ -67,7 +87,7 @@ describe('the messaging-time page', () => {
     await supervisor.page.goto(`${app.url}/time`);
     const row = supervisor.page.locator('#report tbody tr');
     await expect.poll(() => row.count()).toBe(1);
-    expect(await row.innerText()).toMatch(/Laura Lawyer\s+0\.1\s+30\.00/);
+    expect(await row.innerText()).toMatch(/Laura Lawyer\s+0\.3\s+90\.00/);
     expect(await supervisor.page.locator('#chart .row').count()).toBe(1);
     expect(await supervisor.page.locator('#exports').isVisible()).toBe(true);
     // The preview links change nothing; the Export button makes the batch and offers its files.
@@ -78,6 +98,12 @@ describe('the messaging-time page', () => {
     const batch = await app.db.prisma.timeExportBatch.findFirstOrThrow();
     expect(await supervisor.page.locator('#export-done a', { hasText: 'LEDES 1998B' }).getAttribute('href')).toBe(`/api/time/exports/${batch.id}.ledes`);
     expect((await app.db.prisma.timeEntry.findFirstOrThrow()).state).toBe('exported');
+    // The batch is listed and downloads again, byte for byte; the exported entry shows with its timekeeper.
+    await supervisor.page.getByRole('link', { name: `Batch ${batch.sequence} as LEDES 1998B` }).waitFor();
+    const again = await supervisor.page.request.get(`${app.url}/api/time/exports/${batch.id}.ledes`);
+    expect(again.status()).toBe(200);
+    await supervisor.page.getByRole('button', { name: 'Exported', exact: true }).click();
+    await supervisor.page.locator('#drafts tbody tr', { hasText: 'Laura Lawyer' }).waitFor();
     await screenshot(supervisor.page, 'time-report');
     await supervisor.context.close();
     expect(supervisor.problems).toEqual([]);

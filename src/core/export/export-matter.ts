@@ -159,6 +159,7 @@ async function writeExport(options: WriteExportOptions): Promise<ExportManifest>
       subjectId: matter.id,
       details: { manifestSha256: createHash('sha256').update(manifestText).digest('hex'), bytes, ...manifest.counts },
     });
+    await zip.close();
     return manifest;
   } catch (error) {
     zip.abort();

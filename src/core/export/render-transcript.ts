@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { MatterSummary } from '../matter-file/matter-summary.js';
 import type { TimelineItem } from '../matter-file/matter-timeline.js';
 import { escapeHtml } from '../search/search-text.js';
+import { describeTimelineItem } from '../matter-file/describe-event.js';
 
 // transcript.html: the matter's record as a person reads it, one self-contained page (no scripts, no remote assets),
 // rendered a timeline item at a time.
@@ -16,7 +17,7 @@ export interface TranscriptContext {
   mediaPaths: ReadonlyMap<string, string>;
 }
 
-const when = (at: Date | string, timeZone: string) => DateTime.fromJSDate(new Date(at)).setZone(timeZone).toFormat('yyyy-MM-dd HH:mm:ss ZZZZ');
+const when = (at: Date | string, timeZone: string) => DateTime.fromJSDate(new Date(at)).setZone(timeZone).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
 
 export function transcriptHeader(context: TranscriptContext): string {
   const { matter } = context;
@@ -44,40 +45,22 @@ tr.inbound td.who{color:#0b5394}tr.event td{color:#555;font-size:90%}.missing{co
 }
 
 type Data = Record<string, unknown>;
-const text = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : JSON.stringify(value));
-const person = (value: unknown): string => {
-  const found = value as { name?: string; displayName?: string | null; address?: string } | null;
-  return found ? (found.name ?? found.displayName ?? found.address ?? '') : '';
-};
 
+/** One item of the file as a row: when (in the firm's time zone), what in words, who, and the detail. */
 export function transcriptRow(item: TimelineItem, context: TranscriptContext): string {
   const data = item.data as Data;
   const at = `<td class="when">${escapeHtml(when(item.at, context.timeZone))}</td>`;
-  switch (item.kind) {
-    case 'message':
-    case 'auto_reply': {
-      const inbound = data.direction === 'inbound';
-      const who = inbound ? person(data.contact) : item.kind === 'auto_reply' ? `Automatic (${text(data.purpose)})` : person(data.author);
-      const edited = data.editedText ? `<div class="text"><em>edited:</em> ${escapeHtml(text(data.editedText))}</div>` : '';
-      const marks = [data.deletedBySender ? 'deleted by sender' : '', data.afterHours ? 'after hours' : '', text(data.status)].filter(Boolean).join(' · ');
-      return `<tr class="${inbound ? 'inbound' : 'outbound'}">${at}<td class="who">${escapeHtml(who)}</td><td><div class="text">${escapeHtml(text(data.text))}</div>${edited}<small>${escapeHtml(marks)}</small></td></tr>\n`;
-    }
-    case 'media': {
-      const path = context.mediaPaths.get(item.id);
-      const name = escapeHtml(text(data.fileName) || text(data.mimeType));
-      const link = path ? `<a href="${escapeHtml(encodeURI(path))}" download rel="noopener noreferrer">${name}</a>` : `${name} <span class="missing">(not in this export; see manifest.json)</span>`;
-      return `<tr class="event">${at}<td class="who">Media</td><td>${link}</td></tr>\n`;
-    }
-    case 'consent':
-      return `<tr class="event">${at}<td class="who">Consent</td><td>${escapeHtml(`${text(data.from) || '—'} → ${text(data.to)} (${text(data.source)})${data.text ? `: “${text(data.text)}”` : ''}${data.note ? ` — ${text(data.note)}` : ''}`)}</td></tr>\n`;
-    case 'note':
-      return `<tr class="event note">${at}<td class="who">Internal note · ${escapeHtml(person(data.author))}</td><td><div class="text">${escapeHtml(text(data.text))}</div><small>not sent to the client</small></td></tr>\n`;
-    case 'time_entry':
-      return `<tr class="event">${at}<td class="who">Time · ${escapeHtml(person(data.user))}</td><td>${escapeHtml(`${text(data.hours)} h on ${text(data.date)} (${text(data.state)}): ${text(data.narrative)}`)}</td></tr>\n`;
-    case 'assignment':
-    case 'audit':
-      return `<tr class="event">${at}<td class="who">${escapeHtml(person(data.actor) || text(data.actorKind))}</td><td>${escapeHtml(`${text(data.action)} ${text(data.details)}`)}</td></tr>\n`;
+  if (item.kind === 'media') {
+    const path = context.mediaPaths.get(item.id);
+    const name = escapeHtml(String(data.fileName ?? data.mimeType ?? 'file'));
+    const link = path ? `<a href="${escapeHtml(encodeURI(path))}" download rel="noopener noreferrer">${name}</a>` : `${name} <span class="missing">(not in this export; see manifest.json)</span>`;
+    return `<tr class="event">${at}<td class="who">File</td><td>${link}</td></tr>\n`;
   }
+  const event = describeTimelineItem(item);
+  const message = item.kind === 'message' || item.kind === 'auto_reply';
+  const rowClass = message ? (data.direction === 'inbound' ? 'inbound' : 'outbound') : item.kind === 'note' ? 'event note' : 'event';
+  const who = [event.what, event.who].filter(Boolean).join(' · ');
+  return `<tr class="${rowClass}">${at}<td class="who">${escapeHtml(who)}</td><td><div class="text">${escapeHtml(event.detail)}</div></td></tr>\n`;
 }
 
 export const transcriptFooter = (): string => '</table>\n</body></html>\n';

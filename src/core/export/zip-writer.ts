@@ -28,7 +28,9 @@ export class ZipWriter {
     });
     // Rejections are observed by whichever step is waiting; this keeps an unobserved one from crashing the process.
     this.failed.catch(() => undefined);
-    this.archive.pipe(output);
+    // The output is ended by close(), not by the archive: the export is audited between the last byte and the end,
+    // so a recipient who has the whole file can find its audit event.
+    this.archive.pipe(output, { end: false });
   }
 
   /** Adds one file from a stream, or from an iterable of text and bytes consumed lazily as the archive reads it. */
@@ -59,10 +61,17 @@ export class ZipWriter {
 
   /** Writes the central directory and waits until `output` has every byte. Returns the ZIP's size. */
   async finish(): Promise<number> {
-    const flushed = new Promise<void>((resolve) => this.output.once('finish', resolve));
+    const emitted = new Promise<void>((resolve) => this.archive.once('end', resolve));
     await Promise.race([this.archive.finalize(), this.failed]);
-    await Promise.race([flushed, this.failed]);
+    await Promise.race([emitted, this.failed]);
     return this.archive.pointer();
+  }
+
+  /** Ends `output` after finish() (the caller's last word first) and waits until it has every byte. */
+  async close(): Promise<void> {
+    const flushed = new Promise<void>((resolve) => this.output.once('finish', resolve));
+    this.output.end();
+    await Promise.race([flushed, this.failed]);
   }
 
   /** Stops at once (the reader left, or a step failed); what was written is not a valid ZIP. */

@@ -10,6 +10,8 @@ export interface MatterSummary {
   openedAt: Date;
   closedAt: Date | null;
   client: { id: string; name: string; language: string | null };
+  /** The firm's time zone: the file states its times in it. */
+  timeZone: string;
   members: { userId: string; name: string; email: string; role: string }[];
   legalHold: { reason: string | null; placedById: string | null; placedAt: Date | null } | null;
   conversations: {
@@ -36,7 +38,7 @@ interface Row extends Omit<MatterSummary, 'legalHold'> {
  */
 export async function loadMatterSummary(db: pg.Pool | pg.ClientBase, matterId: string): Promise<MatterSummary | null> {
   const found = await db.query<Row>(
-    `SELECT m.id, m.number, m.title, m."practiceArea", m.status, m."billingType", m."openedAt", m."closedAt",
+    `SELECT m.id, m.number, m.title, m."practiceArea", m.status, m."billingType", m."openedAt", m."closedAt", f."timeZone",
             m."legalHold", m."legalHoldReason", m."legalHoldById", m."legalHoldAt",
             json_build_object('id', cl.id, 'name', cl.name, 'language', cl.language) AS client,
             COALESCE((SELECT json_agg(json_build_object('userId', u.id, 'name', u.name, 'email', u.email, 'role', mm.role) ORDER BY u.name, u.id)
@@ -50,7 +52,7 @@ export async function loadMatterSummary(db: pg.Pool | pg.ClientBase, matterId: s
                         FROM "Conversation" c JOIN "ChannelAccount" a ON a.id = c."accountId"
                         LEFT JOIN "ContactIdentity" i ON i.id = c."identityId"
                        WHERE c."matterId" = m.id), '[]') AS conversations
-       FROM "Matter" m JOIN "Client" cl ON cl.id = m."clientId"
+       FROM "Matter" m JOIN "Client" cl ON cl.id = m."clientId" JOIN "Firm" f ON f.id = m."firmId"
       WHERE m.id = $1`,
     [matterId],
   );

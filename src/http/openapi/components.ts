@@ -103,6 +103,17 @@ const schemas: Record<string, JsonSchema> = {
   MatterChanged: obj({ id: str, number: str, title: str, practiceArea: nullable(str), billingType: str, status: str, clientId: str, openedAt: dateTime, closedAt: nullable(dateTime) }),
   MatterMember: obj({ userId: str, name: str, role: str, memberRole: { enum: ['responsible', 'member'] }, walled: bool }),
   EthicalWall: obj({ id: str, userId: str, name: str, reason: str, createdBy: nullable(str), createdAt: dateTime }),
+  AuditEvent: obj({
+    id: str,
+    at: dateTime,
+    action: str,
+    actorKind: str,
+    actor: nullable(obj({ id: str, name: str })),
+    subjectType: nullable(str),
+    subjectId: nullable(str),
+    matter: nullable(obj({ id: str, number: str })),
+    details: { type: 'object' },
+  }),
   CannedReply: obj({ id: str, name: str, language: str, body: str }),
   ConversationNote: obj({ id: str, conversationId: str, author: nullable(obj({ id: str, name: str })), text: str, createdAt: dateTime }),
   Notification: obj({

@@ -1,6 +1,8 @@
 import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
 import type { PathItems } from './helpers.js';
-import { buildPaths, file, int, ok, ref } from './helpers.js';
+import { buildPaths, file, int, ok, page, ref } from './helpers.js';
+import { auditQuerySchema } from '../supervision/audit-log-routes.js';
+import { emptyBodySchema } from '../api/api-schemas.js';
 
 // The supervisor's view: search, a matter's file and its export, legal holds, and the file review report.
 
@@ -18,6 +20,22 @@ export const supervisionPaths: PathItems = buildPaths('supervision', {
         'the tiers the first page began, whatever arrives meanwhile.',
       query: searchQuerySchema,
       responses: { 200: ok('a page of hits', ref('SearchResult')) },
+    },
+  },
+  '/api/audit': {
+    get: {
+      summary: 'The firm\'s audit log, newest first, by person, matter, action (or its start) and days (supervisor, admin; the read is audited)',
+      query: auditQuerySchema,
+      responses: { 200: ok('a page of events', page(ref('AuditEvent'))) },
+      errors: [403],
+    },
+  },
+  '/api/audit/verify': {
+    post: {
+      summary: 'Verify the hash chain of the audit log; names the first broken link (supervisor, admin; audited)',
+      body: emptyBodySchema,
+      responses: { 200: ok('the verdict', { type: 'object', properties: { ok: { type: 'boolean' }, count: int, brokenAtId: { type: 'string' }, reason: { type: 'string' } }, required: ['ok', 'count'] }) },
+      errors: [403],
     },
   },
   '/api/matters/{id}/file': {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { MediaSource } from '../../core/export/media-source.js';
 import type { Database } from '../../db/prisma.js';
+import { auditLogRoutes } from './audit-log-routes.js';
 import { legalHoldRoutes } from './legal-hold-routes.js';
 import { matterFileRoutes } from './matter-file-routes.js';
 import { reviewRoutes } from './review-routes.js';
@@ -20,5 +21,6 @@ export function supervisionRoutes(options: SupervisionRoutesOptions): Router {
   router.use(matterFileRoutes({ pool: db.pool, ...(options.media ? { media: options.media } : {}) }));
   router.use(legalHoldRoutes({ pool: db.pool }));
   router.use(reviewRoutes({ pool: db.pool }));
+  router.use(auditLogRoutes({ pool: db.pool }));
   return router;
 }

@@ -9,6 +9,7 @@ import { InboxPage } from './inbox/InboxPage.js';
 import { navigate, useLocation } from './router.js';
 import { currentUser, sectionsFor, setSession } from './session.js';
 import { SignIn } from './SignIn.js';
+import { AuditPage } from './pages/AuditPage.js';
 import { ClientsPage } from './pages/ClientsPage.js';
 import { MatterPage } from './pages/MatterPage.js';
 import { SupervisionPage } from './pages/SupervisionPage.js';
@@ -113,6 +114,7 @@ function Page({ user, path }: { user: User; path: string }) {
   if (path === '/time') return <TimePage user={user} />;
   if (path === '/account') return <AccountPage user={user} />;
   if (path === '/clients') return <ClientsPage user={user} />;
+  if (path === '/audit') return <AuditPage />;
   const matter = /^\/matters\/([\w-]+)$/.exec(path);
   if (matter?.[1]) return <MatterPage user={user} matterId={matter[1]} />;
   if (path === '/supervision') return <SupervisionPage user={user} />;

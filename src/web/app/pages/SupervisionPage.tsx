@@ -7,6 +7,7 @@ import { api, describeError, enc, get } from '../api.js';
 import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import type { User } from '../types.js';
 import { isoDay } from './TimePage.js';
+import { describeTimelineItem, firmTime } from '../../../core/matter-file/describe-event.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the search, file and review answers are read as the API documents them (OpenAPI) */
 
@@ -26,27 +27,6 @@ function Snippet({ html }: { html: string }) {
     }
   });
   return <>{parts}</>;
-}
-
-/** One line of a matter's timeline: what happened, who did it, and the detail a reviewer reads. */
-function timelineCells(item: { kind: string; data: any }): [string, string, string] {
-  const d = item.data;
-  switch (item.kind) {
-    case 'message':
-      return [d.direction === 'inbound' ? 'Client wrote' : 'Firm wrote', d.direction === 'inbound' ? (d.contact?.displayName ?? d.contact?.address ?? '') : (d.author?.name ?? ''), d.text ?? `(${d.kind})`];
-    case 'auto_reply':
-      return ['Automatic reply', d.purpose, d.text ?? ''];
-    case 'media':
-      return ['Media', '', `${d.fileName ?? d.mimeType} (${d.state})`];
-    case 'consent':
-      return ['Consent', d.source, `${d.from ?? '—'} → ${d.to}${d.text ? `: “${d.text}”` : ''}${d.note ? ` — ${d.note}` : ''}`];
-    case 'note':
-      return ['Internal note', d.author?.name ?? '', d.text ?? ''];
-    case 'time_entry':
-      return ['Time', d.user?.name ?? '', `${d.hours} h on ${d.date} (${d.state}): ${d.narrative}`];
-    default:
-      return [item.kind === 'assignment' ? 'Filed here' : d.action, d.actor?.name ?? d.actorKind, JSON.stringify(d.details)];
-  }
 }
 
 export function SupervisionPage({ user }: { user: User }) {
@@ -229,6 +209,7 @@ export function SupervisionPage({ user }: { user: User }) {
               <h3>
                 {file.matter.number} — {file.matter.title}
               </h3>
+              <p class="hint">Times are in the firm's time zone, {file.matter.timeZone}.</p>
               <p>
                 {file.matter.client.name} · {file.matter.status} · {file.matter.members.map((x: any) => x.name).join(', ') || 'no members'}{' '}
                 {file.matter.legalHold ? <span class="hold">On legal hold: {file.matter.legalHold.reason}</span> : null}
@@ -258,13 +239,13 @@ export function SupervisionPage({ user }: { user: User }) {
             </thead>
             <tbody>
               {file.items.map((item: any) => {
-                const [what, who, text] = timelineCells(item);
+                const event = describeTimelineItem(item);
                 return (
-                  <tr key={`${item.kind}-${item.id}`}>
-                    <td>{when(item.at)}</td>
-                    <td>{what}</td>
-                    <td>{who}</td>
-                    <td class="timeline-text">{text}</td>
+                  <tr key={`${item.kind}-${item.id}`} class={item.kind === 'note' ? 'note' : undefined}>
+                    <td>{firmTime(item.at, file.matter.timeZone)}</td>
+                    <td>{event.what}</td>
+                    <td>{event.who}</td>
+                    <td class="timeline-text">{event.detail}</td>
                   </tr>
                 );
               })}

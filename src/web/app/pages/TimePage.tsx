@@ -1,18 +1,19 @@
-// Messaging time: the signed-in person's drafts (approve, write off with a reason) and the unbilled / written-off
-// report as a table and a bar chart, with the CSV; supervisors and admins export approved entries (LEDES 1998B, CSV).
+// Messaging time: the entries to review (TimeEntries), the unbilled / written-off report as a table and a bar chart
+// with its CSV; supervisors and admins see everyone's entries, export approved ones (LEDES 1998B, CSV) and download
+// earlier export batches again.
 import { useEffect, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
 import { describeError, get, post } from '../api.js';
-import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import type { User } from '../types.js';
+import { TimeEntries } from './TimeEntries.js';
 
-interface Draft {
+interface Batch {
   id: string;
-  date: string;
-  matter: { number: string; title: string };
-  hours: number;
-  narrative: string;
-  billable: boolean;
+  sequence: number;
+  from: string;
+  to: string;
+  entryCount: number;
+  createdAt: string;
 }
 interface ReportRow {
   label: string;
@@ -34,16 +35,17 @@ export const isoDay = (day: Date) => `${day.getFullYear()}-${String(day.getMonth
 
 export function TimePage({ user }: { user: User }) {
   const today = new Date();
-  const [drafts, setDrafts] = useState<Draft[] | null>(null);
   const [error, setError] = useState('');
   const [range, setRange] = useState({ from: isoDay(new Date(today.getFullYear(), today.getMonth(), 1)), to: isoDay(today), by: 'lawyer' });
   const [shown, setShown] = useState(range);
   const [report, setReport] = useState<Report | null>(null);
   const [exported, setExported] = useState<{ entries: number; ledes: string; csv: string } | null>(null);
-  const [asking, setAsking] = useState<ReasonRequest | null>(null);
+  const [batches, setBatches] = useState<Batch[]>([]);
   const exports = user.role === 'admin' || user.role === 'supervisor';
 
-  const loadDrafts = async () => setDrafts((await get<{ items: Draft[] }>('/api/time/entries?state=draft&limit=200')).items);
+  const loadBatches = async () => {
+    if (exports) setBatches((await get<{ items: Batch[] }>('/api/time/exports')).items);
+  };
   const loadReport = async (query = range) => {
     setReport(await get<Report>(`/api/time/report?${new URLSearchParams(query)}`));
     setShown(query);
@@ -51,35 +53,15 @@ export function TimePage({ user }: { user: User }) {
   const fail = (caught: unknown) => setError(describeError(caught));
   useEffect(() => {
     document.title = 'Time – Matterline';
-    Promise.all([loadDrafts(), loadReport()]).catch(fail);
+    Promise.all([loadBatches(), loadReport()]).catch(fail);
   }, []);
 
-  const approve = async (entry: Draft) => {
-    try {
-      await post(`/api/time/entries/${entry.id}/approve`, {});
-      announce('Approved');
-      await loadDrafts();
-    } catch (caught) {
-      fail(caught);
-    }
-  };
-  const writeOff = (entry: Draft) =>
-    setAsking({
-      title: `Write off ${hours(entry.hours)} h on ${entry.matter.number}`,
-      label: 'Why is this time not billed? (kept with the entry)',
-      action: 'Write off',
-      run: async (reason) => {
-        await post(`/api/time/entries/${entry.id}/write-off`, { reason });
-        announce('Written off');
-        await loadDrafts();
-      },
-    });
   const exportApproved = async () => {
     try {
       const batch = await post<{ entries: number; ledes: string; csv: string }>('/api/time/exports', { from: range.from, to: range.to });
       setExported(batch);
       announce(`Exported ${batch.entries} entries`);
-      await loadReport();
+      await Promise.all([loadReport(), loadBatches()]);
     } catch (caught) {
       fail(caught);
     }
@@ -104,49 +86,9 @@ export function TimePage({ user }: { user: User }) {
         </p>
       ) : null}
       <section class="card" aria-labelledby="drafts-title">
-        <h2 id="drafts-title">My draft entries</h2>
-        <p class="hint">Drafted from your messaging, one per session, rounded up once. Approve what is right; write off what should not be billed.</p>
-        <div id="drafts">
-          {drafts === null ? (
-            <p class="loading">Loading…</p>
-          ) : drafts.length === 0 ? (
-            <p class="hint">No drafts waiting for review.</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th>Day</th>
-                  <th>Matter</th>
-                  <th class="number">Hours</th>
-                  <th>Narrative</th>
-                  <th>
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {drafts.map((entry) => (
-                  <tr key={entry.id}>
-                    <td>{entry.date}</td>
-                    <td>
-                      {entry.matter.number} {entry.matter.title}
-                    </td>
-                    <td class="number">{hours(entry.hours)}</td>
-                    <td>{entry.billable ? entry.narrative : `${entry.narrative} (not billable)`}</td>
-                    <td>
-                      <button type="button" class="secondary" onClick={() => void approve(entry)}>
-                        Approve
-                      </button>{' '}
-                      <button type="button" class="danger" onClick={() => writeOff(entry)}>
-                        Write off
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
+        <h2 id="drafts-title">{exports ? 'Time entries' : 'My time entries'}</h2>
+        <p class="hint">Drafted from messaging, one per session, rounded up once. Correct what is wrong, then approve; write off what should not be billed.</p>
+        <TimeEntries showTimekeeper={exports} onChanged={() => void loadReport().catch(fail)} />
       </section>
       <section class="card" aria-labelledby="report-title">
         <h2 id="report-title">Unbilled and written-off time</h2>
@@ -258,7 +200,46 @@ export function TimePage({ user }: { user: User }) {
           ) : null}
         </div>
       </section>
-      <ReasonDialog request={asking} onDone={() => setAsking(null)} />
+      {exports ? (
+        <section class="card" aria-labelledby="batches-title">
+          <h2 id="batches-title">Export batches</h2>
+          {batches.length === 0 ? (
+            <p class="hint">No exports yet.</p>
+          ) : (
+            <table id="batches">
+              <thead>
+                <tr>
+                  <th>Batch</th>
+                  <th>Days</th>
+                  <th class="number">Entries</th>
+                  <th>Made</th>
+                  <th>Download again</th>
+                </tr>
+              </thead>
+              <tbody>
+                {batches.map((b) => (
+                  <tr key={b.id}>
+                    <td>#{b.sequence}</td>
+                    <td>
+                      {b.from} – {b.to}
+                    </td>
+                    <td class="number">{b.entryCount}</td>
+                    <td>{new Date(b.createdAt).toLocaleString()}</td>
+                    <td>
+                      <a href={`/api/time/exports/${b.id}.ledes`} aria-label={`Batch ${b.sequence} as LEDES 1998B`}>
+                        LEDES 1998B
+                      </a>{' '}
+                      <a href={`/api/time/exports/${b.id}.csv`} aria-label={`Batch ${b.sequence} as CSV`}>
+                        CSV
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      ) : null}
     </div>
   );
 }
