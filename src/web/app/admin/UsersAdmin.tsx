@@ -5,6 +5,7 @@ import { announce } from '../announce.js';
 import { describeError, enc, get, patch, post } from '../api.js';
 import { actionRunner } from '../run-action.js';
 import type { Role, User } from '../types.js';
+import { ErrorLine } from '../ErrorLine.js';
 
 interface UserSummary {
   id: string;
@@ -114,11 +115,7 @@ export function UsersAdmin({ me }: { me: User }) {
           </div>
         ) : null}
       </div>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine text={error} />
       {users === null ? (
         <p>Loading…</p>
       ) : (

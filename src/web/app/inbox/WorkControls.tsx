@@ -5,6 +5,7 @@ import { enc, get, post, put } from '../api.js';
 import { dateTime, localInputValue } from '../format.js';
 import { actionRunner } from '../run-action.js';
 import type { ConversationDetail, Person, User } from '../types.js';
+import { ErrorLine } from '../ErrorLine.js';
 
 /** Snooze choices: later today, tomorrow at nine, next Monday at nine, or a time the person picks. */
 function snoozeChoices(now = new Date()): { label: string; until: Date }[] {
@@ -116,11 +117,7 @@ export function WorkControls({ user, detail, onChanged }: { user: User; detail: 
           </button>
         </form>
       ) : null}
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine text={error} />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { announce } from '../announce.js';
 import { describeError, get, post } from '../api.js';
 import { describeAction } from '../../../core/matter-file/describe-event.js';
 import type { Person } from './ClientsPage.js';
+import { ErrorLine } from '../ErrorLine.js';
 
 interface AuditEvent {
   id: string;
@@ -127,11 +128,7 @@ export function AuditPage() {
           Show
         </button>
       </form>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine text={error} />
       {events === null ? (
         <p class="loading">Loading…</p>
       ) : events.length === 0 ? (

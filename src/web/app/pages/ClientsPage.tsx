@@ -5,6 +5,7 @@ import { announce } from '../announce.js';
 import { describeError, get, post } from '../api.js';
 import { canTriage } from '../session.js';
 import type { User } from '../types.js';
+import { ErrorLine } from '../ErrorLine.js';
 
 export interface ClientRow {
   id: string;
@@ -149,11 +150,7 @@ export function ClientsPage({ user }: { user: User }) {
   return (
     <div class="clients-page">
       <h1>Clients and matters</h1>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine text={error} />
       <form role="search" class="search" onSubmit={(e) => e.preventDefault()}>
         <label for="client-filter">Find a client or matter</label>
         <input id="client-filter" type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} placeholder="Name, client number, matter number or title" />

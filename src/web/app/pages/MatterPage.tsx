@@ -8,6 +8,7 @@ import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import { canTriage } from '../session.js';
 import type { User } from '../types.js';
 import { billingTypes, type MatterRow, type Person } from './ClientsPage.js';
+import { ErrorLine } from '../ErrorLine.js';
 
 interface Member {
   userId: string;
@@ -89,11 +90,7 @@ export function MatterPage({ user, matterId }: { user: User; matterId: string })
       <p>
         Client: {matter.clientName} · <span class={`badge${closed ? '' : ' consent-opted_in'}`}>{closed ? 'Closed' : 'Open'}</span>
       </p>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine text={error} />
       {intake ? (
         <section class="card" aria-labelledby="details-title">
           <h2 id="details-title">Details</h2>

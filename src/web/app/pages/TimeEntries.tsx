@@ -6,6 +6,7 @@ import { announce } from '../announce.js';
 import { describeError, enc, get, patch, post } from '../api.js';
 import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import { actionRunner } from '../run-action.js';
+import { ErrorLine } from '../ErrorLine.js';
 
 export interface Entry {
   id: string;
@@ -110,11 +111,7 @@ export function TimeEntries({ showTimekeeper, onChanged }: { showTimekeeper: boo
           </button>
         ))}
       </div>
-      {error ? (
-        <p class="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine text={error} />
       <div id="drafts">
         {entries === null ? (
           <p class="loading">Loading…</p>
