@@ -11,6 +11,11 @@ import { multipartRoutes } from './api/conversation-routes.js';
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
+  /**
+   * False: reported, but the server is ready without it. One linked phone offline is the admin's business (the
+   * admin page and the metrics say so), not a server outage that a load balancer should route around.
+   */
+  required?: boolean;
 }
 
 export interface CreateAppOptions {
@@ -65,15 +70,16 @@ export function createApp(options: CreateAppOptions): Express {
   app.get('/readyz', options.diagnosticsGuard, async (_req, res) => {
     const results = await Promise.all(
       options.readiness.map(async (item) => {
+        const required = item.required ?? true;
         try {
           await item.check();
-          return { name: item.name, ok: true };
+          return { name: item.name, ok: true, required };
         } catch (error) {
-          return { name: item.name, ok: false, error: error instanceof Error ? error.message : String(error) };
+          return { name: item.name, ok: false, required, error: error instanceof Error ? error.message : String(error) };
         }
       }),
     );
-    const ready = results.every((result) => result.ok);
+    const ready = results.every((result) => result.ok || !result.required);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: results });
   });
 

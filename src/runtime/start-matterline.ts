@@ -209,6 +209,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
           { name: `queue (${backend.kind})`, check: async () => void (await backend.queue('inbound').getJobCounts('waiting')) },
           {
             name: 'bridges',
+            required: false,
             check: async () => {
               const down = (await registry.states()).filter((s) => !['connected', 'paused'].includes(s.state));
               if (down.length > 0) throw new Error(`not connected: ${down.map((s) => `${s.accountId} (${s.state})`).join(', ')}`);

@@ -127,4 +127,40 @@ describe('clients and matters, in a browser', () => {
     await context.close();
     await lawyer.context.close();
   });
+
+  it('schedules a hearing with its reminders from the matter\'s page, moves it, and cancels it', async () => {
+    const matter = await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0001' } });
+    const { context, page, problems } = await openPage(await browser(), phone);
+    await signIn(page, baseUrl, 'lawyer@demo.test', `/matters/${matter.id}`);
+    await page.getByRole('heading', { name: /M-0001/ }).waitFor();
+    const at = new Date(Date.now() + 10 * 86_400_000);
+    at.setHours(10, 0, 0, 0);
+    const local = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}T${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    await page.getByLabel('What').fill('Hearing at the county court');
+    await page.getByLabel('When').fill(local(at));
+    await page.getByLabel('Where (optional)').fill('Courtroom 4B');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    const event = page.locator('.matter-events > li', { hasText: 'Hearing at the county court' });
+    await event.waitFor();
+    await waitFor(async () => (await event.locator('.reminders li').count()) === 2, { what: 'its two reminders' });
+    expect(await event.locator('.reminders li').first().textContent()).toMatch(/^2 day\(s\) before: goes /);
+    await screenshot(page, 'matter-reminders-phone');
+    // Moved two days later: the reminders follow.
+    const later = new Date(at.getTime() + 2 * 86_400_000);
+    await event.getByRole('button', { name: 'Move Hearing at the county court' }).click();
+    await page.getByLabel('New date and time').fill(local(later));
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await waitFor(async () => (await app.db.prisma.matterEvent.findFirstOrThrow({ where: { title: 'Hearing at the county court' } })).startsAt.getTime() === later.getTime(), {
+      what: 'the hearing moved',
+    });
+    const reminders = await app.db.prisma.reminder.findMany({ where: { event: { title: 'Hearing at the county court' } }, orderBy: { offsetMinutes: 'desc' } });
+    expect(reminders.filter((r) => r.state === 'scheduled').map((r) => r.sendAt.getTime() <= later.getTime() - r.offsetMinutes * 60_000)).toEqual([true, true]);
+    // Cancelled with its reason: nothing left on the calendar.
+    await event.getByRole('button', { name: 'Cancel Hearing at the county court' }).click();
+    await page.getByLabel('Why is it cancelled? (its reminders will not go)').fill('Settled out of court');
+    await page.getByRole('button', { name: 'Cancel it' }).click();
+    await page.getByText('Nothing scheduled.').waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

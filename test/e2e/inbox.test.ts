@@ -369,7 +369,13 @@ describe('the web inbox in a browser', () => {
     await page.getByLabel('Monday').fill('09:00-12:00, 25:00-26:00');
     await page.getByRole('button', { name: 'Save hours' }).click();
     await page.locator('.hours-form .form-error', { hasText: 'expected a time HH:MM' }).waitFor();
+    // Said as the form says it: the day and which of its intervals, never a path like weekly.1.1.
+    expect(await page.locator('.hours-form .form-error').textContent()).toMatch(/^Monday's second interval/);
     await page.getByLabel('Monday').fill('09:00-12:00, 13:00-17:30');
+    await page.getByLabel('Friday').fill('09:00-12:00, 17:00-13:00');
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.locator('.hours-form .form-error', { hasText: "Friday's second interval: an interval must start before it ends" }).waitFor();
+    await page.getByLabel('Friday').fill('09:00-12:00, 13:00-17:00');
     await page.getByRole('button', { name: 'Save hours' }).click();
     await page.locator('.hours-form .saved').waitFor();
 

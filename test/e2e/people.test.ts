@@ -114,4 +114,29 @@ describe('people, in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('sets the firm\'s time zone from the IANA list, the HELP contact and how long closed matters are kept', async () => {
+    const { context, page, problems } = await openPage(await browser(), desktop);
+    await signIn(page, baseUrl, 'admin@demo.test', '/admin/settings');
+    await page.getByRole('heading', { name: 'Firm settings' }).waitFor();
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');
+    await page.getByLabel('Time zone').selectOption('Europe/Madrid');
+    await page.getByLabel('Office contact given in the HELP reply').fill('+34 910 000 000');
+    await page.getByLabel('Years after the matter is closed').fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Keep closed matters for between 0.1 and 100 years').waitFor();
+    await page.getByLabel('Years after the matter is closed').fill('10');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved.').waitFor();
+    const firm = await app.db.prisma.firm.findFirstOrThrow();
+    expect(firm.timeZone).toBe('Europe/Madrid');
+    expect((firm.settings as { helpContact: string; retentionDays: number }).helpContact).toBe('+34 910 000 000');
+    expect((firm.settings as { retentionDays: number }).retentionDays).toBe(3653);
+    const audit = await app.db.pool.query(`SELECT action, details FROM "AuditEvent" WHERE action LIKE 'settings.%' ORDER BY id`);
+    expect(audit.rows.map((r) => r.action)).toEqual(['settings.saved', 'settings.retention_changed']);
+    expect(audit.rows[0].details.timeZone).toEqual({ from: 'America/New_York', to: 'Europe/Madrid' });
+    await screenshot(page, 'firm-settings');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

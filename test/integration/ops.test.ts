@@ -82,6 +82,8 @@ describe('operations endpoints', () => {
     const ready = await admin.get<{ status: string; checks: { name: string; ok: boolean }[] }>('/readyz');
     expect(ready.body.status).toBe('ready');
     expect(ready.body.checks.map((check) => check.name)).toEqual(['postgresql', 'queue (redis)', 'bridges']);
+    // A linked phone offline is reported, and the server stays ready (test/unit/readiness.test.ts).
+    expect(ready.body.checks.find((check) => check.name === 'bridges')).toMatchObject({ required: false });
     // The dashboard is for admin sessions only, never for the scraper's token.
     expect((await get('/admin/queues', { authorization: `Bearer ${metricsToken}` })).status).toBe(401);
   });

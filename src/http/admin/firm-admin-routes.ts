@@ -16,7 +16,17 @@ import { requireRole } from '../require-role.js';
 export const templateParamsSchema = z.object({ kind: z.enum(templateKinds), language: z.enum(templateLanguages) }).strict();
 export const templateBodySchema = z.object({ body: z.string() }).strict();
 export const hoursQuerySchema = z.object({ accountId: z.string().min(1).max(100).optional() }).strict();
-export const settingsPatchSchema = firmSettingsSchema.partial().strict();
+/** An IANA time zone the server knows (Intl's list, plus UTC). */
+const ianaZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+export const settingsPatchSchema = firmSettingsSchema
+  .partial()
+  .extend({
+    /** The firm's own time zone: working days of time entries, the matter file and its transcript. */
+    timeZone: z.string().refine((zone) => ianaZones.has(zone), 'an IANA time zone such as America/New_York or Europe/Madrid').optional(),
+    /** The language of client-facing texts for clients whose language is not known. */
+    defaultLanguage: z.enum(templateLanguages).optional(),
+  })
+  .strict();
 
 const audit = (pool: pg.Pool, firmId: string, userId: string, action: string, details: Record<string, unknown>) =>
   recordAudit(pool, { firmId, actorUserId: userId, actorKind: 'user', action, subjectType: 'firm', subjectId: firmId, details });
@@ -76,27 +86,34 @@ export function firmAdminRoutes(options: { db: Database }): Router {
     const viewer = requireViewer(req);
     requireRole(viewer, ['admin', 'supervisor']);
     const firm = await db.prisma.firm.findUniqueOrThrow({ where: { id: viewer.firmId } });
-    res.json(readFirmSettings(firm.settings));
+    res.json({ ...readFirmSettings(firm.settings), timeZone: firm.timeZone, defaultLanguage: firm.defaultLanguage });
   });
 
   router.patch('/api/admin/settings', async (req, res) => {
     const viewer = requireViewer(req);
     requireRole(viewer, ['admin']);
-    const patch = parseBody(req, settingsPatchSchema);
+    const { timeZone, defaultLanguage, ...patch } = parseBody(req, settingsPatchSchema);
     if (patch.onCallUserId) {
       const user = await db.prisma.user.findFirst({ where: { id: patch.onCallUserId, firmId: viewer.firmId, disabledAt: null } });
       if (!user) throw new AppError('bad_request', 'body.onCallUserId: not an active user of this firm');
     }
     const firm = await db.prisma.firm.findUniqueOrThrow({ where: { id: viewer.firmId } });
     const settings = { ...readFirmSettings(firm.settings), ...patch };
-    await db.prisma.firm.update({ where: { id: viewer.firmId }, data: { settings } });
-    await audit(db.pool, viewer.firmId, viewer.userId, 'settings.saved', { changed: Object.keys(patch) });
+    const updated = await db.prisma.firm.update({
+      where: { id: viewer.firmId },
+      data: { settings, ...(timeZone ? { timeZone } : {}), ...(defaultLanguage ? { defaultLanguage } : {}) },
+    });
+    const changed = [...Object.keys(patch), ...(timeZone ? ['timeZone'] : []), ...(defaultLanguage ? ['defaultLanguage'] : [])];
+    await audit(db.pool, viewer.firmId, viewer.userId, 'settings.saved', {
+      changed,
+      ...(timeZone && timeZone !== firm.timeZone ? { timeZone: { from: firm.timeZone, to: timeZone } } : {}),
+    });
     // Retention decides what the firm's record destroys: its every change is audited with the values.
     const before = readFirmSettings(firm.settings).retentionDays;
     if (patch.retentionDays !== undefined && patch.retentionDays !== before) {
       await audit(db.pool, viewer.firmId, viewer.userId, 'settings.retention_changed', { from: before, to: patch.retentionDays });
     }
-    res.json(settings);
+    res.json({ ...settings, timeZone: updated.timeZone, defaultLanguage: updated.defaultLanguage });
   });
 
   return router;

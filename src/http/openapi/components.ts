@@ -196,7 +196,7 @@ const schemas: Record<string, JsonSchema> = {
   // What GET /api/admin/business-hours answers: the hours and whose they are (null: the firm's). One object schema:
   // an allOf of the closed BusinessHours and another object could never be satisfied.
   BusinessHoursOfAccount: schemaOf(businessHoursSpecSchema.extend({ accountId: z.string().nullable() }), 'output'),
-  FirmSettings: schemaOf(firmSettingsSchema, 'output'),
+  FirmSettings: schemaOf(firmSettingsSchema.extend({ timeZone: z.string(), defaultLanguage: z.string() }), 'output'),
   Consent: obj({
     state: { enum: ['unknown', 'requested', 'opted_in', 'opted_out', 'blocked'] },
     consentState: { enum: ['unknown', 'requested', 'opted_in', 'opted_out'] },

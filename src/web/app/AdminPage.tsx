@@ -4,7 +4,11 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { adminSections, drawAdminSection } from '../static/js/admin.js';
 import { leavePage } from '../static/js/nav.js';
+import { FirmSettings } from './admin/FirmSettings.js';
 import { UsersAdmin } from './admin/UsersAdmin.js';
+
+/** The sections drawn as components; the others are still the first round's forms. */
+const components = new Set(['users', 'settings']);
 import type { User } from './types.js';
 
 export function AdminPage({ user, section }: { user: User; section: string }) {
@@ -13,7 +17,7 @@ export function AdminPage({ user, section }: { user: User; section: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     document.title = `Admin: ${known?.[1] ?? 'Accounts'} – Matterline`;
-    if (user.role === 'admin' && current !== 'users' && host.current) drawAdminSection(host.current, current);
+    if (user.role === 'admin' && !components.has(current) && host.current) drawAdminSection(host.current, current);
     return () => leavePage();
   }, [user, current]);
   return (
@@ -34,6 +38,8 @@ export function AdminPage({ user, section }: { user: User; section: string }) {
         <p role="alert">The admin area is for the firm’s admins.</p>
       ) : current === 'users' ? (
         <UsersAdmin me={user} />
+      ) : current === 'settings' ? (
+        <FirmSettings />
       ) : (
         <div class="admin-body" ref={host} key={current} />
       )}

@@ -1,6 +1,6 @@
 // Asking a person for a reason (a write-off, a legal hold) in the app's own modal dialog, not the browser's prompt:
 // labelled, checked, and kept on screen with the error until the action succeeds.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { describeError } from './api.js';
 
 export interface ReasonRequest {
@@ -12,6 +12,8 @@ export interface ReasonRequest {
 }
 
 export function ReasonDialog({ request, onDone }: { request: ReasonRequest | null; onDone: () => void }) {
+  // Several dialogs can share a page (a matter's walls and its reminders): each has its own ids.
+  const id = useId();
   const dialog = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const [reason, setReason] = useState('');
@@ -57,12 +59,12 @@ export function ReasonDialog({ request, onDone }: { request: ReasonRequest | nul
     }
   };
   return (
-    <dialog ref={dialog} class="reason-dialog" aria-labelledby="reason-title">
+    <dialog ref={dialog} class="reason-dialog" aria-labelledby={`${id}-title`}>
       <form onSubmit={(e) => void submit(e)}>
-        <h2 id="reason-title">{request?.title ?? ''}</h2>
-        <label for="reason-text">{request?.label ?? ''}</label>
-        <textarea id="reason-text" ref={field} rows={3} maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} aria-describedby="reason-error" />
-        <p class="form-error" id="reason-error" role="alert">
+        <h2 id={`${id}-title`}>{request?.title ?? ''}</h2>
+        <label for={`${id}-text`}>{request?.label ?? ''}</label>
+        <textarea id={`${id}-text`} ref={field} rows={3} maxLength={1000} value={reason} onInput={(e) => setReason(e.currentTarget.value)} aria-describedby={`${id}-error`} />
+        <p class="form-error" id={`${id}-error`} role="alert">
           {error}
         </p>
         <div class="actions">

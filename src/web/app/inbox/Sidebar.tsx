@@ -44,7 +44,15 @@ export function Sidebar({ user, detail, onChanged, onFiled }: Props) {
         <dt>Client</dt>
         <dd>{detail.client?.name ?? 'Not yet known'}</dd>
         <dt>Matter</dt>
-        <dd>{detail.matter ? `${detail.matter.number} · ${detail.matter.title} (${detail.matter.status})` : 'None: needs triage'}</dd>
+        <dd>
+          {detail.matter ? (
+            <a href={`/matters/${detail.matter.id}`}>
+              {detail.matter.number} · {detail.matter.title} ({detail.matter.status})
+            </a>
+          ) : (
+            'None: needs triage'
+          )}
+        </dd>
         <dt>Contact</dt>
         <dd>{contact ? `${contact.displayName ?? ''} ${contact.address}`.trim() : 'A group'}</dd>
         <dt>Channel</dt>

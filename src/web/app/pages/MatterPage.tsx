@@ -8,6 +8,7 @@ import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import { canTriage } from '../session.js';
 import type { User } from '../types.js';
 import { billingTypes, type MatterRow, type Person } from './ClientsPage.js';
+import { MatterReminders } from './MatterReminders.js';
 import { ErrorLine } from '../ErrorLine.js';
 
 interface Member {
@@ -131,6 +132,7 @@ export function MatterPage({ user, matterId }: { user: User; matterId: string })
           </form>
         </section>
       ) : null}
+      <MatterReminders matterId={matterId} />
       <section class="card" aria-labelledby="team-title">
         <h2 id="team-title">Team</h2>
         <ul class="team">

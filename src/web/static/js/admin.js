@@ -6,6 +6,7 @@ import { onLeave } from './nav.js';
 
 const sections = /** @type {const} */ ([
   ['accounts', 'Accounts'],
+  ['settings', 'Firm settings'],
   ['hours', 'Business hours'],
   ['templates', 'Templates'],
   ['replies', 'Saved replies'],
@@ -325,10 +326,37 @@ async function drawHours(body) {
       form.querySelector('[role=status]')?.remove();
       form.insertBefore(h('p', { role: 'status', class: 'saved' }, 'Saved.'), error);
     } catch (caught) {
-      error.textContent = describeError(caught);
+      error.textContent = hoursProblem(caught);
     }
   });
   replace(body, form);
+}
+
+const weekdayNames = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+
+/**
+ * The hours the API refused, in the words of the form: "Friday's second interval: an interval must start before it
+ * ends" rather than a path like weekly.5.1.
+ * @param {unknown} caught
+ */
+function hoursProblem(caught) {
+  if (!(caught instanceof ApiError)) return describeError(caught);
+  const problems = /** @type {{path: string, message: string}[] | undefined} */ (caught.details.problems);
+  if (!Array.isArray(problems) || problems.length === 0) return describeError(caught);
+  return problems
+    .map((problem) => {
+      const parts = problem.path.replace(/^body\./, '').split('.');
+      if (parts[0] === 'weekly' && parts[1]) {
+        const day = weekdayNames[Number(parts[1])] ?? `Day ${parts[1]}`;
+        const which = parts[2] !== undefined ? `${day}'s ${ordinals[Number(parts[2])] ?? `interval ${Number(parts[2]) + 1}`} interval` : day;
+        return `${which}: ${problem.message}`;
+      }
+      if (parts[0] === 'closures' && parts[1]) return `Closure ${Number(parts[1]) + 1}: ${problem.message}`;
+      if (parts[0] === 'timeZone') return `Time zone: ${problem.message}`;
+      return `${problem.path}: ${problem.message}`;
+    })
+    .join('; ');
 }
 
 /** @type {Record<string, string>} */
