@@ -357,9 +357,9 @@ describe('the web inbox in a browser', () => {
     expect(await card.getByRole('alert').textContent()).toContain('Graph API v21.0 is retired by Meta on 2027-01-21');
     await card.getByText('Provider reports').click();
     await card.getByText('Provider error: Meta reported: Something went wrong (code 131000)').waitFor();
-    // The list reloads every few seconds: once the card has been drawn again, the panel is still open.
-    await card.evaluate((li) => li.setAttribute('data-drawn-before', ''));
-    await waitFor(async () => (await card.getAttribute('data-drawn-before')) === null, { what: 'the account list to reload', timeoutMs: 15_000 });
+    // The list reloads every few seconds: after a reload, the panel is still open.
+    const loads = Number(await page.locator('.accounts').getAttribute('data-loads'));
+    await waitFor(async () => Number(await page.locator('.accounts').getAttribute('data-loads')) > loads, { what: 'the account list to reload', timeoutMs: 15_000 });
     expect(await card.locator('details.provider-reports').getAttribute('open')).not.toBeNull();
     await card.getByText('Provider error: Meta reported').waitFor();
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { testAccountConnection } from '../../bridges/test-connection.js';
 import { z } from 'zod';
 import type { BridgeRegistry } from '../../bridges/bridge-registry.js';
 import { signalConfigSchema } from '../../bridges/signal/signal-config.js';
@@ -6,12 +7,12 @@ import { twilioConfigSchema } from '../../bridges/twilio/twilio-config.js';
 import { graphApiVersionWarning } from '../../bridges/whatsapp-cloud/graph-api-versions.js';
 import { defaultGraphApiVersion, whatsappCloudConfigSchema } from '../../bridges/whatsapp-cloud/whatsapp-cloud-config.js';
 import { recordAudit } from '../../core/audit/record-audit.js';
-import { sealAccountConfig } from '../../core/crypto/seal-account-config.js';
+import { openAccountConfig, sealAccountConfig } from '../../core/crypto/seal-account-config.js';
 import type { Keyring } from '../../core/crypto/secret-box.js';
 import { AppError } from '../../core/errors.js';
 import type { Database } from '../../db/prisma.js';
 import type { ChannelKind } from '../../generated/prisma/enums.js';
-import { idParamsSchema } from '../api/api-schemas.js';
+import { emptyBodySchema, idParamsSchema } from '../api/api-schemas.js';
 import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { requireRole } from '../require-role.js';
@@ -47,6 +48,7 @@ export const createAccountSchema = z
   })
   .strict();
 export const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const renameAccountSchema = z.object({ name: z.string().trim().min(1, 'give the account a name').max(120) }).strict();
 export const reportsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
 /** What the account page should warn about now: a WhatsApp Cloud account on a Graph API version near its end. */
@@ -173,6 +175,29 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
       res.json(view(account));
     });
   }
+
+  // "Test connection": the provider's answer to the account's own credentials, in words; audited.
+  router.post('/api/admin/accounts/:id/test', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { id } = parseParams(req, idParamsSchema);
+    parseBody(req, emptyBodySchema);
+    const account = await ownAccount(viewer.firmId, id);
+    const result = await testAccountConnection(account.kind, openAccountConfig(account.kind, account.config as Record<string, unknown>, options.keyring));
+    await audit(viewer.firmId, viewer.userId, 'account.tested', id, { ok: result.ok });
+    res.json(result);
+  });
+
+  router.patch('/api/admin/accounts/:id', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { id } = parseParams(req, idParamsSchema);
+    const { name } = parseBody(req, renameAccountSchema);
+    const before = await ownAccount(viewer.firmId, id);
+    const account = await db.prisma.channelAccount.update({ where: { id }, data: { name } });
+    await audit(viewer.firmId, viewer.userId, 'account.renamed', id, { from: before.name, to: name });
+    res.json(view(account));
+  });
 
   router.delete('/api/admin/accounts/:id', async (req, res) => {
     const viewer = requireViewer(req);

@@ -1,9 +1,9 @@
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
-import { configSchemas, createAccountSchema, reasonSchema, reportsQuerySchema } from '../admin/account-routes.js';
+import { configSchemas, createAccountSchema, reasonSchema, renameAccountSchema, reportsQuerySchema } from '../admin/account-routes.js';
 import { hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
 import { cannedReplySchema, editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
-import { arrayOf, buildPaths, dateTime, int, list, obj, ok, ref, schemaOf, str } from './helpers.js';
+import { arrayOf, bool, buildPaths, dateTime, int, list, obj, ok, ref, schemaOf, str } from './helpers.js';
 
 // The firm's admin: users, channel accounts, client-facing templates, office hours and policies.
 
@@ -65,6 +65,15 @@ const accountPaths = buildPaths('admin: channel accounts', {
   '/api/admin/accounts/{id}': {
     get: { summary: 'One channel account (admin)', responses: { 200: ok('the account', ref('Account')) }, errors: [403, 404] },
     delete: { summary: 'Remove a channel account; its messages stay in the record (admin)', body: reasonSchema, responses: { 204: ok('removed') }, errors: [404] },
+    patch: { summary: 'Rename a channel account (admin; audited)', body: renameAccountSchema, responses: { 200: ok('the account', ref('Account')) }, errors: [403, 404] },
+  },
+  '/api/admin/accounts/{id}/test': {
+    post: {
+      summary: 'Test the connection: the provider\'s answer to the account\'s own credentials, in words (Cloud API: the phone number; Twilio: the account); audited (admin)',
+      body: emptyBodySchema,
+      responses: { 200: ok('what the provider said', obj({ ok: bool, message: str })) },
+      errors: [403, 404],
+    },
   },
   '/api/admin/accounts/{id}/reports': {
     get: {

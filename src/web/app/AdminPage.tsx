@@ -4,11 +4,12 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { adminSections, drawAdminSection } from '../static/js/admin.js';
 import { leavePage } from '../static/js/nav.js';
+import { AccountsAdmin } from './admin/AccountsAdmin.js';
 import { FirmSettings } from './admin/FirmSettings.js';
 import { UsersAdmin } from './admin/UsersAdmin.js';
 
 /** The sections drawn as components; the others are still the first round's forms. */
-const components = new Set(['users', 'settings']);
+const components = new Set(['accounts', 'users', 'settings']);
 import type { User } from './types.js';
 
 export function AdminPage({ user, section }: { user: User; section: string }) {
@@ -40,6 +41,8 @@ export function AdminPage({ user, section }: { user: User; section: string }) {
         <UsersAdmin me={user} />
       ) : current === 'settings' ? (
         <FirmSettings />
+      ) : current === 'accounts' ? (
+        <AccountsAdmin />
       ) : (
         <div class="admin-body" ref={host} key={current} />
       )}
