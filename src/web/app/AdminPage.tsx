@@ -1,16 +1,14 @@
-// The admin area: its heading and sections drawn by the app. Users is a component; accounts, hours, templates and
-// saved replies are still the first round's plain-JavaScript forms, drawn into the section (the back office issue
-// rebuilds them).
+// The admin area: its heading and sections drawn by the app. Accounts, firm settings and users are components; office
+// hours, templates and saved replies are still the first round's plain-JavaScript forms, drawn into the section.
 import { useEffect, useRef } from 'preact/hooks';
 import { adminSections, drawAdminSection } from '../static/js/admin.js';
-import { leavePage } from '../static/js/nav.js';
 import { AccountsAdmin } from './admin/AccountsAdmin.js';
 import { FirmSettings } from './admin/FirmSettings.js';
 import { UsersAdmin } from './admin/UsersAdmin.js';
+import type { User } from './types.js';
 
 /** The sections drawn as components; the others are still the first round's forms. */
 const components = new Set(['accounts', 'users', 'settings']);
-import type { User } from './types.js';
 
 export function AdminPage({ user, section }: { user: User; section: string }) {
   const known = adminSections.find(([id]) => id === section);
@@ -19,7 +17,6 @@ export function AdminPage({ user, section }: { user: User; section: string }) {
   useEffect(() => {
     document.title = `Admin: ${known?.[1] ?? 'Accounts'} – Matterline`;
     if (user.role === 'admin' && !components.has(current) && host.current) drawAdminSection(host.current, current);
-    return () => leavePage();
   }, [user, current]);
   return (
     <div class="admin">

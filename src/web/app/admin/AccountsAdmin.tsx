@@ -7,6 +7,7 @@ import { announce } from '../announce.js';
 import { api, describeError, enc, get, patch, post } from '../api.js';
 import { ErrorLine } from '../ErrorLine.js';
 import { dateTime } from '../format.js';
+import { actionRunner } from '../run-action.js';
 import { CopyField } from './UsersAdmin.js';
 
 type Kind = 'whatsapp-cloud' | 'twilio' | 'signal' | 'baileys' | 'whatsapp-web' | 'simulator';
@@ -248,16 +249,7 @@ export function AccountsAdmin() {
     const timer = setInterval(() => void load(), 5000);
     return () => clearInterval(timer);
   }, []);
-  const act = async (action: () => Promise<unknown>, said: string) => {
-    setError('');
-    try {
-      await action();
-      announce(said);
-      await load();
-    } catch (caught) {
-      setError(describeError(caught));
-    }
-  };
+  const act = actionRunner(setError, load);
 
   return (
     <div class="admin-body">
