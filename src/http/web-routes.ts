@@ -50,7 +50,7 @@ export const pageHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /** The client-side routes of the inbox: each answers the same page, which reads the address itself. */
-const pagePaths = ['/', '/sign-in', '/inbox', '/inbox/:id', '/conversations/:id', '/triage', '/time', '/supervision', '/account', '/set-password', '/clients', '/matters/:id', '/audit', '/admin', '/admin/:section'];
+const pagePaths = ['/', '/sign-in', '/inbox', '/inbox/:id', '/conversations/:id', '/triage', '/time', '/supervision', '/account', '/set-password', '/clients', '/matters/:id', '/audit', '/notices', '/admin', '/admin/:section'];
 
 /**
  * An address no route answers, asked for by a browser (GET, HTML accepted, outside the API): the app's page with

@@ -163,4 +163,33 @@ describe('clients and matters, in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('previews a notice with who receives it and who is skipped and why, then sends it and shows the progress', async () => {
+    // María opted out: she is skipped, with the reason in words. The clients' daytime is the whole day, so that the
+    // notice goes now whatever the hour of the test run (a night-time notice is held until morning, rightly).
+    await app.db.pool.query(`UPDATE "ContactIdentity" SET "consentState" = 'opted_out' WHERE address = '+34600100003'`);
+    await app.db.pool.query(`UPDATE "Firm" SET settings = settings || '{"clientDaytimeStart": "00:00", "clientDaytimeEnd": "23:59"}'::jsonb`);
+    // An earlier test closed M-0003; the notice goes to clients of open matters.
+    await app.db.pool.query(`UPDATE "Matter" SET status = 'open', "closedAt" = NULL WHERE number = 'M-0003'`);
+    const { context, page, problems } = await openPage(await browser(), desktop);
+    await signIn(page, baseUrl, 'admin@demo.test', '/notices');
+    await page.getByRole('heading', { name: 'Notices to clients' }).waitFor();
+    await page.getByLabel('Title (for the firm; clients do not see it)').fill('Holiday closure');
+    await page.getByLabel('Text in English').fill('{firm} is closed on Dec 24 and 25. Reply URGENT in an emergency.');
+    await page.getByLabel('Practice areas (comma between them)').fill('consumer');
+    await page.getByRole('button', { name: 'Draft and preview who receives it' }).click();
+    await page.getByRole('heading', { name: 'Holiday closure', level: 2 }).waitFor();
+    await page.locator('#notice-skipped li').first().waitFor();
+    await waitFor(async () => (await page.locator('#notice-skipped').textContent())?.includes('María García (M-0003): opted out') ?? false, { what: 'the skipped list' });
+    expect(await page.locator('#notice-reach').textContent()).toContain('Alice Avery (M-0001)');
+    await screenshot(page, 'notice-preview');
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Send to 1 client(s)' }).click();
+    await page.getByText(/^Sent: 1 of 2 sent/).waitFor({ timeout: 30_000 });
+    await waitFor(async () => ((await app.db.pool.query(`SELECT 1 FROM "SimulatorPhoneMessage" WHERE text LIKE '%closed on Dec 24%'`)).rowCount ?? 0) === 1, {
+      what: 'the notice on Alice\'s phone',
+    });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -63,8 +63,8 @@ describe('the shared inbox in a browser', () => {
     const expected: Record<string, string[]> = {
       'lawyer@demo.test': ['Inbox', 'Clients', 'Time'],
       'staff@demo.test': ['Inbox', 'Triage', 'Clients', 'Time'],
-      'supervisor@demo.test': ['Inbox', 'Clients', 'Time', 'Supervision', 'Audit log'],
-      'admin@demo.test': ['Inbox', 'Triage', 'Clients', 'Time', 'Supervision', 'Audit log', 'Admin'],
+      'supervisor@demo.test': ['Inbox', 'Clients', 'Time', 'Supervision', 'Notices', 'Audit log'],
+      'admin@demo.test': ['Inbox', 'Triage', 'Clients', 'Time', 'Supervision', 'Notices', 'Audit log', 'Admin'],
     };
     for (const [email, sections] of Object.entries(expected)) {
       const { context, page, problems } = await openPage(await browser(), email === 'staff@demo.test' ? phone : desktop);

@@ -12,6 +12,7 @@ import { SignIn } from './SignIn.js';
 import { AuditPage } from './pages/AuditPage.js';
 import { ClientsPage } from './pages/ClientsPage.js';
 import { MatterPage } from './pages/MatterPage.js';
+import { NoticesPage } from './pages/NoticesPage.js';
 import { SupervisionPage } from './pages/SupervisionPage.js';
 import { TimePage } from './pages/TimePage.js';
 import type { User } from './types.js';
@@ -115,6 +116,7 @@ function Page({ user, path }: { user: User; path: string }) {
   if (path === '/account') return <AccountPage user={user} />;
   if (path === '/clients') return <ClientsPage user={user} />;
   if (path === '/audit') return <AuditPage />;
+  if (path === '/notices') return <NoticesPage user={user} />;
   const matter = /^\/matters\/([\w-]+)$/.exec(path);
   if (matter?.[1]) return <MatterPage user={user} matterId={matter[1]} />;
   if (path === '/supervision') return <SupervisionPage user={user} />;

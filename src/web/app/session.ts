@@ -35,6 +35,7 @@ export function sectionsFor(u: User): Section[] {
     { href: '/clients', label: 'Clients', matches: (p) => p.startsWith('/clients') || p.startsWith('/matters/') },
     { href: '/time', label: 'Time', matches: (p) => p.startsWith('/time') },
     (u.role === 'supervisor' || u.role === 'admin') && { href: '/supervision', label: 'Supervision', matches: (p) => p.startsWith('/supervision') },
+    (u.role === 'supervisor' || u.role === 'admin') && { href: '/notices', label: 'Notices', matches: (p) => p.startsWith('/notices') },
     (u.role === 'supervisor' || u.role === 'admin') && { href: '/audit', label: 'Audit log', matches: (p) => p.startsWith('/audit') },
     u.role === 'admin' && { href: '/admin', label: 'Admin', matches: (p) => p.startsWith('/admin') },
   ];
