@@ -197,7 +197,8 @@ describe('the shared inbox in a browser', () => {
     expect(await focusedId(page)).toBe('reply-text');
     await composer.press('Control+Enter');
     await page.locator('li.message.outbound', { hasText: 'hemos recibido sus documentos' }).waitFor();
-    expect(await composer.inputValue()).toBe('');
+    // The live stream can draw the reply before the send's own answer arrives: the composer empties when it does.
+    await waitFor(async () => (await composer.inputValue()) === '', { what: 'the composer emptied after the send' });
     expect(await focusedId(page)).toBe('reply-text');
     await waitFor(async () => ((await app.db.pool.query(`SELECT 1 FROM "SimulatorPhoneMessage" WHERE text LIKE 'Gracias, hemos%'`)).rowCount ?? 0) > 0, {
       what: 'the reply on María\'s phone',

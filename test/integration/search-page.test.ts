@@ -55,6 +55,15 @@ describe('the supervision page', () => {
     expect(await results.first().locator('mark').allInnerTexts()).toEqual(['settlement', 'offer']);
     expect(await results.first().innerText()).toContain('arrived');
     expect(await page.locator('#results img').count()).toBe(0);
+    // The same results as CSV, for a spreadsheet: the client's markup is text, and the walled matter is not there.
+    const csvHref = await page.locator('#search-csv').getAttribute('href');
+    const csv = await page.request.get(`${app.url}${csvHref}`);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('At (UTC),Matter,Matter title,Client,Contact,Number,Channel,Direction,Written by,Text around the match,Matching files,Message id');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain('M-0001');
+    expect(lines[1]).toContain('settlement offer from Northwind <img src=x onerror=alert(1)> arrived');
 
     await results.first().getByRole('button', { name: 'Open file' }).click();
     await page.locator('#file-heading h3').getByText('M-0001').waitFor();

@@ -1,4 +1,4 @@
-import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
+import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, searchCsvQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
 import type { PathItems } from './helpers.js';
 import { buildPaths, file, int, ok, page, ref } from './helpers.js';
 import { auditQuerySchema } from '../supervision/audit-log-routes.js';
@@ -9,6 +9,13 @@ import { emptyBodySchema } from '../api/api-schemas.js';
 const csv = (what: string) => file(`${what}, one row per line with a header row`, 'text/csv');
 
 export const supervisionPaths: PathItems = buildPaths('supervision', {
+  '/api/search.csv': {
+    get: {
+      summary: 'The same search as CSV (RFC 4180; formula-like cells made text): every result you may see, up to 2,000; x-matterline-truncated says when there were more (each page read is an audit event)',
+      query: searchCsvQuerySchema,
+      responses: { 200: file('the results as CSV', 'text/csv') },
+    },
+  },
   '/api/search': {
     get: {
       summary: 'Search the record you may see: messages (with highlighted snippets) and, on the first page, contacts (an audit event)',

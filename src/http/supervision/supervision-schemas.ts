@@ -10,6 +10,19 @@ const day = z
   .refine(isRecordDate, 'a real date between 1900 and 2999 (no 2026-02-30, no year 0000)');
 const cursor = z.string().min(1).max(500);
 
+export const searchCsvQuerySchema = z
+  .object({
+    q: z.string().trim().min(2, 'search for at least 2 characters').max(200),
+    matter: z.string().trim().min(1).max(100).optional(),
+    lawyer: idSchema.optional(),
+    client: idSchema.optional(),
+    channel: z.enum(channelKinds).optional(),
+    direction: z.enum(['inbound', 'outbound']).optional(),
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .strict();
+
 export const searchQuerySchema = z
   .object({
     q: z.string().trim().min(2, 'search for at least 2 characters').max(200),

@@ -29,6 +29,13 @@ function Snippet({ html }: { html: string }) {
   return <>{parts}</>;
 }
 
+/** A search's query string, for the results and their CSV alike. */
+function searchParams(query: { q: string; matter: string; direction: string; from: string; to: string }): URLSearchParams {
+  const params = new URLSearchParams({ q: query.q });
+  for (const name of ['matter', 'direction', 'from', 'to'] as const) if (query[name]) params.set(name, query[name]);
+  return params;
+}
+
 export function SupervisionPage({ user }: { user: User }) {
   const [error, setError] = useState('');
   const [matters, setMatters] = useState<{ id: string; number: string; title: string }[]>([]);
@@ -44,8 +51,7 @@ export function SupervisionPage({ user }: { user: User }) {
   const fail = (caught: unknown) => setError(describeError(caught));
 
   async function search(more: boolean) {
-    const params = new URLSearchParams({ q: query.q });
-    for (const name of ['matter', 'direction', 'from', 'to'] as const) if (query[name]) params.set(name, query[name]);
+    const params = searchParams(query);
     if (more && results?.nextCursor) params.set('cursor', results.nextCursor);
     const found = await get<{ items: any[]; contacts: any[]; nextCursor: string | null }>(`/api/search?${params}`);
     setResults(more && results ? { ...found, items: [...results.items, ...found.items], contacts: results.contacts } : found);
@@ -141,6 +147,13 @@ export function SupervisionPage({ user }: { user: User }) {
             Search
           </button>
         </form>
+        {results ? (
+          <p>
+            <a id="search-csv" href={`/api/search.csv?${searchParams(query)}`} download="">
+              Download these results as CSV
+            </a>
+          </p>
+        ) : null}
         <div id="contacts">
           {results && results.contacts.length > 0 ? (
             <p>
