@@ -10,33 +10,24 @@ const day = z
   .refine(isRecordDate, 'a real date between 1900 and 2999 (no 2026-02-30, no year 0000)');
 const cursor = z.string().min(1).max(500);
 
-export const searchCsvQuerySchema = z
-  .object({
-    q: z.string().trim().min(2, 'search for at least 2 characters').max(200),
-    matter: z.string().trim().min(1).max(100).optional(),
-    lawyer: idSchema.optional(),
-    client: idSchema.optional(),
-    channel: z.enum(channelKinds).optional(),
-    direction: z.enum(['inbound', 'outbound']).optional(),
-    from: day.optional(),
-    to: day.optional(),
-  })
-  .strict();
+/** What a search of the record is narrowed by: the words, and the matter, lawyer, client, channel, direction, days. */
+const searchFilters = {
+  q: z.string().trim().min(2, 'search for at least 2 characters').max(200),
+  matter: z.string().trim().min(1).max(100).optional(),
+  lawyer: idSchema.optional(),
+  client: idSchema.optional(),
+  channel: z.enum(channelKinds).optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  from: day.optional(),
+  to: day.optional(),
+};
 
 export const searchQuerySchema = z
-  .object({
-    q: z.string().trim().min(2, 'search for at least 2 characters').max(200),
-    matter: z.string().trim().min(1).max(100).optional(),
-    lawyer: idSchema.optional(),
-    client: idSchema.optional(),
-    channel: z.enum(channelKinds).optional(),
-    direction: z.enum(['inbound', 'outbound']).optional(),
-    from: day.optional(),
-    to: day.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: cursor.optional(),
-  })
+  .object({ ...searchFilters, limit: z.coerce.number().int().min(1).max(100).default(20), cursor: cursor.optional() })
   .strict();
+
+/** GET /api/search.csv: the same search, every page. */
+export const searchCsvQuerySchema = z.object(searchFilters).strict();
 
 export const matterFileQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(2000).default(500), cursor: cursor.optional() })
