@@ -192,4 +192,24 @@ describe('clients and matters, in a browser', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('lays out the time, supervision and audit pages at phone width without a page wider than the phone', async () => {
+    const { context, page, problems } = await openPage(await browser(), phone);
+    await signIn(page, baseUrl, 'supervisor@demo.test', '/time');
+    for (const [path, heading] of [
+      ['/time', 'Messaging time'],
+      ['/supervision', 'Supervision'],
+      ['/audit', 'Audit log'],
+    ] as const) {
+      await page.goto(`${baseUrl}${path}`);
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      // Wide tables scroll inside their own box; the page itself never scrolls sideways.
+      const overflow = await page.evaluate('Math.max(document.documentElement.scrollWidth, document.querySelector("main").scrollWidth) - window.innerWidth');
+      expect(overflow, path).toBeLessThanOrEqual(0);
+      await screenshot(page, `phone${path.replace('/', '-')}`);
+    }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });

@@ -134,7 +134,7 @@ export function AuditPage() {
       ) : events.length === 0 ? (
         <p>No events match.</p>
       ) : (
-        <table id="audit-events">
+        <table tabIndex={0} id="audit-events">
           <thead>
             <tr>
               <th>When</th>

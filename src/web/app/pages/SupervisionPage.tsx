@@ -241,7 +241,7 @@ export function SupervisionPage({ user }: { user: User }) {
           ) : null}
         </div>
         {file ? (
-          <table id="timeline">
+          <table tabIndex={0} id="timeline">
             <thead>
               <tr>
                 <th>When</th>
@@ -341,7 +341,7 @@ export function SupervisionPage({ user }: { user: User }) {
             {r ? (
               <>
                 <p class="hint">First responses against the promised {r.promisedReplyMinutes} minutes.</p>
-                <table>
+                <table tabIndex={0}>
                   <thead>
                     <tr>
                       {[byMatter ? 'Matter' : 'Lawyer', byMatter ? 'Messages' : 'Sent', 'After hours', 'Waits', 'Late', 'Overdue', 'Median min', 'No consent asked', 'Unbilled h', 'Group chats'].map((text, index) => (

@@ -118,7 +118,7 @@ export function TimeEntries({ showTimekeeper, onChanged }: { showTimekeeper: boo
         ) : entries.length === 0 ? (
           <p class="hint">{state === 'draft' ? 'No drafts waiting for review.' : 'No entries here.'}</p>
         ) : (
-          <table>
+          <table tabIndex={0}>
             <thead>
               <tr>
                 {state === 'draft' ? (

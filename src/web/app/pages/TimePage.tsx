@@ -171,7 +171,7 @@ export function TimePage({ user }: { user: User }) {
         </div>
         <div id="report">
           {report ? (
-            <table>
+            <table tabIndex={0}>
               <thead>
                 <tr>
                   <th>{shown.by === 'matter' ? 'Matter' : 'Lawyer'}</th>
@@ -206,7 +206,7 @@ export function TimePage({ user }: { user: User }) {
           {batches.length === 0 ? (
             <p class="hint">No exports yet.</p>
           ) : (
-            <table id="batches">
+            <table tabIndex={0} id="batches">
               <thead>
                 <tr>
                   <th>Batch</th>
