@@ -60,20 +60,20 @@ const notReadAsWork = ['reaction', 'edit', 'deletion'];
 export async function recordActivity(options: RecordActivityOptions): Promise<RecordedActivity> {
   const { viewer, conversationId, evidence } = options;
   const now = options.now ?? new Date();
+  // Only the matter's own timekeepers bill it: anyone else reading the thread (a supervisor, an admin) drafts nothing.
+  if (!timekeepingRoles.includes(viewer.role)) return nothing;
   return withTransaction(options.pool, async (client) => {
     const visible = visibleConversationFilter(viewer, 'c', 2);
-    const found = await client.query<{ matterId: string | null; settings: unknown; timeZone: string }>(
-      `SELECT c."matterId", f.settings, f."timeZone" FROM "Conversation" c JOIN "Firm" f ON f.id = c."firmId"
+    const found = await client.query<{ matterId: string | null; settings: unknown; timeZone: string; member: boolean }>(
+      `SELECT c."matterId", f.settings, f."timeZone",
+              EXISTS (SELECT 1 FROM "MatterMember" mm WHERE mm."matterId" = c."matterId" AND mm."userId" = $${2 + visible.params.length}) AS member
+         FROM "Conversation" c JOIN "Firm" f ON f.id = c."firmId"
         WHERE c.id = $1 AND ${visible.sql}`,
-      [conversationId, ...visible.params],
+      [conversationId, ...visible.params, viewer.userId],
     );
     const conversation = found.rows[0];
-    if (!conversation?.matterId) return nothing;
+    if (!conversation?.matterId || !conversation.member) return nothing;
     const matterId = conversation.matterId;
-    // Only the matter's own timekeepers bill it: anyone else reading the thread (a supervisor, an admin) drafts nothing.
-    if (!timekeepingRoles.includes(viewer.role)) return nothing;
-    const member = await client.query(`SELECT 1 FROM "MatterMember" WHERE "matterId" = $1 AND "userId" = $2`, [matterId, viewer.userId]);
-    if (member.rowCount === 0) return nothing;
     const settings = readFirmSettings(conversation.settings);
     await lockPersonMatter(client, viewer.userId, matterId);
 

@@ -1,9 +1,6 @@
 // The signed-in person, as GET /api/auth/session told it, and what their role opens.
 import { setCsrfToken } from './api.js';
 import type { User } from './types.js';
-// The admin pages are still the first round's plain JavaScript (the back office issue rebuilds them): they keep
-// their own API client, which needs the same CSRF token.
-import { setSession as setLegacySession } from '../static/js/session.js';
 
 let user: User | null = null;
 
@@ -12,7 +9,6 @@ export const currentUser = (): User | null => user;
 export function setSession(signedIn: User | null, token = ''): void {
   user = signedIn;
   setCsrfToken(signedIn ? token : '');
-  setLegacySession(signedIn, signedIn ? token : '');
 }
 
 /** Staff and admins file conversations under matters. */

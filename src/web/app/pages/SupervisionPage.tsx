@@ -6,6 +6,7 @@ import { announce } from '../announce.js';
 import { api, describeError, enc, get } from '../api.js';
 import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import type { User } from '../types.js';
+import { DateRangeFields } from './DateRangeFields.js';
 import { isoDay } from './TimePage.js';
 import { describeTimelineItem, firmTime } from '../../../core/matter-file/describe-event.js';
 
@@ -283,19 +284,14 @@ export function SupervisionPage({ user }: { user: User }) {
               loadReview().catch(fail);
             }}
           >
-            <label>
-              From <input type="date" name="from" required value={reviewRange.from} onInput={(e) => setReviewRange({ ...reviewRange, from: e.currentTarget.value })} />
-            </label>
-            <label>
-              To <input type="date" name="to" required value={reviewRange.to} onInput={(e) => setReviewRange({ ...reviewRange, to: e.currentTarget.value })} />
-            </label>
-            <label>
-              By{' '}
-              <select name="by" value={reviewRange.by} onChange={(e) => setReviewRange({ ...reviewRange, by: e.currentTarget.value })}>
-                <option value="matters">matter</option>
-                <option value="lawyers">lawyer</option>
-              </select>
-            </label>
+            <DateRangeFields
+              range={reviewRange}
+              onRange={setReviewRange}
+              by={[
+                ['matters', 'matter'],
+                ['lawyers', 'lawyer'],
+              ]}
+            />
             <button type="submit" class="primary">
               Show
             </button>

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
 import { describeError, get, post } from '../api.js';
 import type { User } from '../types.js';
+import { DateRangeFields } from './DateRangeFields.js';
 import { TimeEntries } from './TimeEntries.js';
 
 interface Batch {
@@ -100,19 +101,14 @@ export function TimePage({ user }: { user: User }) {
             loadReport().catch(fail);
           }}
         >
-          <label>
-            From <input type="date" name="from" required value={range.from} onInput={(e) => setRange({ ...range, from: e.currentTarget.value })} />
-          </label>
-          <label>
-            To <input type="date" name="to" required value={range.to} onInput={(e) => setRange({ ...range, to: e.currentTarget.value })} />
-          </label>
-          <label>
-            By{' '}
-            <select name="by" value={range.by} onChange={(e) => setRange({ ...range, by: e.currentTarget.value })}>
-              <option value="lawyer">lawyer</option>
-              <option value="matter">matter</option>
-            </select>
-          </label>
+          <DateRangeFields
+            range={range}
+            onRange={setRange}
+            by={[
+              ['lawyer', 'lawyer'],
+              ['matter', 'matter'],
+            ]}
+          />
           <button type="submit" class="primary">
             Show
           </button>

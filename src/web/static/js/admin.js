@@ -1,6 +1,7 @@
 // The admin area's sections still in the first round's plain JavaScript: office hours, client-facing templates and
 // saved replies (src/web/app/AdminPage.tsx draws them inside the app; the other sections are components).
-import { ApiError, api, describeError, get, post, put } from './api.js';
+// The app's one API client (src/web/app/api.ts): esbuild bundles these forms with the app.
+import { ApiError, api, describeError, get, post, put } from '../../app/api.js';
 import { announce, h, replace } from './dom.js';
 
 const sections = /** @type {const} */ ([
