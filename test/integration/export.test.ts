@@ -13,6 +13,7 @@ import { createTestDatabase } from '../support/test-database.js';
 import type { ApiClient } from './auth-test-client.js';
 import { signedIn } from './auth-test-client.js';
 import { readZip } from './export-zip.js';
+import { readPdfText } from './pdf-text.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -86,7 +87,7 @@ describe('exporting a matter as a ZIP', () => {
     const stored = await app.db.prisma.attachment.findFirstOrThrow({ where: { fileName: '../../dash board.jpg' } });
     // The photo, decrypted from the record's blob store, under a name that cannot climb out of media/.
     const photoPath = `media/${stored.id}-dash_board.jpg`;
-    expect(manifest.files.map((file) => file.path)).toEqual([photoPath, 'transcript.html', 'record.json']);
+    expect(manifest.files.map((file) => file.path)).toEqual([photoPath, 'transcript.html', 'transcript.pdf', 'record.json']);
     expect(files.get(photoPath)).toEqual(photo);
     expect(manifest.files[0]).toMatchObject({ sha256: sha256(photo) });
     expect(manifest.files[0]).not.toHaveProperty('expectedSha256');
@@ -103,6 +104,17 @@ describe('exporting a matter as a ZIP', () => {
     // Nothing in it may run, even if a client's text got past the escaping.
     expect(transcript).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);
     expect(transcript).toContain('warranty.pdf <span class="missing">(not in this export; see manifest.json)</span>');
+    // The same transcript as a PDF, read back by pdf.js: the events in words, in the firm's time zone, the file named.
+    const pdf = await readPdfText(files.get('transcript.pdf')!);
+    const pdfText = pdf.pages.join('\n');
+    expect(pdf.info).toMatchObject({ Title: expect.stringContaining('M-0001'), Author: 'Demo Law LLP' });
+    expect(pdfText).toContain('The dealer says <b>no refund</b> & no repair');
+    expect(pdfText).toContain('Consent recorded at intake: opted in');
+    // (a long path wraps where pdfkit may break it)
+    expect(pdfText.replace(/\n/g, '')).toContain(`in this export as ${photoPath}`);
+    expect(pdfText).toContain('warranty.pdf — not in this export (see manifest.json)');
+    expect(pdfText).toMatch(/E[SD]T/);
+    expect(pdfText).not.toMatch(/opted_in|\{"/);
     const record = JSON.parse(files.get('record.json')!.toString('utf8')) as { matter: { number: string }; timeline: { kind: string; data: { text?: string } }[] };
     expect(record.matter.number).toBe('M-0001');
     expect(record.timeline.filter((item) => item.kind === 'message').map((item) => item.data.text)).toEqual([
@@ -115,6 +127,36 @@ describe('exporting a matter as a ZIP', () => {
     expect(audit.map((event) => event.action)).toEqual(['matter.export_started', 'matter.exported']);
     // The log holds the hash of the manifest the recipient has.
     expect(audit[1]!.details).toMatchObject({ manifestSha256: sha256(files.get('manifest.json')!), messages: 3 });
+  });
+
+  it('gives the transcript alone as a PDF, audited with its hash, in the firm\'s time zone and in Spanish where the client wrote it', async () => {
+    await app.db.pool.query(`UPDATE "Firm" SET "timeZone" = 'Europe/Madrid'`);
+    const sent = await fetch(`${app.url}/api/simulator/demo/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+15550100001', text: 'Mañana envío el contrato, señora García — ¿está bien? 👍', backfilled: true }),
+    });
+    expect(sent.status).toBe(202);
+    await waitFor(async () => (await app.db.prisma.message.count({ where: { text: { startsWith: 'Mañana' } } })) === 1);
+    try {
+      const response = await download(lawyer, `/api/matters/${matterId}/transcript.pdf`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('application/pdf');
+      expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="transcript-M-0001-\d{4}-\d{2}-\d{2}\.pdf"$/);
+      expect(response.body.subarray(0, 5).toString()).toBe('%PDF-');
+      const pdf = await readPdfText(response.body);
+      const text = pdf.pages.join('\n');
+      // The accents come through the embedded font; every page carries the matter and its number.
+      expect(text).toContain('Mañana envío el contrato, señora García — ¿está bien?');
+      expect(text).toMatch(/\d{2}:\d{2} GMT\+1\n/);
+      expect(text).toContain('Times are in Europe/Madrid.');
+      pdf.pages.forEach((page, index) => expect(page).toContain(`M-0001 — Avery v. Northwind Motors (lemon law) · Demo Law LLP · page ${index + 1}`));
+      const audit = await app.db.prisma.auditEvent.findFirstOrThrow({ where: { subjectId: matterId, action: 'matter.exported' }, orderBy: { id: 'desc' } });
+      expect(audit.details).toMatchObject({ format: 'pdf', sha256: sha256(response.body), bytes: response.body.length });
+      expect((await download(lawyer2, `/api/matters/${matterId}/transcript.pdf`)).status).toBe(404);
+    } finally {
+      await app.db.pool.query(`UPDATE "Firm" SET "timeZone" = 'America/New_York'`);
+    }
   });
 
   it('is a 404 for those who may not see the matter', async () => {

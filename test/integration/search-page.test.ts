@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
@@ -5,6 +6,7 @@ import { launchChromium, openPage, screenshot, signIn } from '../e2e/browser.js'
 import { startTestMatterline } from '../support/matterline.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { createTestDatabase } from '../support/test-database.js';
+import { readPdfText } from './pdf-text.js';
 
 // The /supervision page in a real browser: a supervisor searches, opens the matter file, places a legal hold and
 // reads the file review report.
@@ -69,6 +71,11 @@ describe('the supervision page', () => {
     await page.locator('#file-heading h3').getByText('M-0001').waitFor();
     expect(await page.locator('#timeline tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await page.getByRole('link', { name: 'Export the record (ZIP)' }).getAttribute('href')).toMatch(/\/api\/matters\/.+\/export$/);
+    // The transcript as a PDF, downloaded as the supervisor would, and read back by pdf.js.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Transcript (PDF)' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^transcript-M-0001-\d{4}-\d{2}-\d{2}\.pdf$/);
+    const pdf = await readPdfText(await readFile((await download.path())!));
+    expect(pdf.pages.join('\n')).toContain('settlement offer from Northwind <img src=x onerror=alert(1)> arrived');
     // The reason is asked in the app's own dialog (not the browser's prompt), and a too-short one is refused there.
     await page.getByRole('button', { name: 'Place legal hold' }).click();
     const ask = page.getByRole('dialog', { name: 'Place M-0001 on legal hold' });

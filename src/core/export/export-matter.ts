@@ -14,6 +14,7 @@ import { noStoredMedia } from './media-source.js';
 import { matterMedia, mediaPath } from './matter-media.js';
 import type { TranscriptContext } from './render-transcript.js';
 import { transcriptFooter, transcriptHeader, transcriptRow } from './render-transcript.js';
+import { transcriptPdf } from './render-transcript-pdf.js';
 import type { WrittenFile } from './zip-writer.js';
 import { ZipWriter } from './zip-writer.js';
 
@@ -56,35 +57,14 @@ export interface MatterExport {
 
 /**
  * Prepares the export of a matter's record for whoever may see the matter (others get a 404). The ZIP holds the
- * media that exist (media/...), a readable transcript.html, record.json (the full record: the matter, every timeline
+ * media that exist (media/...), a readable transcript.html and transcript.pdf, record.json (the full record: the matter, every timeline
  * item, and who read it) and manifest.json with the SHA-256 of every file and the media that could not be included.
  * Everything is read a page at a time and streamed, so a matter of any size exports in bounded memory. The export
  * is audited before its first byte (matter.export_started) and once complete, with the manifest's hash
  * (matter.exported), which ties the ZIP a recipient holds to the log.
  */
 export async function prepareMatterExport(options: PrepareMatterExportOptions): Promise<MatterExport> {
-  const { pool, viewer, matterId } = options;
-  if (!(await canAccessMatter(pool, viewer, matterId))) throw new AppError('not_found', 'no such matter', { matterId });
-  const matter = await loadMatterSummary(pool, matterId);
-  if (!matter) throw new AppError('not_found', 'no such matter', { matterId });
-  const facts = await pool.query<{ firmName: string; timeZone: string; userName: string; messages: number }>(
-    `SELECT f.name AS "firmName", f."timeZone", u.name AS "userName",
-            (SELECT count(*)::int FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId" WHERE c."matterId" = $3) AS messages
-       FROM "Firm" f, "User" u WHERE f.id = $1 AND u.id = $2`,
-    [viewer.firmId, viewer.userId, matterId],
-  );
-  const firm = facts.rows[0];
-  if (!firm) throw new AppError('not_found', 'no such user', { userId: viewer.userId });
-  const exportedAt = new Date();
-  await recordAudit(pool, {
-    firmId: viewer.firmId,
-    actorUserId: viewer.userId,
-    actorKind: 'user',
-    action: 'matter.export_started',
-    subjectType: 'matter',
-    subjectId: matterId,
-    details: { format: 'zip', messages: firm.messages },
-  });
+  const { matter, firm, exportedAt } = await startExport(options, 'zip');
   return {
     fileName: `matter-${matter.number.replace(/[^\w.-]+/g, '_')}-${exportedAt.toISOString().slice(0, 10)}.zip`,
     messageCount: firm.messages,
@@ -95,11 +75,79 @@ export async function prepareMatterExport(options: PrepareMatterExportOptions): 
         pageSize: options.pageSize ?? 500,
         matter,
         exportedAt,
-        exportedBy: { id: viewer.userId, name: firm.userName },
+        exportedBy: { id: options.viewer.userId, name: firm.userName },
         firmName: firm.firmName,
         timeZone: firm.timeZone,
         output,
       }),
+  };
+}
+
+interface StartedExport {
+  matter: MatterSummary;
+  firm: { firmName: string; timeZone: string; userName: string; messages: number };
+  exportedAt: Date;
+}
+
+/** Access, the facts every export states, and the audit entry written before the first byte. */
+async function startExport(options: PrepareMatterExportOptions, format: 'zip' | 'pdf'): Promise<StartedExport> {
+  const { pool, viewer, matterId } = options;
+  if (!(await canAccessMatter(pool, viewer, matterId))) throw new AppError('not_found', 'no such matter', { matterId });
+  const matter = await loadMatterSummary(pool, matterId);
+  if (!matter) throw new AppError('not_found', 'no such matter', { matterId });
+  const facts = await pool.query<StartedExport['firm']>(
+    `SELECT f.name AS "firmName", f."timeZone", u.name AS "userName",
+            (SELECT count(*)::int FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId" WHERE c."matterId" = $3) AS messages
+       FROM "Firm" f, "User" u WHERE f.id = $1 AND u.id = $2`,
+    [viewer.firmId, viewer.userId, matterId],
+  );
+  const firm = facts.rows[0];
+  if (!firm) throw new AppError('not_found', 'no such user', { userId: viewer.userId });
+  await recordAudit(pool, {
+    firmId: viewer.firmId,
+    actorUserId: viewer.userId,
+    actorKind: 'user',
+    action: 'matter.export_started',
+    subjectType: 'matter',
+    subjectId: matterId,
+    details: { format, messages: firm.messages },
+  });
+  return { matter, firm, exportedAt: new Date() };
+}
+
+export interface TranscriptPdf {
+  fileName: string;
+  messageCount: number;
+  /** The PDF's bytes as they are rendered; once the last is read, the export is audited with the PDF's SHA-256. */
+  bytes(): AsyncGenerator<Buffer>;
+}
+
+/** The matter's transcript alone, as a PDF (the ZIP export holds the same beside transcript.html). Same access and audit. */
+export async function prepareTranscriptPdf(options: PrepareMatterExportOptions): Promise<TranscriptPdf> {
+  const { pool, viewer } = options;
+  const { matter, firm, exportedAt } = await startExport(options, 'pdf');
+  const context: TranscriptContext = { matter, firmName: firm.firmName, timeZone: firm.timeZone, exportedAt, exportedBy: firm.userName, mediaPaths: new Map() };
+  return {
+    fileName: `transcript-${matter.number.replace(/[^\w.-]+/g, '_')}-${exportedAt.toISOString().slice(0, 10)}.pdf`,
+    messageCount: firm.messages,
+    async *bytes() {
+      const hash = createHash('sha256');
+      let size = 0;
+      for await (const chunk of transcriptPdf(timelineItems(pool, matter.id, options.pageSize ?? 500), context)) {
+        hash.update(chunk);
+        size += chunk.length;
+        yield chunk;
+      }
+      await recordAudit(pool, {
+        firmId: viewer.firmId,
+        actorUserId: viewer.userId,
+        actorKind: 'user',
+        action: 'matter.exported',
+        subjectType: 'matter',
+        subjectId: matter.id,
+        details: { format: 'pdf', sha256: hash.digest('hex'), bytes: size },
+      });
+    },
   };
 }
 
@@ -146,6 +194,7 @@ async function writeExport(options: WriteExportOptions): Promise<ExportManifest>
 
     const context: TranscriptContext = { matter, firmName: options.firmName, timeZone: options.timeZone, exportedAt, exportedBy: options.exportedBy.name, mediaPaths };
     manifest.files.push(await zip.add('transcript.html', transcript(pool, context, pageSize), exportedAt));
+    manifest.files.push(await zip.add('transcript.pdf', transcriptPdf(timelineItems(pool, matter.id, pageSize), context), exportedAt));
     manifest.files.push(await zip.add('record.json', record(pool, options, manifest), exportedAt));
     const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
     await zip.add('manifest.json', [manifestText], exportedAt);

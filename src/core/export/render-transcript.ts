@@ -17,7 +17,8 @@ export interface TranscriptContext {
   mediaPaths: ReadonlyMap<string, string>;
 }
 
-const when = (at: Date | string, timeZone: string) => DateTime.fromJSDate(new Date(at)).setZone(timeZone).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+/** A moment as the transcripts (HTML and PDF) state it, in the firm's time zone. */
+export const transcriptTime = (at: Date | string, timeZone: string): string => DateTime.fromJSDate(new Date(at)).setZone(timeZone).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
 
 export function transcriptHeader(context: TranscriptContext): string {
   const { matter } = context;
@@ -39,7 +40,7 @@ tr.inbound td.who{color:#0b5394}tr.event td{color:#555;font-size:90%}.missing{co
 <p>${escapeHtml(context.firmName)} · client ${escapeHtml(matter.client.name)} · status ${escapeHtml(matter.status)}${matter.legalHold ? ' · <strong>on legal hold</strong>' : ''}</p>
 <p>Members: ${members}</p>
 <ul>${conversations}</ul>
-<p>Exported ${escapeHtml(when(context.exportedAt, context.timeZone))} by ${escapeHtml(context.exportedBy)}. Times are in ${escapeHtml(context.timeZone)}. manifest.json lists the SHA-256 of every file of this export.</p>
+<p>Exported ${escapeHtml(transcriptTime(context.exportedAt, context.timeZone))} by ${escapeHtml(context.exportedBy)}. Times are in ${escapeHtml(context.timeZone)}. manifest.json lists the SHA-256 of every file of this export.</p>
 <table>
 `;
 }
@@ -49,7 +50,7 @@ type Data = Record<string, unknown>;
 /** One item of the file as a row: when (in the firm's time zone), what in words, who, and the detail. */
 export function transcriptRow(item: TimelineItem, context: TranscriptContext): string {
   const data = item.data as Data;
-  const at = `<td class="when">${escapeHtml(when(item.at, context.timeZone))}</td>`;
+  const at = `<td class="when">${escapeHtml(transcriptTime(item.at, context.timeZone))}</td>`;
   if (item.kind === 'media') {
     const path = context.mediaPaths.get(item.id);
     const name = escapeHtml(String(data.fileName ?? data.mimeType ?? 'file'));

@@ -64,6 +64,17 @@ export const supervisionPaths: PathItems = buildPaths('supervision', {
       errors: [404],
     },
   },
+  '/api/matters/{id}/transcript.pdf': {
+    get: {
+      summary: 'The matter\'s transcript as a PDF: every event in words, in the firm\'s time zone, streamed (an audit event)',
+      description: 'The same transcript the ZIP export holds as transcript.html and transcript.pdf; attachments are named, not embedded.',
+      query: emptyQuerySchema,
+      responses: {
+        200: file('the PDF', 'application/pdf', { 'x-export-messages': { description: 'how many messages the transcript holds', schema: int } }),
+      },
+      errors: [404],
+    },
+  },
   '/api/matters/{id}/legal-hold': {
     post: { summary: 'Place the matter on legal hold: retention never purges it (supervisor)', body: legalHoldSchema, responses: { 200: ok('on hold', ref('LegalHold')) }, errors: [404, 409] },
     delete: { summary: 'Lift the matter\'s legal hold (supervisor)', body: legalHoldSchema, responses: { 200: ok('lifted', ref('LegalHold')) }, errors: [404, 409] },

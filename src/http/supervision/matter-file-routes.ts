@@ -1,14 +1,25 @@
+import type { Response } from 'express';
 import { Router } from 'express';
 import type pg from 'pg';
 import type { MediaSource } from '../../core/export/media-source.js';
-import { prepareMatterExport } from '../../core/export/export-matter.js';
+import { prepareMatterExport, prepareTranscriptPdf } from '../../core/export/export-matter.js';
 import { getMatterFile } from '../../core/matter-file/get-matter-file.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
 import { emptyQuerySchema, matterFileQuerySchema } from './supervision-schemas.js';
 
-/** A matter's file (one timeline, as JSON) and its export (a streamed ZIP), for whoever may see the matter. */
+/** An export's answer: its size is not known until it is written; the message count lets a client show progress. */
+function startDownload(res: Response, contentType: string, prepared: { fileName: string; messageCount: number }): void {
+  res.status(200).set({
+    'content-type': contentType,
+    'content-disposition': `attachment; filename="${prepared.fileName}"`,
+    'cache-control': 'no-store',
+    'x-export-messages': String(prepared.messageCount),
+  });
+}
+
+/** A matter's file (one timeline, as JSON), its export (a streamed ZIP) and its transcript as a PDF, for whoever may see the matter. */
 export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }): Router {
   const { pool } = options;
   const router = Router();
@@ -26,18 +37,29 @@ export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }
     parseQuery(req, emptyQuerySchema);
     // Access is checked and the export audited here, while an error can still be a JSON answer.
     const prepared = await prepareMatterExport({ pool, viewer, matterId: id, ...(options.media ? { media: options.media } : {}) });
-    res.status(200).set({
-      'content-type': 'application/zip',
-      'content-disposition': `attachment; filename="${prepared.fileName}"`,
-      'cache-control': 'no-store',
-      // The ZIP's size is not known until it is written; the message count lets a client show progress.
-      'x-export-messages': String(prepared.messageCount),
-    });
+    startDownload(res, 'application/zip', prepared);
     try {
       await prepared.write(res);
     } catch (error) {
       // Headers are gone: the only honest signal left is a cut connection (the ZIP is then visibly incomplete).
       req.log?.warn({ err: error, matterId: id }, 'matter export stopped before the end');
+      res.destroy();
+    }
+  });
+
+  router.get('/api/matters/:id/transcript.pdf', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    parseQuery(req, emptyQuerySchema);
+    const prepared = await prepareTranscriptPdf({ pool, viewer, matterId: id });
+    startDownload(res, 'application/pdf', prepared);
+    try {
+      for await (const chunk of prepared.bytes()) {
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
+    } catch (error) {
+      req.log?.warn({ err: error, matterId: id }, 'transcript PDF stopped before the end');
       res.destroy();
     }
   });

@@ -232,6 +232,10 @@ export function SupervisionPage({ user }: { user: User }) {
                 <a href={`/api/matters/${enc(file.matterId)}/export`} download="">
                   Export the record (ZIP)
                 </a>{' '}
+                ·{' '}
+                <a href={`/api/matters/${enc(file.matterId)}/transcript.pdf`} download="">
+                  Transcript (PDF)
+                </a>{' '}
                 {user.role === 'supervisor' ? (
                   <button type="button" class={file.matter.legalHold ? 'secondary' : 'danger'} onClick={() => hold(file.matter)}>
                     {file.matter.legalHold ? 'Lift legal hold' : 'Place legal hold'}
