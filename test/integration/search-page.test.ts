@@ -67,6 +67,24 @@ describe('the supervision page', () => {
     expect(lines[1]).toContain('M-0001');
     expect(lines[1]).toContain('settlement offer from Northwind <img src=x onerror=alert(1)> arrived');
 
+    // Saved under a name, and run again later from the list with one click.
+    await page.getByLabel('Save this search as').fill('Northwind offers');
+    await page.getByRole('button', { name: 'Save search' }).click();
+    const savedButton = page.getByRole('button', { name: 'Northwind offers', exact: true });
+    await savedButton.waitFor();
+    await page.getByLabel('Search', { exact: true }).fill('nothing like this at all');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.locator('#results').getByText('Nothing found.').waitFor();
+    await screenshot(page, 'saved-search');
+    await savedButton.click();
+    await results.getByText('arrived').waitFor();
+    expect(await results.count()).toBe(1);
+    expect(await page.getByLabel('Search', { exact: true }).inputValue()).toBe('settlement offer');
+    // A second save under the same name is refused in words.
+    await page.getByLabel('Save this search as').fill('northwind offers');
+    await page.getByRole('button', { name: 'Save search' }).click();
+    await page.getByText('You already have a saved search named', { exact: false }).waitFor();
+
     await results.first().getByRole('button', { name: 'Open file' }).click();
     await page.locator('#file-heading h3').getByText('M-0001').waitFor();
     expect(await page.locator('#timeline tbody tr').count()).toBeGreaterThanOrEqual(2);

@@ -175,4 +175,40 @@ describe('search over the captured record', () => {
   it('refuses anonymous searches', async () => {
     expect((await fetch(`${app.url}/api/search?q=settlement`)).status).toBe(401);
   });
+
+  it('keeps each person\'s saved searches: named, their own, checked, and limited', async () => {
+    type Saved = { id: string; name: string; query: Record<string, string> };
+    const supervisor = as.supervisor!;
+    const saved = await supervisor.post<Saved>('/api/searches', { name: 'Northwind offers', query: { q: 'settlement offer', direction: 'inbound', from: '2026-01-01' } });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ name: 'Northwind offers', query: { q: 'settlement offer', direction: 'inbound', from: '2026-01-01' } });
+    // Running it is an ordinary search of what the runner may see.
+    const params = new URLSearchParams(saved.body.query);
+    expect((await search(supervisor, Object.fromEntries(params))).items.length).toBeGreaterThan(0);
+
+    const again = await supervisor.post<{ message: string }>('/api/searches', { name: 'northwind OFFERS', query: { q: 'other' } });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('already have a saved search named');
+    for (const bad of [{ name: ' ', query: { q: 'offer' } }, { name: 'No words', query: {} }, { name: 'Bad filter', query: { q: 'offer', colour: 'red' } }, { name: 'Bad day', query: { q: 'offer', from: '2026-02-30' } }]) {
+      const refused = await supervisor.post<{ message: string }>('/api/searches', bad);
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+      expect(refused.body.message.length).toBeGreaterThan(5);
+    }
+
+    // Another person neither sees nor deletes it.
+    expect((await as.lawyer!.get<{ items: Saved[] }>('/api/searches')).body.items).toEqual([]);
+    expect((await as.lawyer!.request('DELETE', `/api/searches/${saved.body.id}`)).status).toBe(404);
+    expect((await supervisor.get<{ items: Saved[] }>('/api/searches')).body.items.map((s) => s.name)).toEqual(['Northwind offers']);
+
+    // Fifty each at most, and the fifty-first is refused in words.
+    for (let n = 2; n <= 50; n++) expect((await supervisor.post('/api/searches', { name: `Search ${n}`, query: { q: `term ${n}` } })).status).toBe(201);
+    const over = await supervisor.post<{ message: string }>('/api/searches', { name: 'One too many', query: { q: 'more' } });
+    expect(over.status).toBe(409);
+    expect(over.body.message).toContain('delete one first');
+
+    expect((await supervisor.request('DELETE', `/api/searches/${saved.body.id}`)).status).toBe(204);
+    expect((await supervisor.request('DELETE', `/api/searches/${saved.body.id}`)).status).toBe(404);
+    expect((await supervisor.get<{ items: Saved[] }>('/api/searches')).body.items).toHaveLength(49);
+    expect((await fetch(`${app.url}/api/searches`)).status).toBe(401);
+  });
 });

@@ -259,6 +259,7 @@ const schemas: Record<string, JsonSchema> = {
     cancelled: bool,
     reminders: arrayOf(obj({ id: str, offsetMinutes: int, state: { enum: ['scheduled', 'sent', 'skipped', 'cancelled'] }, sendAt: dateTime, skippedReason: nullable(str), messageId: nullable(str) })),
   }),
+  SavedSearch: obj({ id: str, name: str, query: { type: 'object', additionalProperties: str }, createdAt: dateTime }),
   LegalHold: obj({ matterId: str, legalHold: bool, reason: nullable(str), placedById: nullable(str), placedAt: nullable(dateTime) }),
   SearchResult: obj({
     query: str,

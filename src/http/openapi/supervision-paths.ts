@@ -1,4 +1,5 @@
-import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, searchCsvQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
+import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, savedSearchSchema, searchCsvQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
+import { idParamsSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
 import { buildPaths, file, int, ok, page, ref } from './helpers.js';
 import { auditQuerySchema } from '../supervision/audit-log-routes.js';
@@ -28,6 +29,18 @@ export const supervisionPaths: PathItems = buildPaths('supervision', {
       query: searchQuerySchema,
       responses: { 200: ok('a page of hits', ref('SearchResult')) },
     },
+  },
+  '/api/searches': {
+    get: { summary: 'Your saved searches, by name (each person\'s own)', query: emptyQuerySchema, responses: { 200: ok('the saved searches', { type: 'object', properties: { items: { type: 'array', items: ref('SavedSearch') } }, required: ['items'] }) } },
+    post: {
+      summary: 'Save a search under a name (up to 50 each); running it is an ordinary search of what you may see then',
+      body: savedSearchSchema,
+      responses: { 201: ok('saved', ref('SavedSearch')) },
+      errors: [409],
+    },
+  },
+  '/api/searches/{id}': {
+    delete: { summary: 'Delete one of your saved searches', params: idParamsSchema, responses: { 204: ok('deleted') }, errors: [404] },
   },
   '/api/audit': {
     get: {

@@ -29,6 +29,14 @@ export const searchQuerySchema = z
 /** GET /api/search.csv: the same search, every page. */
 export const searchCsvQuerySchema = z.object(searchFilters).strict();
 
+/** POST /api/searches: a search kept under a name, with the filters GET /api/search takes. */
+export const savedSearchSchema = z
+  .object({
+    name: z.string().trim().min(1, 'give the search a name').max(80, 'a name of at most 80 characters'),
+    query: searchCsvQuerySchema,
+  })
+  .strict();
+
 export const matterFileQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(2000).default(500), cursor: cursor.optional() })
   .strict();

@@ -7,6 +7,7 @@ import { api, describeError, enc, get } from '../api.js';
 import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import type { User } from '../types.js';
 import { DateRangeFields } from './DateRangeFields.js';
+import { SavedSearches, type SearchQuery } from './SavedSearches.js';
 import { isoDay } from './TimePage.js';
 import { describeTimelineItem, firmTime } from '../../../core/matter-file/describe-event.js';
 
@@ -31,7 +32,7 @@ function Snippet({ html }: { html: string }) {
 }
 
 /** A search's query string, for the results and their CSV alike. */
-function searchParams(query: { q: string; matter: string; direction: string; from: string; to: string }): URLSearchParams {
+function searchParams(query: SearchQuery): URLSearchParams {
   const params = new URLSearchParams({ q: query.q });
   for (const name of ['matter', 'direction', 'from', 'to'] as const) if (query[name]) params.set(name, query[name]);
   return params;
@@ -40,7 +41,7 @@ function searchParams(query: { q: string; matter: string; direction: string; fro
 export function SupervisionPage({ user }: { user: User }) {
   const [error, setError] = useState('');
   const [matters, setMatters] = useState<{ id: string; number: string; title: string }[]>([]);
-  const [query, setQuery] = useState({ q: '', matter: '', direction: '', from: '', to: '' });
+  const [query, setQuery] = useState<SearchQuery>({ q: '', matter: '', direction: '', from: '', to: '' });
   const [results, setResults] = useState<{ items: any[]; contacts: any[]; nextCursor: string | null } | null>(null);
   const [fileMatter, setFileMatter] = useState('');
   const [file, setFile] = useState<{ matterId: string; matter: any; items: any[]; nextCursor: string | null } | null>(null);
@@ -51,8 +52,8 @@ export function SupervisionPage({ user }: { user: User }) {
   const reviews = user.role === 'admin' || user.role === 'supervisor';
   const fail = (caught: unknown) => setError(describeError(caught));
 
-  async function search(more: boolean) {
-    const params = searchParams(query);
+  async function search(more: boolean, asked = query) {
+    const params = searchParams(asked);
     if (more && results?.nextCursor) params.set('cursor', results.nextCursor);
     const found = await get<{ items: any[]; contacts: any[]; nextCursor: string | null }>(`/api/search?${params}`);
     setResults(more && results ? { ...found, items: [...results.items, ...found.items], contacts: results.contacts } : found);
@@ -148,6 +149,15 @@ export function SupervisionPage({ user }: { user: User }) {
             Search
           </button>
         </form>
+        <SavedSearches
+          query={query}
+          canSave={results !== null}
+          setError={setError}
+          onRun={(saved) => {
+            setQuery(saved);
+            search(false, saved).catch(fail);
+          }}
+        />
         {results ? (
           <p>
             <a id="search-csv" href={`/api/search.csv?${searchParams(query)}`} download="">
