@@ -26,15 +26,20 @@ export interface BridgeRegistryOptions {
   credentials?: CredentialStoreFactory;
   /** Every fetch of a URL from outside the firm (media, redirects): src/net/guarded-fetch.ts. */
   fetcher: GuardedFetcher;
+  /** How often a running bridge's account is checked for a changed config (default 3 s). */
+  configCheckMs?: number;
 }
 
 interface AccountRow {
   id: string;
   kind: string;
   config: Record<string, unknown>;
+  configVersion: number;
   removedAt: Date | null;
   paused: boolean;
 }
+
+const accountColumns = `id, kind, config, "configVersion", "removedAt", paused`;
 
 /**
  * The bridges this process runs, one per account, created on first use and started once. It is also the send
@@ -51,6 +56,8 @@ export const isExclusiveAccount = (account: { kind: string; config: Record<strin
 
 export class BridgeRegistry implements OutboundTransport, MediaFetcher {
   private readonly bridges = new Map<string, Promise<Bridge>>();
+  /** The config version each running bridge was built from, and when this process last compared it with the account. */
+  private readonly built = new Map<string, { version: number; checkedAt: number }>();
   /** Exclusive accounts whose lease this process holds (set by the account supervisor). */
   private readonly claimed = new Set<string>();
   private readonly exclusive = new Map<string, boolean>();
@@ -67,6 +74,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
     this.claimed.delete(accountId);
     const bridge = this.bridges.get(accountId);
     this.bridges.delete(accountId);
+    this.built.delete(accountId);
     await (await bridge?.catch(() => null))?.stop();
   }
 
@@ -97,8 +105,39 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
       bridge = this.create(accountId);
       this.bridges.set(accountId, bridge);
       bridge.catch(() => this.bridges.delete(accountId));
+    } else {
+      this.checkConfig(accountId);
     }
     return bridge;
+  }
+
+  /**
+   * An admin changed the account's settings (here or in another process): a bridge built from an older config is
+   * stopped, and started again at once where this process holds the account's lease, else on its next use. Checked at
+   * most every few seconds per account, beside the request that uses the bridge (which still has the old one).
+   */
+  private checkConfig(accountId: string): void {
+    const built = this.built.get(accountId);
+    if (!built || Date.now() - built.checkedAt < (this.options.configCheckMs ?? 3000)) return;
+    built.checkedAt = Date.now();
+    void this.options.db.pool
+      .query<{ configVersion: number }>(`SELECT "configVersion" FROM "ChannelAccount" WHERE id = $1`, [accountId])
+      .then(async (found) => {
+        const current = found.rows[0]?.configVersion;
+        if (current !== undefined && current !== built.version && this.built.get(accountId) === built) await this.rebuild(accountId);
+      })
+      .catch((error: unknown) => this.options.logger.warn({ err: error, accountId }, 'could not check the account for changed settings'));
+  }
+
+  /** Stops the account's bridge so that the next use builds it from the stored config; reconnects a held account now. */
+  async rebuild(accountId: string): Promise<void> {
+    const bridge = this.bridges.get(accountId);
+    this.bridges.delete(accountId);
+    this.built.delete(accountId);
+    this.exclusive.delete(accountId);
+    await (await bridge?.catch(() => null))?.stop();
+    this.options.logger.info({ accountId }, 'account settings changed; bridge rebuilt');
+    if (this.claimed.has(accountId)) await this.get(accountId).catch((error: unknown) => this.options.logger.warn({ err: error, accountId }, 'bridge did not start again'));
   }
 
   /**
@@ -109,7 +148,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
   async simulator(accountId: string): Promise<SimulatorBridge | null> {
     if (!plausibleAccountId(accountId)) return null;
     const found = await this.options.db.pool.query<AccountRow>(
-      `SELECT id, kind, config, "removedAt", paused FROM "ChannelAccount" WHERE id = $1`,
+      `SELECT ${accountColumns} FROM "ChannelAccount" WHERE id = $1`,
       [accountId],
     );
     const account = found.rows[0];
@@ -214,7 +253,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
    */
   async whatsappCloudNumbers(accountId: string, appSecret: string): Promise<Map<string, string>> {
     const found = await this.options.db.pool.query<AccountRow>(
-      `SELECT b.id, b.kind, b.config, b."removedAt", b.paused FROM "ChannelAccount" a
+      `SELECT b.id, b.kind, b.config, b."configVersion", b."removedAt", b.paused FROM "ChannelAccount" a
          JOIN "ChannelAccount" b ON b."firmId" = a."firmId" AND b.kind = 'whatsapp_cloud' AND b."removedAt" IS NULL
         WHERE a.id = $1 ORDER BY b."createdAt", b.id`,
       [accountId],
@@ -251,12 +290,13 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
   async stop(): Promise<void> {
     const all = [...this.bridges.values()];
     this.bridges.clear();
+    this.built.clear();
     await Promise.all(all.map(async (bridge) => (await bridge.catch(() => null))?.stop()));
   }
 
   private async create(accountId: string): Promise<Bridge> {
     const found = await this.options.db.pool.query<AccountRow>(
-      `SELECT id, kind, config, "removedAt", paused FROM "ChannelAccount" WHERE id = $1`,
+      `SELECT ${accountColumns} FROM "ChannelAccount" WHERE id = $1`,
       [accountId],
     );
     const account = found.rows[0];
@@ -274,6 +314,7 @@ export class BridgeRegistry implements OutboundTransport, MediaFetcher {
       credentials: this.options.credentials,
     });
     await bridge.start();
+    this.built.set(accountId, { version: account.configVersion, checkedAt: Date.now() });
     this.options.logger.info({ accountId, kind: account.kind }, 'bridge started');
     return bridge;
   }

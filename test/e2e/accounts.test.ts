@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningMatterline } from '../../src/runtime/start-matterline.js';
-import { waitFor } from '../support/matterline.js';
 import { browserTestWorld, desktop, openPage, screenshot, signIn } from './browser.js';
 
 // The firm's admin, from a firm with no channel account to a working WhatsApp Cloud API account: a guided form, the
@@ -77,22 +76,39 @@ describe('channel accounts, in a browser', () => {
     await app.db.prisma.channelAccount.update({ where: { id: account.id }, data: { config: { ...config, graphBaseUrl: graphUrl } } });
     await card.getByRole('button', { name: 'Test connection of Firm WhatsApp' }).click();
     await card.getByText('Meta said: Invalid OAuth access token - Cannot parse access token (code 190)').waitFor();
-    // The right token (a secret: sealed at rest, so it is set through the API's own sealing by adding the account again).
-    await page.getByLabel('Name', { exact: true }).fill('Firm WhatsApp 2');
-    await page.getByLabel('Phone number ID').fill('106540352242922');
-    await page.getByLabel('Access token').fill(goodToken);
-    await page.getByLabel('App secret').fill('app-secret-from-meta');
-    await page.getByRole('button', { name: 'Add account' }).click();
-    await waitFor(async () => (await app.db.prisma.channelAccount.count({ where: { name: 'Firm WhatsApp 2' } })) === 1, { what: 'the second account' });
-    const second = await app.db.prisma.channelAccount.findFirstOrThrow({ where: { name: 'Firm WhatsApp 2' } });
-    expect(JSON.stringify(second.config)).not.toContain(goodToken);
-    await app.db.prisma.channelAccount.update({ where: { id: second.id }, data: { config: { ...(second.config as Record<string, unknown>), graphBaseUrl: graphUrl } } });
-    const secondCard = page.locator(`li.account[data-id="${second.id}"]`);
-    await secondCard.getByRole('button', { name: 'Test connection of Firm WhatsApp 2' }).click();
-    await secondCard.getByText('Meta knows this number: +1 555-010-0999 (Demo Law LLP).').waitFor();
+    // The admin corrects the token in the account's own form: the secrets are not shown back, only replaced.
+    await card.getByRole('button', { name: 'Edit Firm WhatsApp' }).click();
+    const edit = card.getByRole('form', { name: 'Edit Firm WhatsApp' });
+    expect(await edit.getByLabel('Phone number ID').inputValue()).toBe('106540352242922');
+    expect(await edit.getByLabel('Access token').inputValue()).toBe('');
+    expect(await edit.getByLabel('Access token').getAttribute('placeholder')).toBe('Kept as it is; type a new one to replace it');
+    await edit.getByLabel('Phone number ID').fill('not a number');
+    await edit.getByLabel('Access token').fill(goodToken);
+    await edit.getByLabel('Name').fill('Firm WhatsApp (main)');
+    await screenshot(page, 'accounts-edit');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    expect(await edit.getByLabel('Phone number ID').evaluate((input) => (input as unknown as { validity: { valid: boolean } }).validity.valid)).toBe(false);
+    await edit.getByLabel('Phone number ID').fill('106540352242922');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByRole('heading', { name: 'Firm WhatsApp (main)' }).waitFor();
+    const edited = await app.db.prisma.channelAccount.findUniqueOrThrow({ where: { id: account.id } });
+    expect(JSON.stringify(edited.config)).not.toContain(goodToken);
+    expect((edited.config as Record<string, unknown>).graphBaseUrl).toBe(graphUrl);
+    await card.getByRole('button', { name: 'Test connection of Firm WhatsApp (main)' }).click();
+    await card.getByText('Meta knows this number: +1 555-010-0999 (Demo Law LLP).').waitFor();
     await screenshot(page, 'accounts-tested');
     const audit = await app.db.pool.query(`SELECT details FROM "AuditEvent" WHERE action = 'account.tested' ORDER BY id`);
     expect(audit.rows.map((r) => r.details.ok)).toEqual([false, true]);
+
+    // Removed with a reason asked in the app's own dialog; the record stays.
+    await card.getByRole('button', { name: 'Remove Firm WhatsApp (main)' }).click();
+    const ask = page.getByRole('dialog', { name: 'Remove Firm WhatsApp (main)' });
+    await ask.getByRole('textbox').fill('Number moved to the new office');
+    await screenshot(page, 'accounts-remove');
+    await ask.getByRole('button', { name: 'Remove account' }).click();
+    await card.waitFor({ state: 'detached' });
+    const removed = await app.db.pool.query(`SELECT details FROM "AuditEvent" WHERE action = 'account.removed' AND "subjectId" = $1`, [account.id]);
+    expect(removed.rows[0]?.details).toEqual({ reason: 'Number moved to the new office' });
     expect(problems).toEqual([]);
     await context.close();
   });

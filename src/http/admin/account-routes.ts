@@ -7,7 +7,7 @@ import { twilioConfigSchema } from '../../bridges/twilio/twilio-config.js';
 import { graphApiVersionWarning } from '../../bridges/whatsapp-cloud/graph-api-versions.js';
 import { defaultGraphApiVersion, whatsappCloudConfigSchema } from '../../bridges/whatsapp-cloud/whatsapp-cloud-config.js';
 import { recordAudit } from '../../core/audit/record-audit.js';
-import { openAccountConfig, sealAccountConfig } from '../../core/crypto/seal-account-config.js';
+import { isSealedValue, openAccountConfig, sealAccountConfig, secretFieldsOf } from '../../core/crypto/seal-account-config.js';
 import type { Keyring } from '../../core/crypto/secret-box.js';
 import { AppError } from '../../core/errors.js';
 import type { Database } from '../../db/prisma.js';
@@ -48,7 +48,17 @@ export const createAccountSchema = z
   })
   .strict();
 export const reasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
-export const renameAccountSchema = z.object({ name: z.string().trim().min(1, 'give the account a name').max(120) }).strict();
+/**
+ * PATCH /api/admin/accounts/:id: a new name and/or changed settings. `config` holds only what changes: a field given
+ * replaces the stored one, null removes an optional one, a secret left out is kept (it is never shown again).
+ */
+export const editAccountSchema = z
+  .object({
+    name: z.string().trim().min(1, 'give the account a name').max(120).optional(),
+    config: z.record(z.string().max(100), z.unknown()).optional(),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.config !== undefined, 'give a new name or settings to change');
 export const reportsQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
 /** What the account page should warn about now: a WhatsApp Cloud account on a Graph API version near its end. */
@@ -60,6 +70,30 @@ export function accountWarnings(kind: ChannelKind, config: unknown, now: Date = 
   const version = fromUrl ?? (typeof graphApiVersion === 'string' ? graphApiVersion : defaultGraphApiVersion);
   const warning = graphApiVersionWarning(version, now);
   return warning ? [warning] : [];
+}
+
+/** The config as the channel's schema checks it; each problem named by its field (body.config.accountSid: …). */
+function checkConfig(kind: PublicKind, config: Record<string, unknown>): Record<string, unknown> {
+  const parsed = configSchemas[kind].safeParse(config);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => ({ path: ['body', 'config', ...issue.path.map(String)].join('.'), message: issue.message }));
+  throw new AppError('bad_request', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
+}
+
+const addressOf = (config: Record<string, unknown>): string | null =>
+  typeof config.number === 'string' ? config.number : typeof config.phoneNumber === 'string' ? config.phoneNumber : null;
+
+/** What the admin's edit form shows of a stored config: every field but the secrets, and which secrets are set. */
+function visibleSettings(kind: ChannelKind, config: unknown): { settings: Record<string, unknown>; secretsSet: string[] } {
+  const stored = typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : {};
+  const secrets = new Set(secretFieldsOf(kind));
+  const settings: Record<string, unknown> = {};
+  const secretsSet: string[] = [];
+  for (const [field, value] of Object.entries(stored)) {
+    if (secrets.has(field) || isSealedValue(value)) secretsSet.push(field);
+    else settings[field] = value;
+  }
+  return { settings, secretsSet: secretsSet.sort() };
 }
 
 /** The firm's channel accounts, for its admin: add, see state, last error and QR code, pause, resume, remove. */
@@ -94,6 +128,7 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
     connectedBy: account.leaseHolder,
     createdAt: account.createdAt,
     warnings: accountWarnings(account.kind, account.config),
+    ...visibleSettings(account.kind, account.config),
   });
 
   const audit = (firmId: string, userId: string, action: string, accountId: string, details: Record<string, unknown> = {}) =>
@@ -140,11 +175,7 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
         problems: [{ path: 'body.kind', message: 'the simulator is off (MATTERLINE_SIMULATOR)' }],
       });
     }
-    const parsed = configSchemas[body.kind].safeParse(body.config);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({ path: ['body', 'config', ...issue.path.map(String)].join('.'), message: issue.message }));
-      throw new AppError('bad_request', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { problems });
-    }
+    const parsed = checkConfig(body.kind, body.config);
     const kind = kindNames[body.kind];
     const account = await db.prisma.channelAccount.create({
       data: {
@@ -152,9 +183,9 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
         kind,
         name: body.name,
         // Secrets are sealed (AES-256-GCM) before they reach the database.
-        config: sealAccountConfig(kind, parsed.data, options.keyring) as object,
+        config: sealAccountConfig(kind, parsed, options.keyring) as object,
         state: kind === 'baileys' || kind === 'whatsapp_web' ? 'linking' : 'connecting',
-        address: typeof parsed.data.number === 'string' ? parsed.data.number : typeof parsed.data.phoneNumber === 'string' ? parsed.data.phoneNumber : null,
+        address: addressOf(parsed),
       },
     });
     await audit(viewer.firmId, viewer.userId, 'account.added', account.id, { kind: body.kind, name: body.name });
@@ -192,10 +223,33 @@ export function accountRoutes(options: { db: Database; registry: BridgeRegistry;
     const viewer = requireViewer(req);
     requireRole(viewer, ['admin']);
     const { id } = parseParams(req, idParamsSchema);
-    const { name } = parseBody(req, renameAccountSchema);
+    const body = parseBody(req, editAccountSchema);
     const before = await ownAccount(viewer.firmId, id);
-    const account = await db.prisma.channelAccount.update({ where: { id }, data: { name } });
-    await audit(viewer.firmId, viewer.userId, 'account.renamed', id, { from: before.name, to: name });
+    let settings: { config: object; address: string | null; fields: string[] } | undefined;
+    if (body.config) {
+      const stored = openAccountConfig(before.kind, before.config as Record<string, unknown>, options.keyring);
+      const merged: Record<string, unknown> = { ...stored };
+      for (const [field, value] of Object.entries(body.config)) {
+        if (value === null) delete merged[field];
+        else merged[field] = value;
+      }
+      const checked = checkConfig(publicKindOf[before.kind], merged);
+      const fields = [...new Set([...Object.keys(stored), ...Object.keys(checked)])].filter((field) => JSON.stringify(stored[field]) !== JSON.stringify(checked[field])).sort();
+      settings = { config: sealAccountConfig(before.kind, checked, options.keyring), address: addressOf(checked), fields };
+    }
+    const account = await db.prisma.channelAccount.update({
+      where: { id },
+      data: {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(settings && settings.fields.length > 0 ? { config: settings.config, address: settings.address, configVersion: { increment: 1 } } : {}),
+      },
+    });
+    if (body.name !== undefined && body.name !== before.name) await audit(viewer.firmId, viewer.userId, 'account.renamed', id, { from: before.name, to: body.name });
+    if (settings && settings.fields.length > 0) {
+      // The names of what changed, never a value: secrets stay out of the log.
+      await audit(viewer.firmId, viewer.userId, 'account.settings_changed', id, { fields: settings.fields });
+      await options.registry.rebuild(id);
+    }
     res.json(view(account));
   });
 

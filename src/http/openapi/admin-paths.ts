@@ -1,5 +1,5 @@
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
-import { configSchemas, createAccountSchema, reasonSchema, renameAccountSchema, reportsQuerySchema } from '../admin/account-routes.js';
+import { configSchemas, createAccountSchema, reasonSchema, editAccountSchema, reportsQuerySchema } from '../admin/account-routes.js';
 import { hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
 import { cannedReplySchema, editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
@@ -65,7 +65,13 @@ const accountPaths = buildPaths('admin: channel accounts', {
   '/api/admin/accounts/{id}': {
     get: { summary: 'One channel account (admin)', responses: { 200: ok('the account', ref('Account')) }, errors: [403, 404] },
     delete: { summary: 'Remove a channel account; its messages stay in the record (admin)', body: reasonSchema, responses: { 204: ok('removed') }, errors: [404] },
-    patch: { summary: 'Rename a channel account (admin; audited)', body: renameAccountSchema, responses: { 200: ok('the account', ref('Account')) }, errors: [403, 404] },
+    patch: {
+      summary: 'Rename a channel account and/or change its settings (admin; audited by field name, never a value)',
+      description: 'config holds only what changes: a field given replaces the stored one, null removes an optional one, a secret left out is kept. Every process rebuilds the account\'s bridge within seconds.',
+      body: editAccountSchema,
+      responses: { 200: ok('the account', ref('Account')) },
+      errors: [403, 404],
+    },
   },
   '/api/admin/accounts/{id}/test': {
     post: {

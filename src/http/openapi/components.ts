@@ -182,6 +182,8 @@ const schemas: Record<string, JsonSchema> = {
     connectedBy: nullable(str),
     createdAt: dateTime,
     warnings: arrayOf(obj({ code: str, message: str })),
+    settings: { type: 'object', description: 'the stored config without its secrets' },
+    secretsSet: arrayOf(str),
   }),
   AccountReport: obj({
     id: str,

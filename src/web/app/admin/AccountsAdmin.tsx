@@ -1,16 +1,18 @@
 // The firm's channel accounts: each with its state in words ("Waiting for the first webhook", "Receiving", "Sends
 // failing: …"), the QR code drawn for a linked phone, Meta's warnings and the provider's reports; test connection,
-// rename, pause, resume, remove. Adding one is a guided form per channel; once saved, the webhook URL and the verify
+// edit (name and settings, secrets kept unless replaced), pause, resume, remove (with a reason). Adding one is a guided form per channel; once saved, the webhook URL and the verify
 // token are shown with copy buttons and the steps to paste them in Meta's or Twilio's console.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
-import { api, describeError, enc, get, patch, post } from '../api.js';
+import { api, describeError, enc, get, post } from '../api.js';
 import { ErrorLine } from '../ErrorLine.js';
 import { dateTime } from '../format.js';
 import { actionRunner } from '../run-action.js';
 import { CopyField } from './UsersAdmin.js';
+import { fieldsOf, randomToken, type Kind } from './account-fields.js';
+import { EditAccount } from './EditAccount.js';
+import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 
-type Kind = 'whatsapp-cloud' | 'twilio' | 'signal' | 'baileys' | 'whatsapp-web' | 'simulator';
 interface Account {
   id: string;
   kind: Kind;
@@ -22,6 +24,8 @@ interface Account {
   qrCode: string | null;
   lastEventAt: string | null;
   warnings?: { code: string; message: string }[];
+  settings?: Record<string, unknown>;
+  secretsSet?: string[];
 }
 interface Report {
   id: string;
@@ -126,38 +130,6 @@ function ProviderReports({ accountId }: { accountId: string }) {
   );
 }
 
-const randomToken = () => Array.from(crypto.getRandomValues(new Uint8Array(18)), (b) => b.toString(16).padStart(2, '0')).join('');
-
-interface Field {
-  key: string;
-  label: string;
-  hint?: string;
-  secret?: boolean;
-  optional?: boolean;
-  pattern?: string;
-}
-const fieldsOf: Record<Kind, Field[]> = {
-  'whatsapp-cloud': [
-    { key: 'phoneNumberId', label: 'Phone number ID', hint: 'WhatsApp Manager › Phone numbers: the number’s ID (digits)', pattern: '\\d{1,32}' },
-    { key: 'accessToken', label: 'Access token', hint: 'A system user’s permanent token with whatsapp_business_messaging', secret: true },
-    { key: 'appSecret', label: 'App secret', hint: 'App settings › Basic › App secret: webhooks are checked against it', secret: true },
-    { key: 'graphApiVersion', label: 'Graph API version (optional)', hint: 'Like v26.0; empty: the version this release uses', optional: true, pattern: 'v\\d{1,3}\\.\\d' },
-  ],
-  twilio: [
-    { key: 'accountSid', label: 'Account SID', hint: 'Twilio Console › Account info (AC + 32 characters)', pattern: 'AC[0-9a-fA-F]{32}' },
-    { key: 'authToken', label: 'Auth token', hint: 'Twilio Console › Account info', secret: true },
-    { key: 'phoneNumber', label: 'The firm’s number', hint: 'In E.164, like +15551230000 (or whatsapp:+… for WhatsApp through Twilio)' },
-    { key: 'publicUrl', label: 'Public webhook URL (optional)', hint: 'Only behind a proxy that changes the address: the URL exactly as entered in Twilio', optional: true },
-  ],
-  signal: [
-    { key: 'number', label: 'The firm’s Signal number', hint: 'As registered in signal-cli, like +15551230000', pattern: '\\+\\d{6,15}' },
-    { key: 'rpc', label: 'signal-cli daemon address', hint: 'tcp://host:port or unix:/path/to/socket of signal-cli daemon --jsonrpc' },
-  ],
-  baileys: [],
-  'whatsapp-web': [],
-  simulator: [],
-};
-
 function AddAccount({ onAdded }: { onAdded: (added: { id: string; kind: Kind; verifyToken?: string }) => void }) {
   const [kind, setKind] = useState<Kind>('whatsapp-cloud');
   const [name, setName] = useState('');
@@ -232,7 +204,8 @@ export function AccountsAdmin() {
   const [error, setError] = useState('');
   const [justAdded, setJustAdded] = useState<{ id: string; kind: Kind; verifyToken?: string } | null>(null);
   const [tests, setTests] = useState<Record<string, { ok: boolean; message: string }>>({});
-  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [asking, setAsking] = useState<ReasonRequest | null>(null);
   const loaded = useRef(0);
   const load = async () => {
     try {
@@ -272,26 +245,19 @@ export function AccountsAdmin() {
           <ul class="card-list">
             {accounts.map((a) => (
               <li key={a.id} class="card account" data-id={a.id} data-state={a.state}>
-                {renaming?.id === a.id ? (
-                  <form
-                    class="inline-form"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      void act(async () => {
-                        await patch(`/api/admin/accounts/${enc(a.id)}`, { name: renaming.name });
-                        setRenaming(null);
-                      }, 'Renamed.');
+                <h3>{a.name}</h3>
+                {editing === a.id ? (
+                  <EditAccount
+                    account={a}
+                    onCancel={() => setEditing(null)}
+                    onSaved={(newVerifyToken) => {
+                      setEditing(null);
+                      announce('Changes saved.');
+                      if (newVerifyToken) setJustAdded({ id: a.id, kind: a.kind, verifyToken: newVerifyToken });
+                      void load();
                     }}
-                  >
-                    <label for={`rename-${a.id}`}>Name</label>
-                    <input id={`rename-${a.id}`} required value={renaming.name} onInput={(e) => setRenaming({ id: a.id, name: e.currentTarget.value })} />
-                    <button type="submit" class="primary">
-                      Save
-                    </button>
-                  </form>
-                ) : (
-                  <h3>{a.name}</h3>
-                )}
+                  />
+                ) : null}
                 {(a.warnings ?? []).length > 0 ? (
                   <ul class="warnings" role="alert">
                     {(a.warnings ?? []).map((w) => (
@@ -363,18 +329,25 @@ export function AccountsAdmin() {
                       Pause
                     </button>
                   )}
-                  <button type="button" class="secondary" aria-label={`Rename ${a.name}`} onClick={() => setRenaming({ id: a.id, name: a.name })}>
-                    Rename
+                  <button type="button" class="secondary" aria-label={`Edit ${a.name}`} aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>
+                    Edit
                   </button>
                   <button
                     type="button"
                     class="danger"
                     aria-label={`Remove ${a.name}`}
-                    onClick={() => {
-                      if (window.confirm(`Remove ${a.name}? Its messages stay in the record; nothing more is received or sent through it.`)) {
-                        void act(() => api('DELETE', `/api/admin/accounts/${enc(a.id)}`, {}), `${a.name} removed.`);
-                      }
-                    }}
+                    onClick={() =>
+                      setAsking({
+                        title: `Remove ${a.name}`,
+                        label: 'Its messages stay in the record; nothing more is received or sent through it. Why is it removed?',
+                        action: 'Remove account',
+                        run: async (reason) => {
+                          await api('DELETE', `/api/admin/accounts/${enc(a.id)}`, { reason });
+                          announce(`${a.name} removed.`);
+                          await load();
+                        },
+                      })
+                    }
                   >
                     Remove
                   </button>
@@ -385,6 +358,7 @@ export function AccountsAdmin() {
           </ul>
         )}
       </div>
+      <ReasonDialog request={asking} onDone={() => setAsking(null)} />
       <AddAccount
         onAdded={(added) => {
           setJustAdded(added);
