@@ -49,6 +49,42 @@ describe('clients and matters, in a browser', () => {
     await leo.context.close();
   });
 
+  it('lets staff edit a client and close it once its matters are closed, and reopen it', async () => {
+    const { context, page, problems } = await openPage(await browser(), desktop);
+    await signIn(page, baseUrl, 'staff@demo.test', '/clients');
+    await page.getByLabel('Find a client or matter').fill('díaz');
+    const card = page.locator('.client-list > li', { hasText: 'Dana Díaz' });
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Edit client Dana Díaz' }).click();
+    await card.getByLabel('Email (optional)').fill('dana@example.net');
+    await card.getByLabel('Client name').fill('Dana Díaz Ortega');
+    await card.getByRole('button', { name: 'Save client' }).click();
+    const renamed = page.locator('.client-list > li', { hasText: 'Dana Díaz Ortega' });
+    await renamed.getByRole('heading', { name: /Dana Díaz Ortega/ }).waitFor();
+    // A client with an open matter is not closed: the page says which matter first.
+    await renamed.getByRole('button', { name: 'Close client Dana Díaz Ortega' }).click();
+    await renamed.getByText("close the client's open matter first: M-0100", { exact: false }).waitFor();
+    await screenshot(page, 'client-close-refused');
+    await app.db.pool.query(`UPDATE "Matter" SET status = 'closed', "closedAt" = now() WHERE number = 'M-0100'`);
+    await renamed.getByRole('button', { name: 'Close client Dana Díaz Ortega' }).click();
+    // Closed clients leave the list until asked for.
+    await renamed.waitFor({ state: 'detached' });
+    await page.getByLabel('Show closed clients (1)').check();
+    await renamed.getByText('Closed client').waitFor();
+    const client = await app.db.prisma.client.findFirstOrThrow({ where: { name: 'Dana Díaz Ortega' } });
+    expect(client).toMatchObject({ email: 'dana@example.net' });
+    expect(client.closedAt).not.toBeNull();
+    // A closed client offers no new matter, only reopening (the API refuses one too: matter-team.test.ts).
+    expect(await renamed.getByRole('button', { name: 'New matter for Dana Díaz Ortega' }).count()).toBe(0);
+    await renamed.getByRole('button', { name: 'Reopen client Dana Díaz Ortega' }).click();
+    await renamed.getByRole('button', { name: 'New matter for Dana Díaz Ortega' }).waitFor();
+    const actions = await app.db.pool.query(`SELECT action FROM "AuditEvent" WHERE "subjectId" = $1 ORDER BY id`, [client.id]);
+    expect(actions.rows.map((row) => row.action)).toEqual(['client.created', 'client.updated', 'client.closed', 'client.reopened']);
+    await app.db.pool.query(`UPDATE "Matter" SET status = 'open', "closedAt" = NULL WHERE number = 'M-0100'`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('lets staff add a colleague to a matter\'s team and close it, and a supervisor wall a lawyer off, at once', async () => {
     const staff = await openPage(await browser(), desktop);
     await signIn(staff.page, baseUrl, 'staff@demo.test', '/clients');

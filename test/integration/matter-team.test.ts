@@ -104,6 +104,34 @@ describe('matter teams, walls, and editing clients and matters', () => {
     expect((await as.lawyer!.request('PATCH', `/api/clients/${m1.clientId}`, { body: { name: 'x' } })).status).toBe(403);
   });
 
+  it('closes a client only once every matter of theirs is closed; a closed client gets no new or reopened matter until reopened', async () => {
+    const m3 = await app.db.prisma.matter.findFirstOrThrow({ where: { number: 'M-0003' } });
+    const close = () => as.staff!.request<{ message: string; closedAt: string | null }>('PATCH', `/api/clients/${m3.clientId}`, { body: { closed: true } });
+    const refused = await close();
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toBe("close the client's open matter first: M-0003");
+    expect((await as.staff!.request('PATCH', `/api/matters/${m3.id}`, { body: { status: 'closed' } })).status).toBe(200);
+    const closed = await close();
+    expect(closed.status).toBe(200);
+    expect(closed.body.closedAt).not.toBeNull();
+    const listed = await as.staff!.get<{ items: { id: string; closedAt: string | null }[] }>('/api/clients?scope=intake');
+    expect(listed.body.items.find((c) => c.id === m3.clientId)?.closedAt).toBe(closed.body.closedAt);
+
+    const reopenMatter = await as.staff!.request<{ message: string }>('PATCH', `/api/matters/${m3.id}`, { body: { status: 'open' } });
+    expect(reopenMatter.status).toBe(409);
+    expect(reopenMatter.body.message).toContain('is a closed client: reopen the client before the matter');
+    const newMatter = await as.staff!.post<{ message: string }>('/api/matters', { clientId: m3.clientId, number: 'M-0300', title: 'Another claim' });
+    expect(newMatter.status).toBe(409);
+    expect(newMatter.body.message).toContain('is a closed client: reopen the client before opening a matter');
+
+    const reopened = await as.staff!.request<{ closedAt: string | null }>('PATCH', `/api/clients/${m3.clientId}`, { body: { closed: false } });
+    expect(reopened.body.closedAt).toBeNull();
+    expect((await as.staff!.request('PATCH', `/api/matters/${m3.id}`, { body: { status: 'open' } })).status).toBe(200);
+    const audit = await app.db.pool.query(`SELECT action FROM "AuditEvent" WHERE "subjectId" = $1 AND action LIKE 'client.%' ORDER BY id`, [m3.clientId]);
+    expect(audit.rows.map((r) => r.action)).toEqual(['client.closed', 'client.reopened']);
+    expect((await as.lawyer!.request('PATCH', `/api/clients/${m3.clientId}`, { body: { closed: true } })).status).toBe(403);
+  });
+
   it('lists the firm\'s active people by name for choosing a colleague, without emails', async () => {
     const people = await as.lawyer!.get<{ items: { name: string; role: string; email?: string }[] }>('/api/people');
     expect(people.body.items.map((p) => p.name)).toEqual(['Ada Admin', 'Laura Lawyer', 'Leo Lawyer', 'Sam Supervisor', 'Stacy Staff']);

@@ -30,7 +30,7 @@ export async function createClient(options: CreateClientOptions): Promise<Client
       `INSERT INTO "Client" (id, "firmId", name, language, email, notes, tags${options.number ? ', number' : ''})
        VALUES ($1, $2, $3, $4, $5, $6, $7${options.number ? ', $8' : ''})
        ON CONFLICT ("firmId", number) DO NOTHING
-       RETURNING id, number, name, language, email, tags, "createdAt"`,
+       RETURNING id, number, name, language, email, tags, "createdAt", "closedAt"`,
       options.number ? [...values, options.number] : values,
     );
     const row = created.rows[0];
@@ -48,35 +48,56 @@ export async function createClient(options: CreateClientOptions): Promise<Client
 }
 
 /**
- * Intake edits a client of the firm: name, number (unique in the firm; the LEDES CLIENT_ID), language, email.
- * Audited with the values before and after.
+ * Intake edits a client of the firm: name, number (unique in the firm; the LEDES CLIENT_ID), language, email, and
+ * closes or reopens it. A client is closed only once every matter of theirs is closed (409 naming the open ones);
+ * a closed client gets no new matter and none reopened (create-matter.ts, edit-matter.ts) until the client is
+ * reopened. Audited with the values before and after; closing and reopening as client.closed and client.reopened.
  */
 export async function editClient(options: {
   pool: pg.Pool;
   viewer: Viewer;
   clientId: string;
-  change: { number?: string; name?: string; language?: string | null; email?: string | null };
+  change: { number?: string; name?: string; language?: string | null; email?: string | null; closed?: boolean };
 }): Promise<ClientSummary> {
   const { viewer, change } = options;
   if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins change clients');
   return withTransaction(options.pool, async (client) => {
-    const found = await client.query<{ number: string; name: string; language: string | null; email: string | null }>(
-      `SELECT number, name, language, email FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR UPDATE`,
+    const found = await client.query<{ number: string; name: string; language: string | null; email: string | null; closedAt: Date | null }>(
+      `SELECT number, name, language, email, "closedAt" FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR UPDATE`,
       [options.clientId, viewer.firmId],
     );
     const before = found.rows[0];
     if (!before) throw new AppError('not_found', 'no such client', { clientId: options.clientId });
+    if (change.closed === true && !before.closedAt) {
+      // Matters that create-matter.ts or edit-matter.ts open meanwhile wait on this row (FOR SHARE) and then see it closed.
+      const open = await client.query<{ number: string }>(`SELECT number FROM "Matter" WHERE "clientId" = $1 AND status <> 'closed' ORDER BY number`, [options.clientId]);
+      if (open.rows.length > 0) {
+        const numbers = open.rows.map((row) => row.number);
+        throw new AppError('conflict', `close the client's open matter${numbers.length > 1 ? 's' : ''} first: ${numbers.join(', ')}`, { openMatters: numbers });
+      }
+    }
     if (change.number !== undefined) {
       const taken = await client.query(`SELECT 1 FROM "Client" WHERE "firmId" = $1 AND number = $2 AND id <> $3`, [viewer.firmId, change.number, options.clientId]);
       if (taken.rowCount) throw new AppError('conflict', `another client of the firm has the number ${change.number}`, { field: 'number' });
     }
     const updated = await client.query<ClientSummary>(
       `UPDATE "Client" SET number = COALESCE($2, number), name = COALESCE($3, name),
-                           language = CASE WHEN $4 THEN $5 ELSE language END, email = CASE WHEN $6 THEN $7 ELSE email END
-        WHERE id = $1 RETURNING id, number, name, language, email, tags, "createdAt"`,
-      [options.clientId, change.number ?? null, change.name ?? null, change.language !== undefined, change.language ?? null, change.email !== undefined, change.email ?? null],
+                           language = CASE WHEN $4 THEN $5 ELSE language END, email = CASE WHEN $6 THEN $7 ELSE email END,
+                           "closedAt" = CASE WHEN $8::boolean IS NULL THEN "closedAt" WHEN $8 THEN COALESCE("closedAt", now()) ELSE NULL END
+        WHERE id = $1 RETURNING id, number, name, language, email, tags, "createdAt", "closedAt"`,
+      [options.clientId, change.number ?? null, change.name ?? null, change.language !== undefined, change.language ?? null, change.email !== undefined, change.email ?? null, change.closed ?? null],
     );
     const after = updated.rows[0]!;
+    if (Boolean(before.closedAt) !== Boolean(after.closedAt)) {
+      await recordAudit(client, {
+        firmId: viewer.firmId,
+        actorUserId: viewer.userId,
+        actorKind: 'user',
+        action: after.closedAt ? 'client.closed' : 'client.reopened',
+        subjectType: 'client',
+        subjectId: options.clientId,
+      });
+    }
     const fields = (['number', 'name', 'language', 'email'] as const).filter((f) => before[f] !== after[f]);
     if (fields.length > 0) {
       await recordAudit(client, {

@@ -25,8 +25,11 @@ export async function createMatter(options: CreateMatterOptions): Promise<{ id: 
   const { viewer } = options;
   if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins create matters');
   return withTransaction(options.pool, async (client) => {
-    const owner = await client.query(`SELECT 1 FROM "Client" WHERE id = $1 AND "firmId" = $2`, [options.clientId, viewer.firmId]);
-    if (owner.rowCount !== 1) throw new AppError('not_found', 'no such client', { clientId: options.clientId });
+    // FOR SHARE: a client being closed meanwhile (create-client.ts editClient) waits for this matter, or this for it.
+    const owner = await client.query<{ name: string; closedAt: Date | null }>(`SELECT name, "closedAt" FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR SHARE`, [options.clientId, viewer.firmId]);
+    const found = owner.rows[0];
+    if (!found) throw new AppError('not_found', 'no such client', { clientId: options.clientId });
+    if (found.closedAt) throw new AppError('conflict', `${found.name} is a closed client: reopen the client before opening a matter`, { field: 'clientId' });
     const members = options.members ?? [];
     const memberIds = [...new Set(members.map((member) => member.userId))];
     if (memberIds.length !== members.length) throw new AppError('bad_request', 'members: a user is listed twice', { field: 'members' });

@@ -12,6 +12,8 @@ export interface ClientSummary {
   email: string | null;
   tags: string[];
   createdAt: Date;
+  /** When the firm closed the client (null: a current client). */
+  closedAt: Date | null;
 }
 
 /**
@@ -30,7 +32,7 @@ export async function listClients(pool: pg.Pool, viewer: Viewer, options: { scop
         }
       : visibleClientFilter(viewer, 'cl', 1);
   const rows = await pool.query<ClientSummary>(
-    `SELECT cl.id, cl.number, cl.name, cl.language, cl.email, cl.tags, cl."createdAt" FROM "Client" cl
+    `SELECT cl.id, cl.number, cl.name, cl.language, cl.email, cl.tags, cl."createdAt", cl."closedAt" FROM "Client" cl
       WHERE ${visible.sql} ORDER BY cl.name, cl.id`,
     visible.params,
   );

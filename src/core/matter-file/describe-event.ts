@@ -81,6 +81,8 @@ const auditWords: Record<string, string> = {
   'client.created': 'Client created',
   'client.updated': 'Client details changed',
   'client.number_changed': 'Client number changed',
+  'client.closed': 'Client closed',
+  'client.reopened': 'Client reopened',
 };
 
 /** An audit action's words, or the action itself made readable ("consent.free_text_review" → "Consent free text review"). */

@@ -135,9 +135,11 @@ export const editClientSchema = z
     name: z.string().trim().min(1, 'a client needs a name').max(200).optional(),
     language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'a language tag like en or es').nullable().optional(),
     email: z.email().max(320).nullable().optional(),
+    /** true closes the client (every matter closed first), false reopens it. */
+    closed: z.boolean().optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of number, name, language, email' });
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of number, name, language, email, closed' });
 
 export const editMatterSchema = z
   .object({

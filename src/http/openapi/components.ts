@@ -160,7 +160,7 @@ const schemas: Record<string, JsonSchema> = {
     type: 'object',
     properties: { id: str, conversationId: str, direction: { const: 'outbound' }, text: nullable(str), status: str, authorUserId: str, capturedAt: dateTime, scheduledFor: nullable(dateTime), heldUntil: nullable(dateTime), duplicate: bool, moreMessageIds: arrayOf(str) },
   },
-  Client: { type: 'object', properties: { id: str, number: str, name: str, language: nullable(str) } },
+  Client: { type: 'object', properties: { id: str, number: str, name: str, language: nullable(str), closedAt: nullable(dateTime) } },
   Matter: obj({ id: str, number: str, title: str, clientId: str, clientName: str, practiceArea: nullable(str), status: str, billingType: str, openedAt: dateTime, members: arrayOf(obj({ userId: str, name: str, role: str })) }),
   UserSummary: {
     type: 'object',

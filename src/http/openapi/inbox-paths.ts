@@ -215,14 +215,19 @@ const clientMatterPaths = buildPaths('clients and matters', {
     post: { summary: 'Create a client (staff, admin); numbered C00001 ... unless given a number', body: createClientSchema, responses: { 201: ok('created', ref('Client')) }, errors: [409] },
   },
   '/api/clients/{id}': {
-    patch: { summary: 'Change a client\'s name, language, email or the firm\'s number of it (its LEDES CLIENT_ID); audited (staff, admin)', body: editClientSchema, responses: { 200: ok('the client', ref('Client')) }, errors: [403, 404, 409] },
+    patch: {
+      summary: 'Change a client\'s name, language, email or the firm\'s number of it (its LEDES CLIENT_ID), or close (every matter closed first; 409 names the open ones) and reopen it; audited (staff, admin)',
+      body: editClientSchema,
+      responses: { 200: ok('the client', ref('Client')) },
+      errors: [403, 404, 409],
+    },
   },
   '/api/matters': {
     get: { summary: 'Matters you may see; scope=intake (staff, admin): every matter of the firm no wall keeps you from', query: listMattersQuerySchema, responses: { 200: ok('matters', list(ref('Matter'))) } },
-    post: { summary: 'Create a matter with its team (staff, admin)', body: createMatterSchema, responses: { 201: ok('created', obj({ id: str, number: str })) }, errors: [404, 409] },
+    post: { summary: 'Create a matter with its team (staff, admin); 409 for a number taken or a closed client', body: createMatterSchema, responses: { 201: ok('created', obj({ id: str, number: str })) }, errors: [404, 409] },
   },
   '/api/matters/{id}': {
-    patch: { summary: 'Change a matter\'s title, practice area, billing type, or close and reopen it; audited (staff, admin)', body: editMatterSchema, responses: { 200: ok('the matter', ref('MatterChanged')) }, errors: [403, 404] },
+    patch: { summary: 'Change a matter\'s title, practice area, billing type, or close and reopen it; audited (staff, admin)', body: editMatterSchema, responses: { 200: ok('the matter', ref('MatterChanged')) }, errors: [403, 404, 409] },
   },
   '/api/matters/{id}/members': {
     get: { summary: 'The matter\'s team, and whether a wall keeps any of them out all the same', responses: { 200: ok('members', list(ref('MatterMember'))) }, errors: [404] },

@@ -2,7 +2,7 @@
 // A matter opens its own page (team, walls, close and reopen).
 import { useEffect, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
-import { describeError, get, post } from '../api.js';
+import { describeError, enc, get, patch, post } from '../api.js';
 import { canTriage } from '../session.js';
 import type { User } from '../types.js';
 import { ErrorLine } from '../ErrorLine.js';
@@ -13,6 +13,7 @@ export interface ClientRow {
   name: string;
   language: string | null;
   email: string | null;
+  closedAt?: string | null;
 }
 export interface MatterRow {
   id: string;
@@ -110,6 +111,50 @@ export function NewClientAndMatter({ people, onCreated, idPrefix }: { people: Pe
   );
 }
 
+/** A client's details edited in place (staff and admins): name, number, language, email; audited by the server. */
+function EditClient({ client, onDone }: { client: ClientRow; onDone: (saved: boolean) => void }) {
+  const [form, setForm] = useState({ name: client.name, number: client.number, language: client.language ?? '', email: client.email ?? '' });
+  const [error, setError] = useState('');
+  const id = (name: string) => `edit-client-${client.id}-${name}`;
+  const set = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError('');
+    try {
+      await patch(`/api/clients/${enc(client.id)}`, { name: form.name.trim(), number: form.number.trim(), language: form.language || null, email: form.email.trim() || null });
+      announce(`${form.name.trim()} saved.`);
+      onDone(true);
+    } catch (caught) {
+      setError(describeError(caught));
+    }
+  };
+  return (
+    <form class="edit-client" aria-label={`Edit ${client.name}`} onSubmit={(e) => void submit(e)}>
+      <label for={id('name')}>Client name</label>
+      <input id={id('name')} required maxLength={200} value={form.name} onInput={set('name')} />
+      <label for={id('number')}>Client number</label>
+      <input id={id('number')} required maxLength={20} value={form.number} onInput={set('number')} />
+      <label for={id('language')}>Language</label>
+      <select id={id('language')} value={form.language} onChange={set('language')}>
+        <option value="">The firm's default</option>
+        <option value="en">English</option>
+        <option value="es">Spanish</option>
+      </select>
+      <label for={id('email')}>Email (optional)</label>
+      <input id={id('email')} type="email" value={form.email} onInput={set('email')} />
+      <ErrorLine text={error} />
+      <div class="actions">
+        <button type="submit" class="primary">
+          Save client
+        </button>
+        <button type="button" class="secondary" onClick={() => onDone(false)}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 export function ClientsPage({ user }: { user: User }) {
   const [clients, setClients] = useState<ClientRow[] | null>(null);
   const [matters, setMatters] = useState<MatterRow[]>([]);
@@ -119,6 +164,9 @@ export function ClientsPage({ user }: { user: User }) {
   const [newMatterFor, setNewMatterFor] = useState<string | null>(null);
   const [matterForm, setMatterForm] = useState({ number: '', title: '' });
   const [matterError, setMatterError] = useState('');
+  const [editing, setEditing] = useState<string | null>(null);
+  const [showClosed, setShowClosed] = useState(false);
+  const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const intake = canTriage(user);
   const load = async () => {
     const [c, m] = await Promise.all([get<{ items: ClientRow[] }>(intake ? '/api/clients?scope=intake' : '/api/clients'), get<{ items: MatterRow[] }>(intake ? '/api/matters?scope=intake' : '/api/matters')]);
@@ -131,7 +179,8 @@ export function ClientsPage({ user }: { user: User }) {
     get<{ items: Person[] }>('/api/people').then((found) => setPeople(found.items), () => setPeople([]));
   }, []);
   const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-  const shown = (clients ?? []).filter((c) => !filter.trim() || fold(`${c.name} ${c.number} ${matters.filter((m) => m.clientId === c.id).map((m) => `${m.number} ${m.title}`).join(' ')}`).includes(fold(filter.trim())));
+  const closedCount = (clients ?? []).filter((c) => c.closedAt).length;
+  const shown = (clients ?? []).filter((c) => showClosed || !c.closedAt).filter((c) => !filter.trim() || fold(`${c.name} ${c.number} ${matters.filter((m) => m.clientId === c.id).map((m) => `${m.number} ${m.title}`).join(' ')}`).includes(fold(filter.trim())));
 
   const addMatter = async (event: Event, clientId: string) => {
     event.preventDefault();
@@ -147,6 +196,17 @@ export function ClientsPage({ user }: { user: User }) {
     }
   };
 
+  const setClosed = async (c: ClientRow, closed: boolean) => {
+    setClientErrors({ ...clientErrors, [c.id]: '' });
+    try {
+      await patch(`/api/clients/${enc(c.id)}`, { closed });
+      announce(`${c.name} ${closed ? 'closed' : 'reopened'}.`);
+      await load();
+    } catch (caught) {
+      setClientErrors({ ...clientErrors, [c.id]: describeError(caught) });
+    }
+  };
+
   return (
     <div class="clients-page">
       <h1>Clients and matters</h1>
@@ -154,6 +214,11 @@ export function ClientsPage({ user }: { user: User }) {
       <form role="search" class="search" onSubmit={(e) => e.preventDefault()}>
         <label for="client-filter">Find a client or matter</label>
         <input id="client-filter" type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} placeholder="Name, client number, matter number or title" />
+        {closedCount > 0 ? (
+          <label class="check">
+            <input type="checkbox" checked={showClosed} onChange={(e) => setShowClosed(e.currentTarget.checked)} /> Show closed clients ({closedCount})
+          </label>
+        ) : null}
       </form>
       {clients === null ? (
         <p>Loading…</p>
@@ -161,10 +226,19 @@ export function ClientsPage({ user }: { user: User }) {
         <ul class="client-list">
           {shown.length === 0 ? <li>No clients found.</li> : null}
           {shown.map((c) => (
-            <li key={c.id} class="card">
+            <li key={c.id} class="card" data-client={c.number}>
               <h2>
-                {c.name} <span class="hint">{c.number}</span>
+                {c.name} <span class="hint">{c.number}</span> {c.closedAt ? <span class="badge">Closed client</span> : null}
               </h2>
+              {editing === c.id ? (
+                <EditClient
+                  client={c}
+                  onDone={(saved) => {
+                    setEditing(null);
+                    if (saved) load().catch((caught: unknown) => setError(describeError(caught)));
+                  }}
+                />
+              ) : null}
               <ul class="matter-links">
                 {matters
                   .filter((m) => m.clientId === c.id)
@@ -178,8 +252,13 @@ export function ClientsPage({ user }: { user: User }) {
                     </li>
                   ))}
               </ul>
+              <ErrorLine text={clientErrors[c.id] ?? ''} />
               {intake ? (
-                newMatterFor === c.id ? (
+                c.closedAt ? (
+                  <button type="button" class="secondary" aria-label={`Reopen client ${c.name}`} onClick={() => void setClosed(c, false)}>
+                    Reopen client
+                  </button>
+                ) : newMatterFor === c.id ? (
                   <form class="inline-form" onSubmit={(e) => void addMatter(e, c.id)}>
                     <label for={`new-matter-number-${c.id}`}>Matter number</label>
                     <input id={`new-matter-number-${c.id}`} required value={matterForm.number} onInput={(e) => setMatterForm({ ...matterForm, number: e.currentTarget.value })} />
@@ -196,9 +275,17 @@ export function ClientsPage({ user }: { user: User }) {
                     </button>
                   </form>
                 ) : (
-                  <button type="button" class="secondary" aria-label={`New matter for ${c.name}`} onClick={() => setNewMatterFor(c.id)}>
-                    New matter
-                  </button>
+                  <div class="actions">
+                    <button type="button" class="secondary" aria-label={`New matter for ${c.name}`} onClick={() => setNewMatterFor(c.id)}>
+                      New matter
+                    </button>
+                    <button type="button" class="secondary" aria-label={`Edit client ${c.name}`} aria-expanded={editing === c.id} onClick={() => setEditing(editing === c.id ? null : c.id)}>
+                      Edit client
+                    </button>
+                    <button type="button" class="secondary" aria-label={`Close client ${c.name}`} onClick={() => void setClosed(c, true)}>
+                      Close client
+                    </button>
+                  </div>
                 )
               ) : null}
             </li>
