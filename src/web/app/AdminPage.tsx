@@ -1,23 +1,47 @@
-// The admin area: its heading and sections drawn by the app. Accounts, firm settings and users are components; office
-// hours, templates and saved replies are still the first round's plain-JavaScript forms, drawn into the section.
-import { useEffect, useRef } from 'preact/hooks';
-import { adminSections, drawAdminSection } from '../static/js/admin.js';
+// The admin area: its heading, its sections as tabs, and the section asked for. Every section is a component of the
+// app: accounts, firm settings, office hours, templates, saved replies and users.
+import { useEffect } from 'preact/hooks';
 import { AccountsAdmin } from './admin/AccountsAdmin.js';
 import { FirmSettings } from './admin/FirmSettings.js';
+import { HoursAdmin } from './admin/HoursAdmin.js';
+import { SavedRepliesAdmin } from './admin/SavedRepliesAdmin.js';
+import { TemplatesAdmin } from './admin/TemplatesAdmin.js';
 import { UsersAdmin } from './admin/UsersAdmin.js';
 import type { User } from './types.js';
 
-/** The sections drawn as components; the others are still the first round's forms. */
-const components = new Set(['accounts', 'users', 'settings']);
+/** The admin area's sections, in order. */
+export const adminSections = [
+  ['accounts', 'Accounts'],
+  ['settings', 'Firm settings'],
+  ['hours', 'Business hours'],
+  ['templates', 'Templates'],
+  ['replies', 'Saved replies'],
+  ['users', 'Users'],
+] as const;
+
+function Section({ id, user }: { id: string; user: User }) {
+  switch (id) {
+    case 'users':
+      return <UsersAdmin me={user} />;
+    case 'settings':
+      return <FirmSettings />;
+    case 'hours':
+      return <HoursAdmin />;
+    case 'templates':
+      return <TemplatesAdmin />;
+    case 'replies':
+      return <SavedRepliesAdmin />;
+    default:
+      return <AccountsAdmin />;
+  }
+}
 
 export function AdminPage({ user, section }: { user: User; section: string }) {
   const known = adminSections.find(([id]) => id === section);
   const current = known ? known[0] : 'accounts';
-  const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     document.title = `Admin: ${known?.[1] ?? 'Accounts'} – Matterline`;
-    if (user.role === 'admin' && !components.has(current) && host.current) drawAdminSection(host.current, current);
-  }, [user, current]);
+  }, [current]);
   return (
     <div class="admin">
       <h1>Admin</h1>
@@ -32,17 +56,7 @@ export function AdminPage({ user, section }: { user: User; section: string }) {
           ))}
         </ul>
       </nav>
-      {user.role !== 'admin' ? (
-        <p role="alert">The admin area is for the firm’s admins.</p>
-      ) : current === 'users' ? (
-        <UsersAdmin me={user} />
-      ) : current === 'settings' ? (
-        <FirmSettings />
-      ) : current === 'accounts' ? (
-        <AccountsAdmin />
-      ) : (
-        <div class="admin-body" ref={host} key={current} />
-      )}
+      {user.role !== 'admin' ? <p role="alert">The admin area is for the firm’s admins.</p> : <Section key={current} id={current} user={user} />}
     </div>
   );
 }

@@ -18,7 +18,8 @@ interface Settings {
   retentionDays: number | null;
 }
 
-const zones = (): string[] => [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+/** The IANA time zones this browser knows, and UTC. */
+export const zones = (): string[] => [...Intl.supportedValuesOf('timeZone'), 'UTC'];
 
 export function FirmSettings() {
   const [settings, setSettings] = useState<Settings | null>(null);
