@@ -368,7 +368,10 @@ describe('the web inbox in a browser', () => {
     expect(await page.getByLabel('Time zone').inputValue()).toBe('America/New_York');
     // Friday gets a lunch break whose afternoon closes before it opens: refused, and said as the form says it.
     const friday = page.getByRole('group', { name: 'Friday' });
-    if ((await friday.getByRole('button', { name: "Remove Friday's hours" }).count()) === 0) await friday.getByRole('button', { name: 'Add hours on Friday' }).click();
+    // Whatever Friday had (earlier tests set the office open all day, 00:00-24:00), it starts from closed here.
+    while ((await friday.getByRole('button', { name: /^Remove Friday's/ }).count()) > 0) await friday.getByRole('button', { name: /^Remove Friday's/ }).first().click();
+    await friday.getByText('Closed').waitFor();
+    await friday.getByRole('button', { name: 'Add hours on Friday' }).click();
     await friday.getByRole('button', { name: 'Add hours on Friday' }).click();
     await friday.getByLabel('Friday (first hours) opens').fill('09:00');
     await friday.getByLabel('Friday (first hours) closes').fill('12:00');
@@ -378,7 +381,12 @@ describe('the web inbox in a browser', () => {
     await page.locator('.hours-form .form-error', { hasText: "Friday's second hours: an interval must start before it ends" }).waitFor();
     await friday.getByLabel('Friday (second hours) opens').fill('13:00');
     await friday.getByLabel('Friday (second hours) closes').fill('17:00');
-    // Sunday stays closed; a closure for Christmas.
+    // Saturday open until midnight, which a time field of the browser could not say.
+    const saturday = page.getByRole('group', { name: 'Saturday' });
+    while ((await saturday.getByRole('button', { name: /^Remove Saturday's/ }).count()) > 0) await saturday.getByRole('button', { name: /^Remove Saturday's/ }).first().click();
+    await saturday.getByRole('button', { name: 'Add hours on Saturday' }).click();
+    await saturday.getByLabel('Saturday closes').fill('24:00');
+    // A closure for Christmas.
     await page.getByRole('button', { name: 'Add a closure' }).click();
     const closure = page.getByRole('group', { name: 'Closure 1' });
     await closure.getByLabel('From').fill('2026-12-25');
@@ -388,6 +396,7 @@ describe('the web inbox in a browser', () => {
     await page.locator('.hours-form .saved').waitFor();
     const stored = await app.db.prisma.businessHours.findFirstOrThrow({ where: { firmId: firm.id, accountId: null } });
     expect((stored.weekly as Record<string, string[][]>)['5']).toEqual([['09:00', '12:00'], ['13:00', '17:00']]);
+    expect((stored.weekly as Record<string, string[][]>)['6']).toEqual([['09:00', '24:00']]);
     expect(stored.closures).toEqual([{ from: '2026-12-25', label: 'Christmas' }]);
 
     await page.getByRole('link', { name: 'Templates' }).click();

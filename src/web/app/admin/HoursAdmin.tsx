@@ -19,6 +19,9 @@ interface Hours {
   closures: Closure[];
 }
 
+/** HH:MM on the 24-hour clock, and 24:00 for "until midnight" (which a browser's time input cannot hold). */
+const timePattern = '([01][0-9]|2[0-3]):[0-5][0-9]|24:00';
+
 export const weekdayNames = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const ordinals = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
 
@@ -122,7 +125,7 @@ export function HoursAdmin() {
       </select>
       <fieldset class="week">
         <legend>Weekly hours</legend>
-        <p class="hint">A day without hours is closed all day. Add a second set of hours for a lunch break.</p>
+        <p class="hint">Times on the 24-hour clock, like 09:00 and 17:30; 24:00 for midnight. A day without hours is closed all day. Add a second set of hours for a lunch break.</p>
         {weekdayNames.slice(1).map((name, index) => {
           const day = String(index + 1);
           const intervals = hours.weekly[day] ?? [];
@@ -136,9 +139,9 @@ export function HoursAdmin() {
                 const change = (at: 0 | 1, value: string) => setDay(day, intervals.map((iv, i) => (i === n ? ((at === 0 ? [value, iv[1]] : [iv[0], value]) as Interval) : iv)));
                 return (
                   <span class="interval" key={n}>
-                    <input type="time" aria-label={`${which} opens`} required value={start} onInput={(e) => change(0, e.currentTarget.value)} />
+                    <input class="time" inputMode="numeric" pattern={timePattern} title="A time like 09:00 (24:00 for midnight)" aria-label={`${which} opens`} required value={start} onInput={(e) => change(0, e.currentTarget.value.trim())} />
                     –
-                    <input type="time" aria-label={`${which} closes`} required value={end} onInput={(e) => change(1, e.currentTarget.value)} />
+                    <input class="time" inputMode="numeric" pattern={timePattern} title="A time like 17:30 (24:00 for midnight)" aria-label={`${which} closes`} required value={end} onInput={(e) => change(1, e.currentTarget.value.trim())} />
                     <button type="button" class="link-button danger" aria-label={intervals.length > 1 ? `Remove ${name}'s ${ordinal} hours` : `Remove ${name}'s hours`} onClick={() => setDay(day, intervals.filter((_, i) => i !== n))}>
                       Remove
                     </button>
