@@ -4,8 +4,8 @@ import { withTransaction } from './transaction.js';
 export type JobRun<T> = { ran: true; value: T } | { ran: false };
 
 /**
- * Runs a job's effects at most once per job id: the effects, the ProcessedJob row and the outbox row's "done"
- * commit together or not at all. A replayed job (BullMQ retry, the sweeper, a Redis flush) finds its ProcessedJob row
+ * Runs a job's effects at most once per job id: the effects, the ProcessedJob row and the removal of the job's outbox
+ * row commit together or not at all. A replayed job (BullMQ retry, the sweeper, a Redis flush) finds its ProcessedJob row
  * and changes nothing.
  */
 export async function runJobOnce<T>(
@@ -25,8 +25,8 @@ export interface JobsRun<T> {
 
 /**
  * runJobOnce for several jobs in one transaction: one statement claims every ProcessedJob row, the effects run for
- * the claimed jobs only, and one statement marks every outbox row done (also the rows of jobs processed before,
- * which the outbox already agrees on unless someone edited it by hand). If anything fails, nothing of any of them
+ * the claimed jobs only, and one statement removes their outbox rows (also the rows of jobs processed before: a row
+ * recorded again after its job ran is taken away without running it twice). If anything fails, nothing of any of them
  * commits. The claims are made in job id order, so concurrent runs over overlapping jobs wait instead of deadlocking.
  */
 export async function runJobsOnce<T>(
@@ -45,11 +45,10 @@ export async function runJobsOnce<T>(
     const fresh = new Set(inserted.rows.map((row) => row.jobId));
     const claimed = distinct.filter((jobId) => fresh.has(jobId));
     const value = await effects(client, claimed);
-    await client.query(
-      `UPDATE "Outbox" SET status = 'done', "processedAt" = now(), attempts = attempts + 1
-        WHERE "jobId" = ANY($1::text[]) AND status <> 'done'`,
-      [sorted],
-    );
+    // An outbox row says "this still needs doing": once done, it goes. A delete writes far less than marking it done
+    // would (an update of the indexed status is never HOT: a new row version and an entry in each of its indexes); the
+    // ProcessedJob row is the record that the job ran. Rows a person closed (a cancelled notice) stay as they are.
+    await client.query(`DELETE FROM "Outbox" WHERE "jobId" = ANY($1::text[]) AND status <> 'done'`, [sorted]);
     return { claimed, value };
   });
 }

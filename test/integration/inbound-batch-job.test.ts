@@ -81,10 +81,12 @@ describe('inbound jobs of a capture batch', () => {
     const jobIds = posted.map((id) => `inbound-${id}`);
     await waitFor(
       async () =>
-        (await server.db.pool.query(`SELECT 1 FROM "Outbox" WHERE "jobId" = ANY($1) AND status = 'done'`, [jobIds])).rowCount === posted.length,
+        (await server.db.pool.query(`SELECT 1 FROM "ProcessedJob" WHERE "jobId" = ANY($1)`, [jobIds])).rowCount === posted.length,
       { what: 'every message to be processed' },
     );
     const processed = await server.db.pool.query(`SELECT "jobId" FROM "ProcessedJob" WHERE "jobId" = ANY($1)`, [jobIds]);
     expect(processed.rowCount).toBe(posted.length);
+    // Their outbox rows went with the processing: nothing is left to do.
+    expect((await server.db.pool.query(`SELECT 1 FROM "Outbox" WHERE "jobId" = ANY($1)`, [jobIds])).rowCount).toBe(0);
   });
 });

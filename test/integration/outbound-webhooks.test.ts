@@ -133,8 +133,9 @@ describe('signed outbound webhooks', () => {
     const at = delivery.log.map((a) => Date.parse(a.at));
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(190);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(390);
-    const outbox = await app.db.prisma.outbox.findUniqueOrThrow({ where: { jobId: `webhook-${envelope.id}` } });
-    expect(outbox.status).toBe('done');
+    // Settled: the job's outbox row is gone and its ProcessedJob row says it ran.
+    expect(await app.db.prisma.outbox.findUnique({ where: { jobId: `webhook-${envelope.id}` } })).toBeNull();
+    expect(await app.db.prisma.processedJob.findUnique({ where: { jobId: `webhook-${envelope.id}` } })).not.toBeNull();
   });
 
   it('reports the firm\'s own message once it has left, with its author', async () => {
@@ -193,7 +194,8 @@ describe('signed outbound webhooks', () => {
     for (const delivery of failed) {
       expect(delivery).toMatchObject({ state: 'failed', attempts: 3 });
       expect(delivery.log.map((a) => a.status)).toEqual([503, 503, 503]);
-      expect((await app.db.prisma.outbox.findUniqueOrThrow({ where: { jobId: `webhook-${delivery.id}` } })).status).toBe('done');
+      expect(await app.db.prisma.outbox.findUnique({ where: { jobId: `webhook-${delivery.id}` } })).toBeNull();
+      expect(await app.db.prisma.processedJob.findUnique({ where: { jobId: `webhook-${delivery.id}` } })).not.toBeNull();
     }
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.received.filter((r) => r.path === '/down')).toHaveLength(6);

@@ -51,7 +51,7 @@ describe('npm start with no configuration', () => {
     try {
       await waitFor(
         async () =>
-          (await db.query(`SELECT 1 FROM "Outbox" WHERE "jobId" = $1 AND status = 'done'`, [`inbound-${id}`])).rowCount === 1,
+          (await db.query(`SELECT 1 FROM "ProcessedJob" WHERE "jobId" = $1 AND NOT EXISTS (SELECT 1 FROM "Outbox" WHERE "jobId" = $1)`, [`inbound-${id}`])).rowCount === 1,
         { what: 'the message to be processed on the PostgreSQL queue' },
       );
       const stored = await db.query(`SELECT text, "conversationId" IS NOT NULL AS filed FROM "Message" WHERE id = $1`, [id]);

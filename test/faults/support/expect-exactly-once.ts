@@ -51,15 +51,16 @@ export async function expectExactlyOnce(options: ExactlyOnceOptions): Promise<vo
   expect(stored.rows.filter((row) => row.n !== 1)).toEqual([]);
   expect(stored.rows.map((row) => row.providerMessageId).sort()).toEqual(messages.map((message) => message.id).sort());
 
-  // Processed exactly once: one ProcessedJob and one finished outbox row per message, no failed job anywhere.
-  const jobs = await pool.query<{ status: string; n: number }>(
-    `SELECT o.status::text AS status, count(*)::int AS n FROM "Message" m JOIN "Outbox" o ON o."jobId" = 'inbound-' || m.id
-      WHERE m."accountId" = $1 AND m.direction = 'inbound' GROUP BY o.status`,
+  // Processed exactly once: one ProcessedJob per message, and no outbox row left (a done job's row is removed), so no
+  // job pending or failed anywhere.
+  const jobs = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "Message" m JOIN "ProcessedJob" p ON p."jobId" = 'inbound-' || m.id
+      WHERE m."accountId" = $1 AND m.direction = 'inbound'`,
     [whatsappAccount.accountId],
   );
-  expect(jobs.rows).toEqual([{ status: 'done', n: total }]);
-  const failed = await pool.query(`SELECT "jobId", "lastError" FROM "Outbox" WHERE status <> 'done'`);
-  expect(failed.rows).toEqual([]);
+  expect(jobs.rows).toEqual([{ n: total }]);
+  const left = await pool.query(`SELECT "jobId", status, "lastError" FROM "Outbox" WHERE status <> 'done'`);
+  expect(left.rows).toEqual([]);
 
   // Each new number was asked for consent exactly once, with its consent event, and nothing else was sent to it.
   const outbound = await pool.query<{ address: string; purpose: string; n: number }>(
