@@ -143,6 +143,34 @@ class MemorySampler {
   }
 }
 
+/**
+ * Capture at saturation alone, after a warm-up: `count` webhooks with `concurrency` in flight (closed loop), until the
+ * worker has processed them all. The phase code keeps its provider ids apart from other phases'.
+ */
+export async function runSaturation(options: { config: BenchConfig; pair: MatterlinePair; code: number; count: number; log(line: string): void }): Promise<PhaseFigures> {
+  const { config, pair } = options;
+  const client = new HttpClient(pair.url);
+  try {
+    const warm = phaseRequests(options.code + 1, scaled(config, 2000, 300));
+    await closedLoop({ client, concurrency: 16, count: warm.requests.length, request: (i) => warm.requests[i]! });
+    await waitForDrain(pair.pool);
+    const saturation = phaseRequests(options.code, options.count);
+    options.log(`capture: ${options.count} messages at saturation (${config.concurrency} in flight)`);
+    const startedAt = Date.now();
+    const run = await closedLoop({ client, concurrency: config.concurrency, count: options.count, request: (i) => saturation.requests[i]! });
+    const latency = latencyFigures(run.outcomes);
+    await waitForDrain(pair.pool);
+    return {
+      name: 'saturation',
+      offeredRate: undefined,
+      ...requestFigures(options.count, latency, run.elapsedMs),
+      ...(await processedFigures(pair.pool, saturation.providerIds, startedAt)),
+    };
+  } finally {
+    client.close();
+  }
+}
+
 export interface CaptureOptions {
   config: BenchConfig;
   pair: MatterlinePair;
@@ -189,19 +217,7 @@ export async function runCapture(options: CaptureOptions): Promise<CaptureFigure
       });
     }
 
-    const count = scaled(config, 20_000, 1000);
-    const saturation = phaseRequests(20, count);
-    log(`capture: ${count} messages at saturation (${config.concurrency} in flight)`);
-    const startedAt = Date.now();
-    const run = await closedLoop({ client, concurrency: config.concurrency, count, request: (i) => saturation.requests[i]! });
-    const latency = latencyFigures(run.outcomes);
-    await waitForDrain(pair.pool);
-    phases.push({
-      name: 'saturation',
-      offeredRate: undefined,
-      ...requestFigures(count, latency, run.elapsedMs),
-      ...(await processedFigures(pair.pool, saturation.providerIds, startedAt)),
-    });
+    phases.push(await runSaturation({ config, pair, code: 20, count: scaled(config, 20_000, 1000), log }));
 
     return {
       concurrency: config.concurrency,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // The benchmark's settings, read once from the environment. Sizes scale with BENCH_SCALE so a development run takes
 // seconds (BENCH_SCALE=0.05) and the recorded run the full sizes of issue 8 (BENCH_SCALE=1).
 
-const sectionNames = ['raw', 'http', 'capture', 'live', 'history', 'search', 'profile'] as const;
+const sectionNames = ['raw', 'http', 'capture', 'live', 'history', 'search', 'profile', 'full'] as const;
 export type SectionName = (typeof sectionNames)[number];
 
 const benchEnvSchema = z.object({
