@@ -121,6 +121,7 @@ async function main(): Promise<number> {
   let pair: MatterlinePair | undefined;
   const has = (section: Parameters<typeof config.sections.has>[0]) => config.sections.has(section);
   const failures: string[] = [];
+  let fullReport = '';
   /** Runs one section; a section that fails is reported in the table and the run goes on with the next. */
   const attempt = async (name: string, work: () => Promise<void>) => {
     try {
@@ -216,6 +217,7 @@ async function main(): Promise<number> {
       // Capture that does not slow as the record grows: saturation on an empty record and on one that already holds a
       // million messages (the search section's generator), each on a clone of the same template, same load.
       const rates: Record<'empty' | 'full', number> = { empty: 0, full: 0 };
+      const activity: Record<'empty' | 'full', string[]> = { empty: [], full: [] };
       const total = scaled(config, 1_000_000, 20_000);
       for (const which of ['empty', 'full'] as const) {
         const database = await databases.clone(`full_${which}`);
@@ -225,12 +227,31 @@ async function main(): Promise<number> {
             await generateMessages({ databaseUrl: database.url, count: total, log });
           }
           pair = await startPair({ databaseUrl: database.url, redisUrl: config.redisUrl, prefix: `${prefix}f${which[0]}`, logDir, logLevel: config.logLevel, label: `full-${which}` });
-          const phase = await runSaturation({ config, pair, code: which === 'empty' ? 30 : 32, count: scaled(config, 20_000, 1000), log });
+          // What PostgreSQL's active sessions run, sampled: the statements that grow with the record show here.
+          const seen = new Map<string, number>();
+          let samples = 0;
+          const activePool = pair.pool;
+          const sampler = setInterval(() => {
+            activePool
+              .query<{ what: string }>(
+                `SELECT COALESCE(wait_event_type || ':' || wait_event, 'CPU') || ' | ' || regexp_replace(left(query, 110), '[[:space:]]+', ' ', 'g') AS what
+                   FROM pg_stat_activity WHERE datname = $1 AND state = 'active' AND pid <> pg_backend_pid()`,
+                [database.name],
+              )
+              .then((found) => {
+                samples++;
+                for (const row of found.rows) seen.set(row.what, (seen.get(row.what) ?? 0) + 1);
+              })
+              .catch(() => undefined);
+          }, 100);
+          const phase = await runSaturation({ config, pair, code: which === 'empty' ? 30 : 32, count: scaled(config, 20_000, 1000), log }).finally(() => clearInterval(sampler));
           rates[which] = phase.processedPerSecond;
+          activity[which] = [...seen.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([what, n]) => `${(n / Math.max(samples, 1)).toFixed(2)} sessions  ${what}`);
         });
         await databases.drop(database.name);
       }
-      figures.fullRecord = { messages: total, ...rates };
+      figures.fullRecord = { messages: total, ...rates, activity };
+      fullReport = ['empty', 'full'].flatMap((which) => [`PostgreSQL's active statements at saturation, ${which} record (mean sessions, wait, statement):`, ...activity[which as 'empty' | 'full'].map((line) => `  ${line}`)]).join('\n');
       rows.push({ section: 'Full record', measure: 'saturation, captured and processed: empty record / record of ' + count(total) + ' messages', value: `${perSecond(rates.empty)} / ${perSecond(rates.full)}` });
       const ratio = rates.empty > 0 ? rates.full / rates.empty : 0;
       rows.push({ section: 'Full record', measure: 'full / empty', value: `${(ratio * 100).toFixed(0)} %`, target: '>= 80 %', met: ratio >= 0.8 });
@@ -278,6 +299,7 @@ async function main(): Promise<number> {
       for (const item of search.slowest) out.write(`  ${ms(item.ms).padStart(8)} / ${ms(item.rawMs).padStart(8)}  ${item.query}, ${item.hits} hits\n`);
     }
     if (profile) out.write(`\n${profileReport(profile)}\n`);
+    if (fullReport) out.write(`\n${fullReport}\n`);
     if (config.out) {
       writeFileSync(config.out, `${JSON.stringify({ runId, started, scale: config.scale, loadAtStart, loadAtEnd: os.loadavg(), figures, failures }, null, 2)}\n`);
     }
