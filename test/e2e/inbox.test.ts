@@ -397,6 +397,13 @@ describe('the web inbox in a browser', () => {
     const stored = await app.db.prisma.businessHours.findFirstOrThrow({ where: { firmId: firm.id, accountId: null } });
     expect((stored.weekly as Record<string, string[][]>)['5']).toEqual([['09:00', '12:00'], ['13:00', '17:00']]);
     expect((stored.weekly as Record<string, string[][]>)['6']).toEqual([['09:00', '24:00']]);
+    // One account with hours of its own, then back to the firm's.
+    await page.getByLabel('Hours of').selectOption('demo');
+    await page.getByText('This account answers by the firm’s hours. Saving here gives it hours of its own.').waitFor();
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.getByRole('button', { name: 'Use the firm’s hours for this account' }).click();
+    await page.getByText('This account answers by the firm’s hours. Saving here gives it hours of its own.').waitFor();
+    expect(await app.db.prisma.businessHours.count({ where: { accountId: 'demo' } })).toBe(0);
     expect(stored.closures).toEqual([{ from: '2026-12-25', label: 'Christmas' }]);
 
     await page.getByRole('link', { name: 'Templates' }).click();

@@ -82,6 +82,20 @@ describe('consent and hours through the API', () => {
     expect(good.status).toBe(200);
     expect((await admin.get<{ closures: unknown[] }>('/api/admin/business-hours')).body.closures).toHaveLength(1);
 
+    // An account's own hours, then back to the firm's: removed, audited, and the firm's own never removable.
+    const hours = { timeZone: 'Europe/Madrid', weekly: { '6': [['10:00', '14:00']] }, closures: [] };
+    expect((await admin.request('PUT', '/api/admin/business-hours?accountId=demo', { body: hours })).status).toBe(200);
+    expect((await admin.get<{ timeZone: string }>('/api/admin/business-hours?accountId=demo')).body.timeZone).toBe('Europe/Madrid');
+    expect((await admin.request('DELETE', '/api/admin/business-hours?accountId=demo')).status).toBe(204);
+    expect((await admin.get('/api/admin/business-hours?accountId=demo')).status).toBe(404);
+    const again = await admin.request<{ message: string }>('DELETE', '/api/admin/business-hours?accountId=demo');
+    expect(again.status).toBe(404);
+    expect(again.body.message).toContain('already uses the firm');
+    expect((await admin.request('DELETE', '/api/admin/business-hours')).status).toBe(400);
+    expect((await admin.get('/api/admin/business-hours')).status).toBe(200);
+    const removedEvents = await app.db.prisma.auditEvent.count({ where: { action: 'business_hours.removed' } });
+    expect(removedEvents).toBe(1);
+
     const badOnCall = await admin.request('PATCH', '/api/admin/settings', { body: { onCallUserId: 'nobody' } });
     expect(badOnCall.status).toBe(400);
     const unknownSetting = await admin.request('PATCH', '/api/admin/settings', { body: { sendEverything: true } });

@@ -16,6 +16,8 @@ import { requireRole } from '../require-role.js';
 export const templateParamsSchema = z.object({ kind: z.enum(templateKinds), language: z.enum(templateLanguages) }).strict();
 export const templateBodySchema = z.object({ body: z.string() }).strict();
 export const hoursQuerySchema = z.object({ accountId: z.string().min(1).max(100).optional() }).strict();
+/** DELETE /api/admin/business-hours?accountId=: an account's own hours removed (it answers by the firm's again). */
+export const accountHoursQuerySchema = z.object({ accountId: z.string().min(1, 'name the account whose own hours are removed').max(100) }).strict();
 /** An IANA time zone the server knows (Intl's list, plus UTC). */
 const ianaZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 export const settingsPatchSchema = firmSettingsSchema
@@ -80,6 +82,17 @@ export function firmAdminRoutes(options: { db: Database }): Router {
     const spec = await saveBusinessHours({ db, firmId: viewer.firmId, accountId, input: req.body });
     await audit(db.pool, viewer.firmId, viewer.userId, 'business_hours.saved', { accountId: accountId ?? null });
     res.json(spec);
+  });
+
+  // An account's own hours removed: it answers by the firm's hours again. The firm's own hours are changed, never removed.
+  router.delete('/api/admin/business-hours', async (req, res) => {
+    const viewer = requireViewer(req);
+    requireRole(viewer, ['admin']);
+    const { accountId } = parseQuery(req, accountHoursQuerySchema);
+    const removed = await db.prisma.businessHours.deleteMany({ where: { firmId: viewer.firmId, accountId } });
+    if (removed.count === 0) throw new AppError('not_found', 'this account has no hours of its own: it already uses the firm\'s', { accountId });
+    await audit(db.pool, viewer.firmId, viewer.userId, 'business_hours.removed', { accountId });
+    res.status(204).end();
   });
 
   router.get('/api/admin/settings', async (req, res) => {

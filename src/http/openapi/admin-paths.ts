@@ -1,6 +1,6 @@
 import { businessHoursSpecSchema } from '../../core/hours/business-hours.js';
 import { configSchemas, createAccountSchema, reasonSchema, editAccountSchema, reportsQuerySchema } from '../admin/account-routes.js';
-import { hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
+import { accountHoursQuerySchema, hoursQuerySchema, settingsPatchSchema, templateBodySchema, templateParamsSchema } from '../admin/firm-admin-routes.js';
 import { cannedReplySchema, editUserBillingSchema, emptyBodySchema, inviteUserSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
 import { arrayOf, bool, buildPaths, dateTime, int, list, obj, ok, ref, schemaOf, str } from './helpers.js';
@@ -136,6 +136,12 @@ const firmPaths = buildPaths('admin: firm', {
       body: businessHoursSpecSchema,
       responses: { 200: ok('saved', ref('BusinessHours')) },
       errors: [404],
+    },
+    delete: {
+      summary: 'Remove one channel account\'s own office hours: it answers by the firm\'s again (admin; audited)',
+      query: accountHoursQuerySchema,
+      responses: { 204: ok('removed') },
+      errors: [403, 404],
     },
   },
   '/api/admin/settings': {

@@ -3,7 +3,7 @@
 // ("Friday's second hours: an interval must start before it ends"), never as a path like weekly.5.1.
 import { useEffect, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
-import { ApiError, describeError, enc, get, put } from '../api.js';
+import { ApiError, api, describeError, enc, get, put } from '../api.js';
 import { ErrorLine } from '../ErrorLine.js';
 import { zones } from './FirmSettings.js';
 
@@ -52,6 +52,9 @@ export function HoursAdmin() {
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
   const [saved, setSaved] = useState('');
+  /** Whether the hours shown are the chosen account's own (not the firm's, nor none yet). */
+  const [own, setOwn] = useState(false);
+  const [reload, setReload] = useState(0);
 
   useEffect(() => {
     get<{ id: string; name: string }[]>('/api/admin/accounts').then(setAccounts, () => setAccounts([]));
@@ -64,15 +67,17 @@ export function HoursAdmin() {
       (found) => {
         setHours({ timeZone: found.timeZone, weekly: found.weekly ?? {}, closures: found.closures ?? [] });
         setNote('');
+        setOwn(Boolean(whose));
       },
       (caught: unknown) => {
+        setOwn(false);
         if (caught instanceof ApiError && caught.status === 404) {
           setNote(whose ? 'This account answers by the firm’s hours. Saving here gives it hours of its own.' : 'No office hours are set: the office counts as always open.');
           setHours({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, weekly: {}, closures: [] });
         } else setError(describeError(caught));
       },
     );
-  }, [whose]);
+  }, [whose, reload]);
 
   if (!hours) return error ? <ErrorLine text={error} /> : <p>Loading…</p>;
   const setDay = (day: string, intervals: Interval[]) => {
@@ -91,6 +96,7 @@ export function HoursAdmin() {
     try {
       await put(`/api/admin/business-hours${whose ? `?accountId=${enc(whose)}` : ''}`, { timeZone: hours.timeZone, weekly: hours.weekly, closures });
       setNote('');
+      setOwn(Boolean(whose));
       setSaved('Saved.');
       announce('Business hours saved.');
     } catch (caught) {
@@ -184,9 +190,28 @@ export function HoursAdmin() {
           {saved}
         </p>
       ) : null}
-      <button type="submit" class="primary">
-        Save hours
-      </button>
+      <div class="actions">
+        <button type="submit" class="primary">
+          Save hours
+        </button>
+        {own ? (
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              void api('DELETE', `/api/admin/business-hours?accountId=${enc(whose)}`).then(
+                () => {
+                  announce('This account uses the firm’s hours again.');
+                  setReload(reload + 1);
+                },
+                (caught: unknown) => setError(describeError(caught)),
+              )
+            }
+          >
+            Use the firm’s hours for this account
+          </button>
+        ) : null}
+      </div>
     </form>
   );
 }
