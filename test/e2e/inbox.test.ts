@@ -415,7 +415,7 @@ describe('the web inbox in a browser', () => {
     await screenshot(page, 'admin-templates');
     await consent.getByRole('textbox').fill('Hello from {firm}. May we reply here? Reply YES, or STOP to opt out.');
     await consent.getByRole('button', { name: 'Save Consent request (English)' }).click();
-    await consent.getByText('Saved.').waitFor();
+    await consent.getByText('Saved.', { exact: true }).waitFor();
 
     // Saved replies: added, then removed after a second click.
     await page.getByRole('link', { name: 'Saved replies' }).click();

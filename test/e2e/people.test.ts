@@ -127,7 +127,7 @@ describe('people, in a browser', () => {
     await page.getByText('Keep closed matters for between 0.1 and 100 years').waitFor();
     await page.getByLabel('Years after the matter is closed').fill('10');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.getByText('Saved.').waitFor();
+    await page.getByText('Saved.', { exact: true }).waitFor();
     const firm = await app.db.prisma.firm.findFirstOrThrow();
     expect(firm.timeZone).toBe('Europe/Madrid');
     expect((firm.settings as { helpContact: string; retentionDays: number }).helpContact).toBe('+34 910 000 000');
