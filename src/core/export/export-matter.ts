@@ -66,7 +66,7 @@ export interface MatterExport {
 export async function prepareMatterExport(options: PrepareMatterExportOptions): Promise<MatterExport> {
   const { matter, firm, exportedAt } = await startExport(options, 'zip');
   return {
-    fileName: `matter-${matter.number.replace(/[^\w.-]+/g, '_')}-${exportedAt.toISOString().slice(0, 10)}.zip`,
+    fileName: exportFileName('matter', matter, exportedAt, 'zip'),
     messageCount: firm.messages,
     write: (output) =>
       writeExport({
@@ -82,6 +82,10 @@ export async function prepareMatterExport(options: PrepareMatterExportOptions): 
       }),
   };
 }
+
+/** A download's name: what it is, the matter's number kept to safe characters, and the day (matter-M-0001-2026-11-22.zip). */
+const exportFileName = (what: string, matter: MatterSummary, at: Date, extension: string): string =>
+  `${what}-${matter.number.replace(/[^\w.-]+/g, '_')}-${at.toISOString().slice(0, 10)}.${extension}`;
 
 interface StartedExport {
   matter: MatterSummary;
@@ -128,7 +132,7 @@ export async function prepareTranscriptPdf(options: PrepareMatterExportOptions):
   const { matter, firm, exportedAt } = await startExport(options, 'pdf');
   const context: TranscriptContext = { matter, firmName: firm.firmName, timeZone: firm.timeZone, exportedAt, exportedBy: firm.userName, mediaPaths: new Map() };
   return {
-    fileName: `transcript-${matter.number.replace(/[^\w.-]+/g, '_')}-${exportedAt.toISOString().slice(0, 10)}.pdf`,
+    fileName: exportFileName('transcript', matter, exportedAt, 'pdf'),
     messageCount: firm.messages,
     async *bytes() {
       const hash = createHash('sha256');

@@ -117,3 +117,16 @@ export async function editClient(options: {
     return after;
   });
 }
+
+/**
+ * Refuses to open a matter (a new one, or one reopened) for a closed client. FOR SHARE: a close of the client under way
+ * (editClient, FOR UPDATE) waits for this transaction, or this for it, so the two cannot interleave.
+ */
+export async function lockClientOpenForMatters(client: pg.ClientBase, clientId: string, firmId: string, reopening: boolean): Promise<void> {
+  const owner = await client.query<{ name: string; closedAt: Date | null }>(`SELECT name, "closedAt" FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR SHARE`, [clientId, firmId]);
+  const found = owner.rows[0];
+  if (!found) throw new AppError('not_found', 'no such client', { clientId });
+  if (found.closedAt) {
+    throw new AppError('conflict', `${found.name} is a closed client: reopen the client before ${reopening ? 'the matter' : 'opening a matter'}`, { field: reopening ? 'status' : 'clientId' });
+  }
+}

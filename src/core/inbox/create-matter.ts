@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors.js';
 import { newId } from '../new-id.js';
 import { withTransaction } from '../transaction.js';
+import { lockClientOpenForMatters } from './create-client.js';
 
 export interface CreateMatterOptions {
   pool: pg.Pool;
@@ -25,11 +26,7 @@ export async function createMatter(options: CreateMatterOptions): Promise<{ id: 
   const { viewer } = options;
   if (!may(viewer, 'managesIntake')) throw new AppError('forbidden', 'only staff and admins create matters');
   return withTransaction(options.pool, async (client) => {
-    // FOR SHARE: a client being closed meanwhile (create-client.ts editClient) waits for this matter, or this for it.
-    const owner = await client.query<{ name: string; closedAt: Date | null }>(`SELECT name, "closedAt" FROM "Client" WHERE id = $1 AND "firmId" = $2 FOR SHARE`, [options.clientId, viewer.firmId]);
-    const found = owner.rows[0];
-    if (!found) throw new AppError('not_found', 'no such client', { clientId: options.clientId });
-    if (found.closedAt) throw new AppError('conflict', `${found.name} is a closed client: reopen the client before opening a matter`, { field: 'clientId' });
+    await lockClientOpenForMatters(client, options.clientId, viewer.firmId, false);
     const members = options.members ?? [];
     const memberIds = [...new Set(members.map((member) => member.userId))];
     if (memberIds.length !== members.length) throw new AppError('bad_request', 'members: a user is listed twice', { field: 'members' });

@@ -4,6 +4,7 @@ import type { Viewer } from '../access/viewer.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { AppError } from '../errors.js';
 import { withTransaction } from '../transaction.js';
+import { lockClientOpenForMatters } from './create-client.js';
 
 export interface MatterChange {
   title?: string;
@@ -37,10 +38,7 @@ export async function editMatter(pool: pg.Pool, viewer: Viewer, matterId: string
     );
     const before = found.rows[0];
     if (!before) throw new AppError('not_found', 'no such matter', { matterId });
-    if (change.status === 'open' && before.status === 'closed') {
-      const owner = await client.query<{ name: string; closedAt: Date | null }>(`SELECT name, "closedAt" FROM "Client" WHERE id = $1 FOR SHARE`, [before.clientId]);
-      if (owner.rows[0]?.closedAt) throw new AppError('conflict', `${owner.rows[0].name} is a closed client: reopen the client before the matter`, { field: 'status' });
-    }
+    if (change.status === 'open' && before.status === 'closed') await lockClientOpenForMatters(client, before.clientId, viewer.firmId, true);
     const updated = await client.query<MatterView>(
       `UPDATE "Matter" SET title = COALESCE($2, title),
                            "practiceArea" = CASE WHEN $3 THEN $4 ELSE "practiceArea" END,

@@ -24,7 +24,7 @@ export async function listSavedSearches(pool: pg.Pool, viewer: Viewer): Promise<
 
 export async function saveSearch(pool: pg.Pool, viewer: Viewer, input: { name: string; query: Record<string, string> }): Promise<SavedSearch> {
   // One statement: the count limit and the unique name are checked where the row is written.
-  const saved = await pool.query<SavedSearch & { taken: boolean }>(
+  const saved = await pool.query<SavedSearch>(
     `WITH mine AS (SELECT count(*)::int AS n, bool_or(lower(name) = lower($2)) AS taken FROM "SavedSearch" WHERE "userId" = $1)
      INSERT INTO "SavedSearch" (id, "userId", name, query)
      SELECT gen_random_uuid()::text, $1, $2, $3::jsonb FROM mine WHERE n < $4 AND NOT coalesce(taken, false)

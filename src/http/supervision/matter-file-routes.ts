@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { Router } from 'express';
 import type pg from 'pg';
@@ -53,15 +55,8 @@ export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }
     parseQuery(req, emptyQuerySchema);
     const prepared = await prepareTranscriptPdf({ pool, viewer, matterId: id });
     startDownload(res, 'application/pdf', prepared);
-    try {
-      for await (const chunk of prepared.bytes()) {
-        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-      }
-      res.end();
-    } catch (error) {
-      req.log?.warn({ err: error, matterId: id }, 'transcript PDF stopped before the end');
-      res.destroy();
-    }
+    // pipeline waits for the reader (backpressure) and cuts the connection if rendering fails part-way.
+    await pipeline(Readable.from(prepared.bytes()), res).catch((error: unknown) => req.log?.warn({ err: error, matterId: id }, 'transcript PDF stopped before the end'));
   });
 
   return router;

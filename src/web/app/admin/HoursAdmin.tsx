@@ -52,8 +52,6 @@ export function HoursAdmin() {
   const [note, setNote] = useState('');
   const [error, setError] = useState('');
   const [saved, setSaved] = useState('');
-  /** Whether the hours shown are the chosen account's own (not the firm's, nor none yet). */
-  const [own, setOwn] = useState(false);
   const [reload, setReload] = useState(0);
 
   useEffect(() => {
@@ -67,10 +65,8 @@ export function HoursAdmin() {
       (found) => {
         setHours({ timeZone: found.timeZone, weekly: found.weekly ?? {}, closures: found.closures ?? [] });
         setNote('');
-        setOwn(Boolean(whose));
       },
       (caught: unknown) => {
-        setOwn(false);
         if (caught instanceof ApiError && caught.status === 404) {
           setNote(whose ? 'This account answers by the firm’s hours. Saving here gives it hours of its own.' : 'No office hours are set: the office counts as always open.');
           setHours({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, weekly: {}, closures: [] });
@@ -80,6 +76,8 @@ export function HoursAdmin() {
   }, [whose, reload]);
 
   if (!hours) return error ? <ErrorLine text={error} /> : <p>Loading…</p>;
+  // An account's hours shown without the "answers by the firm's hours" note are its own.
+  const own = whose !== '' && note === '';
   const setDay = (day: string, intervals: Interval[]) => {
     const weekly = { ...hours.weekly };
     if (intervals.length > 0) weekly[day] = intervals;
@@ -96,7 +94,6 @@ export function HoursAdmin() {
     try {
       await put(`/api/admin/business-hours${whose ? `?accountId=${enc(whose)}` : ''}`, { timeZone: hours.timeZone, weekly: hours.weekly, closures });
       setNote('');
-      setOwn(Boolean(whose));
       setSaved('Saved.');
       announce('Business hours saved.');
     } catch (caught) {
