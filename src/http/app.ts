@@ -1,12 +1,12 @@
 import express from 'express';
 import type { Express, RequestHandler } from 'express';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { htmlNotFound } from './web-routes.js';
 import { jsonBody } from './json-body.js';
 import { multipartRoutes } from './api/conversation-routes.js';
+import { requestId, requestLogged } from './request-id.js';
 
 export interface ReadinessCheck {
   name: string;
@@ -42,17 +42,9 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(
     pinoHttp({
       logger: options.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
+      genReqId: requestId,
       // Never a message body, phone number or secret in a log line: only the method, route and status.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]?.replace(/\+?\d{6,}/g, '[number]') }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+      serializers: { req: requestLogged, res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // A provider's accepted webhook is the bulk of all requests (thousands a second at peak) and its message is in
       // the record: debug. Refusals and failures, and every request of a person, stay at info and above.

@@ -82,20 +82,27 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('not_found', `no route for ${req.method} ${req.path}`));
 };
 
-export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+/**
+ * The status and JSON body an error is answered with; `log` is told of what went wrong on the server's side (an
+ * unexpected error, or a 5xx).
+ */
+export function errorAnswer(error: unknown, log?: (error: unknown, message: string) => void): { status: number; body: ErrorBody } {
   const appError = isAppError(error)
     ? error
     : error instanceof ZodError
       ? fromZod(error)
       : (fromBodyParser(error as BodyParserError) ?? null);
-  if (!appError) {
-    req.log?.error({ err: error }, 'unhandled error');
-  }
+  if (!appError) log?.(error, 'unhandled error');
   const final = appError ?? new AppError('internal', 'something went wrong; it has been logged');
   const status = statusOf[final.code];
-  if (status >= 500 && appError) req.log?.error({ err: error }, final.message);
+  if (status >= 500 && appError) log?.(error, final.message);
   const body: ErrorBody = { error: final.code, message: final.message };
   if (final.details) body.details = final.details;
   if (typeof final.details?.state === 'string') body.state = final.details.state;
+  return { status, body };
+}
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const { status, body } = errorAnswer(error, (err, message) => req.log?.error({ err }, message));
   if (!res.headersSent) res.status(status).json(body);
 };

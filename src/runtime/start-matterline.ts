@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { Express } from 'express';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -20,6 +21,7 @@ import { applyMigrations } from '../db/migrate.js';
 import type { Database } from '../db/prisma.js';
 import { openDatabase } from '../db/prisma.js';
 import { createApp } from '../http/app.js';
+import { withFastPaths } from '../http/fast-webhook.js';
 import { diagnosticsGuard } from '../http/ops/diagnostics-guard.js';
 import { createJobDispatcher } from '../jobs/job-dispatcher.js';
 import { OutboxSweeper } from '../jobs/outbox-sweeper.js';
@@ -201,6 +203,7 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
     let app: Express | undefined;
     if (config.role !== 'worker') {
       const routeDependencies: RouteDependencies = { config, db, logger, dispatcher, backend, registry, record, live, keyring };
+      const webhooks = webhookRoutes(routeDependencies);
       const served = createApp({
         logger,
         diagnosticsGuard: diagnosticsGuard({ pool: db.pool, metricsToken: config.metricsToken, bearer: true }),
@@ -217,12 +220,12 @@ export async function startMatterline(config: Config, logger: Logger): Promise<R
           },
         ],
         trustProxy: config.trustProxy,
-        webhookRouters: webhookRoutes(routeDependencies),
+        webhookRouters: webhooks.routers,
         routers: apiRoutes(routeDependencies),
       });
       app = served;
       const server = await new Promise<Server>((resolve, reject) => {
-        const listening = served.listen(config.port, config.host, () => resolve(listening));
+        const listening = createServer(withFastPaths(served, webhooks.fastPaths)).listen(config.port, config.host, () => resolve(listening));
         listening.once('error', reject);
       });
       const address = server.address();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { WhatsAppCloudBridge } from '../../src/bridges/whatsapp-cloud/whatsapp-cloud-bridge.js';
 import { runBridgeContract } from './support/bridge-contract.js';
@@ -108,6 +109,47 @@ runBridgeContract(harness, () => {
           document: { link: 'https://files.example-firm.com/engagement-letter.pdf', filename: 'engagement-letter.pdf', caption: 'Your engagement letter' },
         },
       ]);
+    });
+
+    it('answers a webhook on the fast path exactly as the Express route does (status, body, request id)', async () => {
+      // The canonical path is taken by the fast path (http/fast-webhook.ts); the same path with a trailing slash is
+      // routed by Express (non-strict routing). Every answer must be the same on both.
+      const id = harness.accountId();
+      const gzipped = (body: string) => gzipSync(Buffer.from(body));
+      const cases: { name: string; body: (n: number) => Buffer | string; headers?: (body: Buffer | string) => Record<string, string>; account?: string; status: number }[] = [
+        { name: 'a signed message', body: (n) => JSON.stringify(envelope({ messages: [text(`wamid.parity-${n}-${randomBytes(3).toString('hex')}`, 'parity')] })), status: 200 },
+        {
+          name: 'a signed message, gzipped',
+          body: (n) => gzipped(JSON.stringify(envelope({ messages: [text(`wamid.parity-gz-${n}-${randomBytes(3).toString('hex')}`, 'parity')] }))),
+          headers: (body) => ({ 'content-encoding': 'gzip', 'x-hub-signature-256': sign(gunzipSync(body as Buffer)) }),
+          status: 200,
+        },
+        { name: 'a wrong signature', body: () => JSON.stringify(envelope({ messages: [text('wamid.parity-forged', 'x')] })), headers: () => ({ 'x-hub-signature-256': 'sha256=00' }), status: 401 },
+        { name: 'an empty body', body: () => '', status: 400 },
+        { name: 'a body said to be gzip that is not', body: () => '{"object":"whatsapp_business_account"}', headers: () => ({ 'content-encoding': 'gzip' }), status: 400 },
+        { name: 'an encoding nobody knows', body: () => '{}', headers: () => ({ 'content-encoding': 'x-unknown' }), status: 400 },
+        { name: 'a body over the megabyte', body: () => 'x'.repeat(1024 * 1024 + 1), status: 413 },
+        { name: 'JSON that is not', body: () => '{"object":', status: 400 },
+        { name: 'an account that does not exist', body: () => '{}', account: 'wa-nobody', status: 404 },
+      ];
+      for (const [n, c] of cases.entries()) {
+        const answers = [];
+        for (const spelling of ['', '/']) {
+          const body = c.body(n * 2 + spelling.length);
+          const headers = c.headers?.(body) ?? { 'x-hub-signature-256': sign(body) };
+          const response = await harness.post(body, { ...headers, 'x-request-id': `parity-${n}` }, `${c.account ?? id}${spelling}`);
+          answers.push({ status: response.status, body: await response.json(), requestId: response.headers.get('x-request-id'), type: response.headers.get('content-type') });
+        }
+        expect(answers[0], c.name).toEqual({ status: c.status, body: answers[1]!.body, requestId: `parity-${n}`, type: 'application/json; charset=utf-8' });
+        expect(answers[1], c.name).toMatchObject({ status: c.status, requestId: `parity-${n}` });
+        if (c.status === 200) expect(answers[0]!.body, c.name).toEqual({ recorded: 1, unmatched: 0, reported: 0 });
+        else expect(answers[0]!.body, c.name).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+      }
+      // A request id that is not a plain token is replaced, as everywhere else.
+      const body = JSON.stringify(envelope({ messages: [text(`wamid.parity-id-${randomBytes(3).toString('hex')}`, 'id')] }));
+      const response = await harness.post(body, { 'x-hub-signature-256': sign(body), 'x-request-id': 'not a token' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
 });

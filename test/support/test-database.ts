@@ -41,3 +41,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Ends the pool and waits until each of its connections has closed. pg-pool's end() resolves once no client is left
+ * in its list, before their sockets close: a DROP DATABASE ... WITH (FORCE) right after it then terminates a session
+ * still closing, and that FATAL reaches the pool as an 'error' event nobody listens to any more.
+ */
+export async function endPool(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      open -= 1;
+      if (open === 0) resolve();
+    });
+  });
+  await pool.end();
+  await closed;
+}

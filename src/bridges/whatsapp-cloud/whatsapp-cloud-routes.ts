@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { AccountReportInput } from '../../core/accounts/account-reports.js';
 import type { BridgeEvent, RecordedEvent } from '../../core/bridge-events.js';
 import { findUnstorableText } from '../../core/channel-rules/unstorable-text.js';
+import type { FastPath } from '../../http/fast-webhook.js';
+import { fastWebhook } from '../../http/fast-webhook.js';
 import { decodeStrictUtf8 } from '../../http/strict-utf8.js';
 import { AppError } from '../../core/errors.js';
 import type { BridgeRegistry } from '../bridge-registry.js';
@@ -34,7 +36,21 @@ const subscriptionSchema = z.object({
 /** Meta's payloads are small; a megabyte leaves room for a batch while refusing floods early. */
 const bodyLimit = '1mb';
 
-export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router {
+/** The 200's body: how many events were recorded, how many statuses named no message in the record, how many parts were kept for the admin. */
+export interface WebhookAnswer {
+  recorded: number;
+  unmatched: number;
+  reported: number;
+}
+
+/** The path of a signed webhook as Meta posts it; other spellings (case, a trailing slash, escapes) go through Express. */
+const fastPathPattern = /^\/webhooks\/whatsapp-cloud\/([\w.-]{1,200})(?:\?|$)/;
+
+/**
+ * The account's routes (the subscription handshake and the webhook), and the same webhook as a fast path the server
+ * tries before Express (http/fast-webhook.ts): both answer through one `receive`.
+ */
+export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): { router: Router; fastPath: FastPath } {
   const router = Router();
 
   const bridgeFor = async (accountId: string): Promise<WhatsAppCloudBridge> => {
@@ -59,12 +75,11 @@ export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router
     res.status(200).type('text/plain').setHeader('x-content-type-options', 'nosniff').send(query.data['hub.challenge']);
   });
 
-  router.post('/webhooks/whatsapp-cloud/:accountId', express.raw({ type: () => true, limit: bodyLimit }), async (req, res) => {
-    const { accountId } = paramsSchema.parse(req.params);
+  /** One signed webhook: checked, parsed and recorded; resolves with the 200's body once every event is committed. */
+  const receive = async (accountId: string, raw: Buffer, signature: string | undefined): Promise<WebhookAnswer> => {
     const bridge = await bridgeFor(accountId);
-    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     // The signature is checked on the bytes as they arrived, before anything is parsed.
-    if (!bridge.verifySignature(raw, req.get('x-hub-signature-256'))) {
+    if (!bridge.verifySignature(raw, signature)) {
       throw new AppError('bad_signature', 'X-Hub-Signature-256 is missing or does not match the app secret');
     }
     const payload = parsePayload(raw);
@@ -97,10 +112,25 @@ export function whatsappCloudRoutes(options: WhatsAppCloudRoutesOptions): Router
       throw new AppError('unavailable', 'the webhook could not be recorded; deliver it again', { accountId }, { cause: error });
     });
     if (normalized.reports.length > 0) options.logger.warn({ accountId, reports: normalized.reports.map((r) => r.kind) }, 'webhook parts kept for the admin');
-    res.status(200).json({ recorded: normalized.events.length, unmatched, reported: normalized.reports.length });
+    return { recorded: normalized.events.length, unmatched, reported: normalized.reports.length };
+  };
+
+  router.post('/webhooks/whatsapp-cloud/:accountId', express.raw({ type: () => true, limit: bodyLimit }), async (req, res) => {
+    const { accountId } = paramsSchema.parse(req.params);
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    res.status(200).json(await receive(accountId, raw, req.get('x-hub-signature-256')));
   });
 
-  return router;
+  const fastPath = fastWebhook({
+    logger: options.logger,
+    path: fastPathPattern,
+    bodyLimit,
+    receive: (accountId, raw, req) => {
+      const signature = req.headers['x-hub-signature-256'];
+      return receive(accountId, raw, Array.isArray(signature) ? signature.join(', ') : signature);
+    },
+  });
+  return { router, fastPath };
 }
 
 function parsePayload(raw: Buffer) {

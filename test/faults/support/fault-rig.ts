@@ -6,7 +6,7 @@ import { graphApi } from '../../bridges/support/whatsapp-cloud-harness.js';
 import { exited, spawnMatterline, testEnv, uniquePrefix, waitFor } from '../../support/matterline.js';
 import { freePort } from '../../support/redis-server.js';
 import type { TestDatabase } from '../../support/test-database.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, endPool } from '../../support/test-database.js';
 
 // Matterline as a firm runs it on one machine, for fault tests: a server process and a worker process (each one
 // `node src/main.ts` / `node src/worker.ts`, killable with SIGKILL and restartable), a database of the test's own,
@@ -137,7 +137,7 @@ export async function startFaultRig(options: FaultRigOptions): Promise<FaultRig>
     async close() {
       await Promise.all([kill(processes.server), kill(processes.worker)]);
       await graph.stop();
-      await pool.end();
+      await endPool(pool);
       await database.drop();
     },
   };

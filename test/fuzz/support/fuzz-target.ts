@@ -6,7 +6,7 @@ import pg from 'pg';
 import { demoPassword, exited, repoRoot, spawnMatterline, testEnv, uniquePrefix, waitFor } from '../../support/matterline.js';
 import { freePort } from '../../support/redis-server.js';
 import type { TestDatabase } from '../../support/test-database.js';
-import { createTestDatabase } from '../../support/test-database.js';
+import { createTestDatabase, endPool } from '../../support/test-database.js';
 
 // The server under fuzzing: a process of its own (a crash is an exit, not a dead test runner), on a database of its
 // own, with a WhatsApp Cloud and a Twilio account whose webhooks the fuzzer can sign, and two signed-in users.
@@ -73,7 +73,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
       child.kill('SIGKILL');
       await exited(child);
     }
-    await pool.end();
+    await endPool(pool);
     await database.drop();
   };
   try {
