@@ -47,6 +47,13 @@ export const firmSettingsSchema = z.object({
    */
   clientDaytimeStart: z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM').default('08:00'),
   clientDaytimeEnd: z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM').default('21:00'),
+  /**
+   * Channels, besides SMS (never secure), on which a lawyer is warned before sending card numbers, SSNs, passport or
+   * bank numbers or identity documents (core/channel-rules/sensitive-send.ts).
+   */
+  insecureChannels: z.array(z.enum(['simulator', 'baileys', 'whatsapp_web', 'signal', 'whatsapp_cloud'])).max(5).default([]),
+  /** Such a send over an insecure channel: 'warn' (allowed once the client agreed, kept as evidence) or 'forbid'. */
+  sensitiveDataPolicy: z.enum(['warn', 'forbid']).default('warn'),
 });
 export type FirmSettings = z.infer<typeof firmSettingsSchema>;
 

@@ -2,6 +2,7 @@ import type { Database } from '../db/prisma.js';
 import type { CaptureOutboundResult } from './capture-outbound.js';
 import { captureOutbound } from './capture-outbound.js';
 import { AppError } from './errors.js';
+import { checkSensitiveSend } from './channel-rules/sensitive-send.js';
 import { readFirmSettings } from './firm-settings.js';
 import { isOpen, nextOpening } from './hours/business-hours.js';
 import { loadBusinessHours } from './hours/load-business-hours.js';
@@ -31,6 +32,11 @@ export interface RequestSendOptions {
   whenClosed?: 'send_now' | 'hold';
   now?: Date;
   onDispatchError?: (error: unknown) => void;
+  /**
+   * How the client agreed to receive sensitive data over this insecure channel (checkSensitiveSend): without it, such a
+   * message is refused with a 409 that names what was found and the secure alternatives.
+   */
+  sensitiveDataConsent?: string;
 }
 
 export interface RequestSendResult extends CaptureOutboundResult {
@@ -44,9 +50,18 @@ export interface RequestSendResult extends CaptureOutboundResult {
  */
 export async function requestSend(options: RequestSendOptions): Promise<RequestSendResult> {
   const now = options.now ?? new Date();
-  const found = await options.db.pool.query<{ firmId: string; accountId: string; settings: unknown; kind: string; config: Record<string, unknown> }>(
-    `SELECT c."firmId", c."accountId", f.settings, a.kind, a.config
+  const found = await options.db.pool.query<{
+    firmId: string;
+    accountId: string;
+    settings: unknown;
+    kind: string;
+    config: Record<string, unknown>;
+    identityId: string | null;
+    clientId: string | null;
+  }>(
+    `SELECT c."firmId", c."accountId", f.settings, a.kind, a.config, c."identityId", i."clientId"
        FROM "Conversation" c JOIN "Firm" f ON f.id = c."firmId" JOIN "ChannelAccount" a ON a.id = c."accountId"
+       LEFT JOIN "ContactIdentity" i ON i.id = c."identityId"
       WHERE c.id = $1`,
     [options.conversationId],
   );
@@ -82,7 +97,17 @@ export async function requestSend(options: RequestSendOptions): Promise<RequestS
     : groups.length > 0
       ? groups.map((group, index) => ({ text: index === 0 ? (text ?? null) : null, files: group }))
       : [{ text: text!, files: [] }];
-  const policy = options.whenClosed ?? readFirmSettings(conversation.settings).outOfHoursSends;
+  const settings = readFirmSettings(conversation.settings);
+  await checkSensitiveSend(options.db.pool, {
+    conversation,
+    kind,
+    settings,
+    text,
+    fileNames: files.map((file) => file.fileName),
+    consentEvidence: options.sensitiveDataConsent,
+    actorUserId: options.authorUserId,
+  });
+  const policy = options.whenClosed ?? settings.outOfHoursSends;
   let heldUntil: Date | null = null;
   if (policy === 'hold') {
     const hours = await loadBusinessHours(options.db.pool, conversation.firmId, conversation.accountId);

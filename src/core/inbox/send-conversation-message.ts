@@ -27,6 +27,8 @@ export interface SendConversationMessageOptions {
   onDispatchError?: (error: unknown) => void;
   /** Milliseconds from the first keystroke to send, as the inbox measured them: the evidence for billable time. */
   compositionMs?: number;
+  /** How the client agreed to receive sensitive data over an insecure channel (see requestSend). */
+  sensitiveDataConsent?: string;
   /** Billable time could not be recorded; the message is stored and queued all the same. */
   onTimeCaptureError?: (error: unknown) => void;
 }
@@ -62,6 +64,7 @@ export async function sendConversationMessage(options: SendConversationMessageOp
     authorUserId: viewer.userId,
     ...(options.idempotencyKey ? { idempotencyKey: `inbox:${viewer.userId}:${conversationId}:${options.idempotencyKey}` } : {}),
     ...(options.whenClosed ? { whenClosed: options.whenClosed } : {}),
+    ...(options.sensitiveDataConsent ? { sensitiveDataConsent: options.sensitiveDataConsent } : {}),
     ...(options.onDispatchError ? { onDispatchError: options.onDispatchError } : {}),
   });
   if (!sent.duplicate) {

@@ -33,6 +33,7 @@ export function describeConsent(data: Data): string {
   const source = text(data.source);
   const words = text(data.text);
   if (source === 'block') return 'Contact blocked by the firm';
+  if (source === 'sensitive_data') return `Informed consent to sensitive data over an insecure channel${words ? `: ${words.trim()}` : ''}`;
   if (source === 'unblock') return 'Contact unblocked by the firm';
   if (source === 'keyword') {
     if (to === 'opted_in') return `Consent given by reply ${words ? words.trim().toUpperCase() : 'YES'}`;
@@ -64,6 +65,8 @@ const auditWords: Record<string, string> = {
   'matter.legal_hold_lifted': 'Legal hold lifted',
   'matter.export_started': 'Record export started',
   'matter.exported': 'Record exported',
+  'privilege.marked': 'Privilege asserted',
+  'privilege.withdrawn': 'Privilege mark withdrawn',
   'matter_event.created': 'Reminder scheduled',
   'matter_event.changed': 'Reminder moved',
   'matter_event.cancelled': 'Reminder cancelled',

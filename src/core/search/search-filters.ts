@@ -1,5 +1,6 @@
 import type { DateRange } from './date-range.js';
 import type { SqlParams } from './sql-params.js';
+import { privilegedSql } from '../privilege/privileged-sql.js';
 
 export const channelKinds = ['simulator', 'baileys', 'whatsapp_web', 'signal', 'whatsapp_cloud', 'twilio'] as const;
 export type ChannelKindName = (typeof channelKinds)[number];
@@ -13,6 +14,8 @@ export interface SearchFilters {
   client?: string;
   channel?: ChannelKindName;
   direction?: 'inbound' | 'outbound';
+  /** 'exclude': leave out messages marked privileged (core/privilege). */
+  privileged?: 'include' | 'exclude';
 }
 
 /**
@@ -37,6 +40,7 @@ export function filterSql(params: SqlParams, filters: SearchFilters, message?: {
   if (filters.channel !== undefined) parts.push(`a.kind = ${params.add(filters.channel)}::"ChannelKind"`);
   if (message) {
     if (filters.direction !== undefined) parts.push(`m.direction = ${params.add(filters.direction)}::"MessageDirection"`);
+    if (filters.privileged === 'exclude') parts.push(`NOT EXISTS (${privilegedSql('m', 'c')})`);
     if (message.range.from) parts.push(`COALESCE(m."sentAt", m."capturedAt") >= ${params.add(message.range.from)}`);
     if (message.range.to) parts.push(`COALESCE(m."sentAt", m."capturedAt") < ${params.add(message.range.to)}`);
   }

@@ -105,7 +105,11 @@ export function firmAdminRoutes(options: { db: Database }): Router {
   router.patch('/api/admin/settings', async (req, res) => {
     const viewer = requireViewer(req);
     requireRole(viewer, ['admin']);
-    const { timeZone, defaultLanguage, ...patch } = parseBody(req, settingsPatchSchema);
+    const parsed = parseBody(req, settingsPatchSchema);
+    // Only what the request names changes: zod fills a partial schema's defaults in, and taking those would reset
+    // every setting the request left out (a PATCH of the HELP contact put retention back to seven years).
+    const named = new Set(Object.keys(req.body as object));
+    const { timeZone, defaultLanguage, ...patch } = Object.fromEntries(Object.entries(parsed).filter(([key]) => named.has(key))) as typeof parsed;
     if (patch.onCallUserId) {
       const user = await db.prisma.user.findFirst({ where: { id: patch.onCallUserId, firmId: viewer.firmId, disabledAt: null } });
       if (!user) throw new AppError('bad_request', 'body.onCallUserId: not an active user of this firm');

@@ -69,6 +69,8 @@ export const sendFilesFormSchema = z
     idempotencyKey: z.string().min(1).max(200).regex(/^[\w.:-]+$/, 'letters, digits and . _ : -').optional(),
     whenClosed: z.enum(['send_now', 'hold']).optional(),
     compositionMs: z.coerce.number().int().min(0).max(86_400_000).optional(),
+    // The client's agreement to receive sensitive data over an insecure channel, in the sender's words (core/channel-rules/sensitive-send.ts).
+    sensitiveDataConsent: z.string().trim().min(10, 'say how and when the client agreed (at least 10 characters)').max(1000).optional(),
   })
   .strict();
 
@@ -81,6 +83,8 @@ export const sendMessageSchema = z
     whenClosed: z.enum(['send_now', 'hold']).optional(),
     // Billable time: milliseconds from the first keystroke to send, measured by the inbox (at most a day).
     compositionMs: z.number().int().min(0).max(86_400_000).optional(),
+    // The client's agreement to receive sensitive data over an insecure channel, in the sender's words (core/channel-rules/sensitive-send.ts).
+    sensitiveDataConsent: z.string().trim().min(10, 'say how and when the client agreed (at least 10 characters)').max(1000).optional(),
   })
   .strict()
   .refine((body) => (body.text === undefined) !== (body.template === undefined), {

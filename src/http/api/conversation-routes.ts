@@ -113,6 +113,7 @@ export function conversationRoutes(options: ConversationRoutesOptions): Router {
       ...(body.whenClosed ? { whenClosed: body.whenClosed } : {}),
       ...(options.onDispatchError ? { onDispatchError: options.onDispatchError } : {}),
       ...(body.compositionMs !== undefined ? { compositionMs: body.compositionMs } : {}),
+      ...(body.sensitiveDataConsent ? { sensitiveDataConsent: body.sensitiveDataConsent } : {}),
       onTimeCaptureError: (error) => req.log?.error({ err: error }, 'billable time of a sent message was not recorded'),
     });
     // The stored message as the thread shows it; it is in a conversation the viewer was just allowed into.

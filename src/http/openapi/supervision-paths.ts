@@ -1,7 +1,7 @@
-import { emptyQuerySchema, legalHoldSchema, matterFileQuerySchema, reviewQuerySchema, savedSearchSchema, searchCsvQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
+import { emptyQuerySchema, legalHoldSchema, markPrivilegeSchema, privilegeLogQuerySchema, withdrawPrivilegeSchema, matterFileQuerySchema, reviewQuerySchema, rsmfQuerySchema, savedSearchSchema, searchCsvQuerySchema, searchQuerySchema } from '../supervision/supervision-schemas.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import type { PathItems } from './helpers.js';
-import { buildPaths, file, int, ok, page, ref } from './helpers.js';
+import { arrayOf, bool, buildPaths, file, int, nullable, obj, ok, page, ref, str } from './helpers.js';
 import { auditQuerySchema } from '../supervision/audit-log-routes.js';
 import { emptyBodySchema } from '../api/api-schemas.js';
 
@@ -84,6 +84,48 @@ export const supervisionPaths: PathItems = buildPaths('supervision', {
       query: emptyQuerySchema,
       responses: {
         200: file('the PDF', 'application/pdf', { 'x-export-messages': { description: 'how many messages the transcript holds', schema: int } }),
+      },
+      errors: [404],
+    },
+  },
+  '/api/matters/{id}/export.rsmf': {
+    get: {
+      summary: 'The matter\'s messages in Relativity Short Message Format 2.0, for eDiscovery review platforms (an audit event)',
+      description:
+        'An RFC 5322 message (.rsmf) with X-RSMF-* headers and one base64 attachment, rsmf.zip, holding rsmf_manifest.json and the attached files. ' +
+        'Sliced by from/to (days of the firm\'s calendar or ISO 8601 instants) and optionally one conversation of the matter; messages marked privileged are withheld unless privileged=include.',
+      query: rsmfQuerySchema,
+      responses: {
+        200: file('the .rsmf file', 'application/rsmf', { 'x-export-messages': { description: 'how many events the manifest holds', schema: int } }),
+      },
+      errors: [400, 404],
+    },
+  },
+  '/api/matters/{id}/privilege': {
+    get: { summary: 'The matter\'s standing privilege marks', query: emptyQuerySchema, responses: { 200: ok('the marks', obj({ marks: arrayOf(ref('PrivilegeMark')) })) }, errors: [404] },
+    post: {
+      summary: 'Mark messages of the matter, or one whole conversation, privileged (a lawyer or supervisor on the matter; audited)',
+      description: 'Marked messages are withheld from RSMF productions and listed in the privilege log. The description is what the log says of them: it must not reveal the content.',
+      body: markPrivilegeSchema,
+      responses: { 201: ok('the new marks', obj({ marks: arrayOf(ref('PrivilegeMark')) })) },
+      errors: [400, 403, 404, 409],
+    },
+  },
+  '/api/privilege/{id}': {
+    delete: { summary: 'Withdraw a privilege mark, with the reason (audited; the mark stays in the record as withdrawn)', body: withdrawPrivilegeSchema, responses: { 200: ok('withdrawn', obj({ withdrawn: bool })) }, errors: [400, 403, 404, 409] },
+  },
+  '/api/matters/{id}/privilege-log': {
+    get: {
+      summary: 'The matter\'s privilege log: each withheld message with date, author, recipients, type, privilege asserted and a description that does not reveal it (audited)',
+      query: privilegeLogQuerySchema,
+      responses: {
+        200: {
+          description: 'the log, as JSON, or as CSV with format=csv',
+          content: {
+            'application/json': { schema: obj({ matter: nullable(obj({ id: str, number: str, title: str, client: str })), entries: arrayOf(ref('PrivilegeLogEntry')) }) },
+            'text/csv': { schema: { type: 'string' } },
+          },
+        },
       },
       errors: [404],
     },

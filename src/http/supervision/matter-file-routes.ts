@@ -5,11 +5,12 @@ import { Router } from 'express';
 import type pg from 'pg';
 import type { MediaSource } from '../../core/export/media-source.js';
 import { prepareMatterExport, prepareTranscriptPdf } from '../../core/export/export-matter.js';
+import { prepareRsmfExport } from '../../core/export/export-rsmf.js';
 import { getMatterFile } from '../../core/matter-file/get-matter-file.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
-import { emptyQuerySchema, matterFileQuerySchema } from './supervision-schemas.js';
+import { emptyQuerySchema, matterFileQuerySchema, rsmfQuerySchema } from './supervision-schemas.js';
 
 /** An export's answer: its size is not known until it is written; the message count lets a client show progress. */
 function startDownload(res: Response, contentType: string, prepared: { fileName: string; messageCount: number }): void {
@@ -57,6 +58,28 @@ export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }
     startDownload(res, 'application/pdf', prepared);
     // pipeline waits for the reader (backpressure) and cuts the connection if rendering fails part-way.
     await pipeline(Readable.from(prepared.bytes()), res).catch((error: unknown) => req.log?.warn({ err: error, matterId: id }, 'transcript PDF stopped before the end'));
+  });
+
+  router.get('/api/matters/:id/export.rsmf', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { id } = parseParams(req, idParamsSchema);
+    const query = parseQuery(req, rsmfQuerySchema);
+    const prepared = await prepareRsmfExport({
+      pool,
+      viewer,
+      matterId: id,
+      range: { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) },
+      ...(query.conversation ? { conversationId: query.conversation } : {}),
+      ...(options.media ? { media: options.media } : {}),
+      includePrivileged: query.privileged === 'include',
+    });
+    startDownload(res, 'application/rsmf', { fileName: prepared.fileName, messageCount: prepared.eventCount });
+    try {
+      await prepared.write(res);
+    } catch (error) {
+      req.log?.warn({ err: error, matterId: id }, 'RSMF export stopped before the end');
+      res.destroy();
+    }
   });
 
   return router;

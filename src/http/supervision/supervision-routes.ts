@@ -4,6 +4,7 @@ import type { Database } from '../../db/prisma.js';
 import { auditLogRoutes } from './audit-log-routes.js';
 import { legalHoldRoutes } from './legal-hold-routes.js';
 import { matterFileRoutes } from './matter-file-routes.js';
+import { privilegeRoutes } from './privilege-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import { searchRoutes } from './search-routes.js';
 
@@ -20,6 +21,7 @@ export function supervisionRoutes(options: SupervisionRoutesOptions): Router {
   router.use(searchRoutes({ pool: db.pool }));
   router.use(matterFileRoutes({ pool: db.pool, ...(options.media ? { media: options.media } : {}) }));
   router.use(legalHoldRoutes({ pool: db.pool }));
+  router.use(privilegeRoutes({ pool: db.pool }));
   router.use(reviewRoutes({ pool: db.pool }));
   router.use(auditLogRoutes({ pool: db.pool }));
   return router;

@@ -18,6 +18,7 @@ const searchFilters = {
   client: idSchema.optional(),
   channel: z.enum(channelKinds).optional(),
   direction: z.enum(['inbound', 'outbound']).optional(),
+  privileged: z.enum(['include', 'exclude']).optional(),
   from: day.optional(),
   to: day.optional(),
 };
@@ -43,6 +44,16 @@ export const matterFileQuerySchema = z
 
 export const emptyQuerySchema = z.object({}).strict();
 
+/** GET /api/matters/:id/export.rsmf: a slice of the matter's messages, privileged ones withheld unless asked for. */
+export const rsmfQuerySchema = z
+  .object({
+    from: day.optional(),
+    to: day.optional(),
+    conversation: idSchema.optional(),
+    privileged: z.enum(['withhold', 'include']).default('withhold'),
+  })
+  .strict();
+
 export const reviewQuerySchema = z
   .object({
     from: day.optional(),
@@ -53,3 +64,28 @@ export const reviewQuerySchema = z
   .strict();
 
 export const legalHoldSchema = z.object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1000) }).strict();
+
+/** POST /api/matters/:id/privilege: messages of the matter, or one whole conversation, marked privileged. */
+export const markPrivilegeSchema = z
+  .object({
+    messageIds: z.array(idSchema).min(1, 'name at least one message').max(500, 'at most 500 messages at once').optional(),
+    conversationId: idSchema.optional(),
+    privilege: z.enum(['attorney_client', 'work_product']),
+    basis: z.string().trim().min(3, 'say why the privilege applies (at least 3 characters)').max(500),
+    description: z
+      .string()
+      .trim()
+      .min(3, 'describe the withheld item for the log, without revealing it (at least 3 characters)')
+      .max(500),
+  })
+  .strict()
+  .refine((body) => (body.messageIds === undefined) !== (body.conversationId === undefined), {
+    message: 'give either messageIds or conversationId, not both',
+    path: ['messageIds'],
+  });
+
+/** DELETE /api/privilege/:id: withdrawing a mark, with the reason. */
+export const withdrawPrivilegeSchema = z.object({ reason: z.string().trim().min(3, 'say why (at least 3 characters)').max(1000) }).strict();
+
+/** GET /api/matters/:id/privilege-log: JSON, or CSV with format=csv. */
+export const privilegeLogQuerySchema = z.object({ format: z.enum(['json', 'csv']).default('json') }).strict();

@@ -16,7 +16,18 @@ interface Settings {
   onCallUserId: string | null;
   promisedReplyMinutes: number;
   retentionDays: number | null;
+  insecureChannels: string[];
+  sensitiveDataPolicy: 'warn' | 'forbid';
 }
+
+/** Channels a firm may count as insecure besides SMS, which always is. */
+const channelChoices: [string, string][] = [
+  ['whatsapp_cloud', 'WhatsApp Business (Cloud API)'],
+  ['baileys', 'WhatsApp, linked phone'],
+  ['whatsapp_web', 'WhatsApp Web'],
+  ['signal', 'Signal'],
+  ['simulator', 'The simulator'],
+];
 
 /** The IANA time zones this browser knows, and UTC. */
 export const zones = (): string[] => [...Intl.supportedValuesOf('timeZone'), 'UTC'];
@@ -61,6 +72,8 @@ export function FirmSettings() {
         onCallUserId: settings.onCallUserId || null,
         promisedReplyMinutes: settings.promisedReplyMinutes,
         retentionDays: keepForever ? null : Math.round(yearsValue * 365.25),
+        insecureChannels: settings.insecureChannels,
+        sensitiveDataPolicy: settings.sensitiveDataPolicy,
       });
       setSettings(after);
       setSaved('Saved.');
@@ -110,6 +123,27 @@ export function FirmSettings() {
       </select>
       <label for="firm-promise">Reply time promised to clients (minutes)</label>
       <input id="firm-promise" type="number" min={1} max={10080} required value={settings.promisedReplyMinutes} onInput={(e) => set('promisedReplyMinutes', Number(e.currentTarget.value))} />
+      <fieldset id="firm-sensitive">
+        <legend>Card numbers, SSNs, passport and bank numbers, identity documents</legend>
+        <p class="hint">Before such data goes over SMS (never secure) or a channel ticked here, the lawyer is warned and shown the secure alternatives.</p>
+        {channelChoices.map(([kind, label]) => (
+          <label class="check" key={kind}>
+            <input
+              type="checkbox"
+              checked={settings.insecureChannels.includes(kind)}
+              onChange={(e) =>
+                set('insecureChannels', e.currentTarget.checked ? [...settings.insecureChannels, kind] : settings.insecureChannels.filter((k) => k !== kind))
+              }
+            />{' '}
+            Count {label} as insecure
+          </label>
+        ))}
+        <label for="firm-sensitive-policy">When a lawyer sends such data over an insecure channel</label>
+        <select id="firm-sensitive-policy" value={settings.sensitiveDataPolicy} onChange={(e) => set('sensitiveDataPolicy', e.currentTarget.value as Settings['sensitiveDataPolicy'])}>
+          <option value="warn">Warn; allow it once the client agreed (kept as evidence)</option>
+          <option value="forbid">Refuse it</option>
+        </select>
+      </fieldset>
       <fieldset>
         <legend>Keeping a closed matter's messages</legend>
         <label class="check">

@@ -38,6 +38,8 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState('');
   const [sending, setSending] = useState(false);
+  const [sensitive, setSensitive] = useState<SensitiveRefusal | null>(null);
+  const [agreement, setAgreement] = useState('');
   const [templateIndex, setTemplateIndex] = useState(0);
   const [canned, setCanned] = useState<CannedReply[]>([]);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -75,7 +77,7 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
 
   const addFiles = (added: Iterable<File>) => setFiles((held) => [...held, ...added].slice(0, maxFiles));
 
-  async function send(whenClosed?: 'send_now' | 'hold', template?: { name: string; language: string }) {
+  async function send(whenClosed?: 'send_now' | 'hold', template?: { name: string; language: string }, sensitiveDataConsent?: string) {
     const body = text.trim();
     const withFiles = !template && files.length > 0;
     if (!body && !template && !withFiles) {
@@ -89,6 +91,7 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
     try {
       const payload: Record<string, unknown> = template ? { template, idempotencyKey: idempotencyKey.current } : { text: body, idempotencyKey: idempotencyKey.current };
       if (whenClosed) payload.whenClosed = whenClosed;
+      if (sensitiveDataConsent) payload.sensitiveDataConsent = sensitiveDataConsent;
       if (firstKeyAt.current !== null && !template) payload.compositionMs = Math.min(maxCompositionMs, Math.max(0, Date.now() - firstKeyAt.current));
       let sent: { heldUntil?: string | null };
       if (withFiles) {
@@ -107,9 +110,18 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
         setFiles([]);
       }
       idempotencyKey.current = crypto.randomUUID();
+      setSensitive(null);
+      setAgreement('');
       announce(sent.heldUntil ? `Message held until ${dateTime(sent.heldUntil, state?.office.timeZone ?? undefined)}.` : 'Message sent.');
       onSent();
     } catch (caught) {
+      const refusal = sensitiveRefusal(caught);
+      if (refusal) {
+        // Not an error of the form: the warning panel says what was found and what to do instead.
+        setSensitive(refusal);
+        setError(refusal.forbidden || !sensitiveDataConsent ? '' : describeError(caught));
+        return;
+      }
       setError(describeError(caught));
       // The gates moved under us (a STOP, the window closing): show them as they are now. The draft stays.
       if (caught instanceof ApiError && caught.status === 409) await refresh();
@@ -395,6 +407,19 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
           </li>
         ))}
       </ul>
+      {sensitive ? (
+        <SensitiveWarning
+          refusal={sensitive}
+          agreement={agreement}
+          onAgreement={setAgreement}
+          sending={sending}
+          onSend={() => void send(closed ? primaryWhen : undefined, undefined, agreement.trim())}
+          onEdit={() => {
+            setSensitive(null);
+            textarea.current?.focus();
+          }}
+        />
+      ) : null}
       {errorLine}
       <div class="actions">
         <input
@@ -454,5 +479,87 @@ export function Composer({ handle, conversationId, contactName: name, onSent, on
         )}
       </div>
     </form>
+  );
+}
+
+interface SensitiveRefusal {
+  message: string;
+  forbidden: boolean;
+  channel: string;
+  findings: { kind: string; label: string }[];
+  alternatives: { conversationId: string | null; channel: string; accountName: string; address: string }[];
+}
+
+/** The server's 409 for sensitive data on an insecure channel (core/channel-rules/sensitive-send.ts), or null. */
+function sensitiveRefusal(caught: unknown): SensitiveRefusal | null {
+  if (!(caught instanceof ApiError) || caught.status !== 409) return null;
+  const details = caught.details as Partial<SensitiveRefusal> & { reason?: string };
+  if (details.reason !== 'sensitive_data' && details.reason !== 'sensitive_data_forbidden') return null;
+  return {
+    message: caught.message,
+    forbidden: details.reason === 'sensitive_data_forbidden',
+    channel: details.channel ?? 'this channel',
+    findings: details.findings ?? [],
+    alternatives: details.alternatives ?? [],
+  };
+}
+
+/** What was found, the secure ways to send it, and (unless the firm forbids it) sending with the client's informed agreement. */
+function SensitiveWarning(props: {
+  refusal: SensitiveRefusal;
+  agreement: string;
+  onAgreement: (value: string) => void;
+  sending: boolean;
+  onSend: () => void;
+  onEdit: () => void;
+}) {
+  const { refusal } = props;
+  return (
+    <div class="sensitive-warning" id="sensitive-warning" role="alert" aria-labelledby="sensitive-title">
+      <p id="sensitive-title">
+        <strong>{refusal.forbidden ? `The firm does not allow this over ${refusal.channel}` : `Sensitive data over ${refusal.channel}, which is not secure`}</strong>
+      </p>
+      <ul>
+        {refusal.findings.map((finding) => (
+          <li key={finding.label}>{finding.label}</li>
+        ))}
+      </ul>
+      {refusal.alternatives.length > 0 ? (
+        <p>
+          Safer: the client also writes on{' '}
+          {refusal.alternatives.map((alternative, index) => (
+            <span key={`${alternative.accountName}-${alternative.address}`}>
+              {index > 0 ? ', ' : ''}
+              {alternative.conversationId ? (
+                <a href={`/inbox/${alternative.conversationId}`}>
+                  {alternative.channel} ({alternative.accountName})
+                </a>
+              ) : (
+                `${alternative.channel} (${alternative.accountName}, ${alternative.address})`
+              )}
+            </span>
+          ))}
+          . Or send it by another route: a secure portal, a call, in person.
+        </p>
+      ) : (
+        <p>Send it by another route instead: a secure portal, a call, in person.</p>
+      )}
+      {refusal.forbidden ? null : (
+        <>
+          <label for="sensitive-agreement">If the client agreed to receive this here, say how and when (kept as evidence in the consent record)</label>
+          <textarea id="sensitive-agreement" rows={2} maxLength={1000} value={props.agreement} onInput={(e) => props.onAgreement(e.currentTarget.value)} />
+        </>
+      )}
+      <div class="actions">
+        {refusal.forbidden ? null : (
+          <button type="button" class="danger" disabled={props.sending || props.agreement.trim().length < 10} onClick={props.onSend}>
+            Send with the client's agreement
+          </button>
+        )}
+        <button type="button" class="secondary" onClick={props.onEdit}>
+          Edit the message
+        </button>
+      </div>
+    </div>
   );
 }

@@ -12,6 +12,7 @@ import { NewClientAndMatter, type Person } from '../pages/ClientsPage.js';
 const sourceLabels: Record<string, string> = {
   keyword: 'client keyword',
   free_text: 'client message',
+  sensitive_data: 'agreed to sensitive data over this channel',
   firm: 'by the firm',
   import: 'imported',
   system: 'automatic',
