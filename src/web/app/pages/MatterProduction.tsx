@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
 import { api, describeError, enc, get } from '../api.js';
 import { ErrorLine } from '../ErrorLine.js';
+import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 
 export interface PrivilegeMark {
   id: string;
@@ -175,3 +176,172 @@ export function PrivilegeDialog({ target, onDone }: { target: PrivilegeTarget | 
     </dialog>
   );
 }
+
+/** A message's privilege: its mark with Withdraw, or the buttons that mark it or its whole conversation. */
+export function PrivilegeActions(props: {
+  matterId: string;
+  message: { id: string; conversationId: string };
+  /** The message in words, for the buttons' accessible names and the dialogs ("the message of 3 Nov, 10:05"). */
+  what: string;
+  marks: readonly PrivilegeMark[];
+  canMark: boolean;
+  onMark: (target: PrivilegeTarget) => void;
+  onWithdraw: (markId: string, what: string) => void;
+}) {
+  const { message, what } = props;
+  const mark = markOf(props.marks, message);
+  if (mark) {
+    return (
+      <span class="privileged">
+        {privilegeWords[mark.privilege]}
+        {mark.messageId === null ? ' (whole conversation)' : ''}{' '}
+        {props.canMark ? (
+          <button type="button" class="secondary" aria-label={`Withdraw privilege on ${what}`} onClick={() => props.onWithdraw(mark.id, mark.messageId ? what : 'the whole conversation')}>
+            Withdraw
+          </button>
+        ) : null}
+      </span>
+    );
+  }
+  if (!props.canMark) return null;
+  return (
+    <>
+      <button type="button" class="secondary" aria-label={`Mark privileged: ${what}`} onClick={() => props.onMark({ matterId: props.matterId, messageId: message.id, what: `Marking ${what}.` })}>
+        Mark privileged
+      </button>{' '}
+      <button
+        type="button"
+        class="secondary"
+        aria-label={`Mark the whole conversation privileged: ${what}`}
+        onClick={() => props.onMark({ matterId: props.matterId, conversationId: message.conversationId, what: 'Marking every message of this conversation, now and later.' })}
+      >
+        Whole conversation
+      </button>
+    </>
+  );
+}
+
+/** A message of the matter file's timeline, as much of it as this card shows. */
+interface TimelineMessage {
+  id: string;
+  conversationId: string;
+  direction: 'inbound' | 'outbound';
+  kind: string;
+  text: string | null;
+  editedText: string | null;
+  author: { name: string } | null;
+  contact: { address: string; displayName: string | null } | null;
+}
+
+interface FilePage {
+  matter: { timeZone: string; conversations: { id: string; kind: string; title: string | null; channel: string; contact: { address: string; displayName: string | null } | null }[] };
+  items: { kind: string; at: string; id: string; data: TimelineMessage }[];
+  nextCursor: string | null;
+}
+
+/**
+ * The matter page's privilege and production card, for the lawyers who work the matter: its messages with their
+ * privilege (mark, withdraw), the RSMF download and the privilege log.
+ */
+export function MatterPrivilege({ matterId, canMark, timeZone }: { matterId: string; canMark: boolean; timeZone: (at: string, zone: string) => string }) {
+  const [page, setPage] = useState<FilePage | null>(null);
+  const [messages, setMessages] = useState<FilePage['items']>([]);
+  const [error, setError] = useState('');
+  const [marking, setMarking] = useState<PrivilegeTarget | null>(null);
+  const [asking, setAsking] = useState<ReasonRequest | null>(null);
+  const privilege = usePrivilegeMarks(matterId);
+  const load = async (more: boolean) => {
+    const cursor = more && page?.nextCursor ? `&cursor=${enc(page.nextCursor)}` : '';
+    const found = await get<FilePage>(`/api/matters/${enc(matterId)}/file?limit=500${cursor}`);
+    const shown = found.items.filter((item) => item.kind === 'message' || item.kind === 'auto_reply');
+    setMessages((held) => (more ? [...held, ...shown] : shown));
+    setPage(found);
+  };
+  useEffect(() => {
+    load(false).catch((caught: unknown) => setError(describeError(caught)));
+  }, [matterId]);
+  const withdraw = (markId: string, what: string) => setAsking(withdrawRequest(markId, what, privilege.reload));
+  if (!page) return error ? <ErrorLine text={error} /> : null;
+  const zone = page.matter.timeZone;
+  return (
+    <section class="card" aria-labelledby="privilege-title" id="matter-privilege">
+      <h2 id="privilege-title">Privilege and production</h2>
+      <ProductionPanel
+        matterId={matterId}
+        conversations={conversationChoices(page.matter.conversations)}
+      />
+      <ErrorLine text={error} />
+      {messages.length === 0 ? (
+        <p>No messages in this matter yet.</p>
+      ) : (
+        <table class="privilege-messages" tabIndex={0}>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Who</th>
+              <th>Message</th>
+              <th>Privilege</th>
+            </tr>
+          </thead>
+          <tbody>
+            {messages.map((item) => {
+              const data = item.data;
+              const who = data.direction === 'inbound' ? (data.contact?.displayName ?? data.contact?.address ?? 'Client') : (data.author?.name ?? 'Automatic');
+              const what = `the message of ${timeZone(item.at, zone)}`;
+              const text = String(data.editedText ?? data.text ?? `[${data.kind}]`);
+              return (
+                <tr key={item.id}>
+                  <td>{timeZone(item.at, zone)}</td>
+                  <td>{who}</td>
+                  <td class="timeline-text">{text.length > 160 ? `${text.slice(0, 160)}…` : text}</td>
+                  <td>
+                    <PrivilegeActions
+                      matterId={matterId}
+                      message={{ id: data.id, conversationId: data.conversationId }}
+                      what={what}
+                      marks={privilege.marks}
+                      canMark={canMark}
+                      onMark={setMarking}
+                      onWithdraw={withdraw}
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      {page.nextCursor ? (
+        <button type="button" class="secondary" onClick={() => void load(true).catch((caught: unknown) => setError(describeError(caught)))}>
+          More
+        </button>
+      ) : null}
+      <PrivilegeDialog
+        target={marking}
+        onDone={(changed) => {
+          setMarking(null);
+          if (changed) privilege.reload().catch((caught: unknown) => setError(describeError(caught)));
+        }}
+      />
+      <ReasonDialog request={asking} onDone={() => setAsking(null)} />
+    </section>
+  );
+}
+
+/** The ReasonDialog request that withdraws a privilege mark. */
+export const withdrawRequest = (markId: string, what: string, reload: () => Promise<void>): ReasonRequest => ({
+  title: `Withdraw the privilege mark on ${what}`,
+  label: 'Why is the privilege withdrawn?',
+  action: 'Withdraw',
+  run: async (reason) => {
+    await api('DELETE', `/api/privilege/${enc(markId)}`, { reason });
+    announce('Privilege mark withdrawn.');
+    await reload();
+  },
+});
+
+/** A matter's conversations as the production panel offers them. */
+export const conversationChoices = (
+  conversations: readonly { id: string; title: string | null; channel: string; contact: { address: string; displayName: string | null } | null }[],
+): { id: string; label: string }[] =>
+  conversations.map((c) => ({ id: c.id, label: `${c.contact ? (c.contact.displayName ?? c.contact.address) : (c.title ?? 'group')} (${c.channel})` }));

@@ -8,7 +8,7 @@ import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 import type { User } from '../types.js';
 import { DateRangeFields } from './DateRangeFields.js';
 import { SavedSearches, type SearchQuery } from './SavedSearches.js';
-import { markOf, PrivilegeDialog, privilegeWords, ProductionPanel, usePrivilegeMarks, type PrivilegeTarget } from './MatterProduction.js';
+import { conversationChoices, PrivilegeActions, PrivilegeDialog, ProductionPanel, usePrivilegeMarks, withdrawRequest, type PrivilegeTarget } from './MatterProduction.js';
 import { isoDay } from './TimePage.js';
 import { describeTimelineItem, firmTime } from '../../../core/matter-file/describe-event.js';
 
@@ -53,17 +53,7 @@ export function SupervisionPage({ user }: { user: User }) {
   const [marking, setMarking] = useState<PrivilegeTarget | null>(null);
   const privilege = usePrivilegeMarks(file?.matterId ?? null);
   const canMark = user.role === 'lawyer' || user.role === 'supervisor';
-  const withdraw = (markId: string, what: string) =>
-    setAsking({
-      title: `Withdraw the privilege mark on ${what}`,
-      label: 'Why is the privilege withdrawn?',
-      action: 'Withdraw',
-      run: async (reason) => {
-        await api('DELETE', `/api/privilege/${enc(markId)}`, { reason });
-        announce('Privilege mark withdrawn.');
-        await privilege.reload();
-      },
-    });
+  const withdraw = (markId: string, what: string) => setAsking(withdrawRequest(markId, what, privilege.reload));
   const reviews = user.role === 'admin' || user.role === 'supervisor';
   const fail = (caught: unknown) => setError(describeError(caught));
 
@@ -104,41 +94,6 @@ export function SupervisionPage({ user }: { user: User }) {
         await openFile(file!.matterId);
       },
     });
-
-  const privilegeCell = (item: any) => {
-    const message = { id: item.data.id as string, conversationId: item.data.conversationId as string };
-    const what = `the message of ${firmTime(item.at, file!.matter.timeZone)}`;
-    const mark = markOf(privilege.marks, message);
-    if (mark) {
-      return (
-        <span class="privileged">
-          {privilegeWords[mark.privilege]}
-          {mark.messageId === null ? ' (whole conversation)' : ''}{' '}
-          {canMark ? (
-            <button type="button" class="secondary" aria-label={`Withdraw privilege on ${what}`} onClick={() => withdraw(mark.id, mark.messageId ? what : 'the whole conversation')}>
-              Withdraw
-            </button>
-          ) : null}
-        </span>
-      );
-    }
-    if (!canMark) return null;
-    return (
-      <>
-        <button type="button" class="secondary" aria-label={`Mark privileged: ${what}`} onClick={() => setMarking({ matterId: file!.matterId, messageId: message.id, what: `Marking ${what}.` })}>
-          Mark privileged
-        </button>{' '}
-        <button
-          type="button"
-          class="secondary"
-          aria-label={`Mark the whole conversation privileged: ${what}`}
-          onClick={() => setMarking({ matterId: file!.matterId, conversationId: message.conversationId, what: 'Marking every message of this conversation, now and later.' })}
-        >
-          Whole conversation
-        </button>
-      </>
-    );
-  };
 
   const matterOptions = matters.map((m) => (
     <option key={m.id} value={m.id}>
@@ -304,10 +259,7 @@ export function SupervisionPage({ user }: { user: User }) {
               </p>
               <ProductionPanel
                 matterId={file.matterId}
-                conversations={(file.matter.conversations as any[]).map((c) => ({
-                  id: c.id,
-                  label: `${c.contact ? (c.contact.displayName ?? c.contact.address) : (c.title ?? 'group')} (${c.channel})`,
-                }))}
+                conversations={conversationChoices(file.matter.conversations)}
               />
             </>
           ) : null}
@@ -332,7 +284,19 @@ export function SupervisionPage({ user }: { user: User }) {
                     <td>{event.what}</td>
                     <td>{event.who}</td>
                     <td class="timeline-text">{event.detail}</td>
-                    <td>{item.kind === 'message' || item.kind === 'auto_reply' ? privilegeCell(item) : null}</td>
+                    <td>
+                      {item.kind === 'message' || item.kind === 'auto_reply' ? (
+                        <PrivilegeActions
+                          matterId={file.matterId}
+                          message={item.data}
+                          what={`the message of ${firmTime(item.at, file.matter.timeZone)}`}
+                          marks={privilege.marks}
+                          canMark={canMark}
+                          onMark={setMarking}
+                          onWithdraw={withdraw}
+                        />
+                      ) : null}
+                    </td>
                   </tr>
                 );
               })}
