@@ -163,4 +163,22 @@ describe('exporting a matter in RSMF 2.0', () => {
     const walled = await lawyer2.request('GET', `/api/matters/${matterId}/export.rsmf`);
     expect(walled.status).toBe(404);
   });
+
+  it('produces the messages a search found, with the same file and audit', async () => {
+    const response = await download(lawyer, '/api/search.rsmf?q=dealer');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="messages-search-\d{4}-\d{2}-\d{2}\.rsmf"$/);
+    const file = await readRsmf(response.body);
+    // The message and its edit both hold the word; the edit is folded into the message it changes.
+    expect(file.manifest.events.map((e) => e.body)).toEqual(['The dealer refused a refund']);
+    expect(file.manifest.events[0]!.edits).toHaveLength(1);
+    expect(file.manifest.conversations[0]!.custom).toContainEqual({ name: 'Matter', value: 'M-0001 Avery v. Northwind Motors (lemon law)' });
+    expect(file.mail.subject).toBe('Messages found by the search "dealer"');
+    const audit = await app.db.pool.query<{ details: { sha256: string } }>(`SELECT details FROM "AuditEvent" WHERE action = 'search.exported' ORDER BY id DESC LIMIT 1`);
+    expect(audit.rows[0]?.details.sha256).toBe(createHash('sha256').update(response.body).digest('hex'));
+    // Leo's search finds nothing of Laura's matter, so his production is empty, and still a valid file.
+    const leo = await download(lawyer2, '/api/search.rsmf?q=dealer');
+    expect(leo.status).toBe(200);
+    expect((await readRsmf(leo.body)).manifest.events).toEqual([]);
+  });
 });

@@ -14,7 +14,7 @@ import { readZip } from './export-zip.js';
 export interface RsmfManifest {
   version: string;
   participants: { id: string; display?: string; email?: string; account_id?: string; custom?: { name: string; value: string }[] }[];
-  conversations: { id: string; display?: string; platform: string; type?: string; participants: string[]; custodian?: string }[];
+  conversations: { id: string; display?: string; platform: string; type?: string; participants: string[]; custodian?: string; custom?: { name: string; value: string }[] }[];
   events: RsmfManifestEvent[];
 }
 

@@ -56,22 +56,34 @@ interface Facts {
   last: Date | null;
 }
 
-/** The messages of the slice: the matter's (or one conversation's), in the range, reactions, edits and deletions folded into the message they change. */
-function sliceSql(options: { from?: Date; to?: Date; conversationId?: string; includePrivileged: boolean }, params: unknown[]): string {
-  const where = [`c."matterId" = $1`, `m.kind NOT IN ('reaction', 'edit', 'deletion')`];
-  if (options.conversationId) {
-    params.push(options.conversationId);
-    where.push(`c.id = $${params.length}`);
+/** What is produced: a matter's messages (or one conversation's), or the messages a search found. */
+type Scope =
+  | { kind: 'matter'; matter: MatterSummary; conversationId?: string; from?: Date; to?: Date }
+  | { kind: 'messages'; messageIds: readonly string[]; query: string };
+
+/** The messages of the scope, reactions, edits and deletions folded into the message they change. */
+function sliceSql(scope: Scope, includePrivileged: boolean, params: unknown[]): string {
+  const where = [`m.kind NOT IN ('reaction', 'edit', 'deletion')`];
+  if (scope.kind === 'messages') {
+    params.push(scope.messageIds);
+    where.push(`m.id = ANY($${params.length}::text[])`);
+  } else {
+    params.push(scope.matter.id);
+    where.push(`c."matterId" = $${params.length}`);
+    if (scope.conversationId) {
+      params.push(scope.conversationId);
+      where.push(`c.id = $${params.length}`);
+    }
+    if (scope.from) {
+      params.push(scope.from);
+      where.push(`COALESCE(m."sentAt", m."capturedAt") >= $${params.length}`);
+    }
+    if (scope.to) {
+      params.push(scope.to);
+      where.push(`COALESCE(m."sentAt", m."capturedAt") < $${params.length}`);
+    }
   }
-  if (options.from) {
-    params.push(options.from);
-    where.push(`COALESCE(m."sentAt", m."capturedAt") >= $${params.length}`);
-  }
-  if (options.to) {
-    params.push(options.to);
-    where.push(`COALESCE(m."sentAt", m."capturedAt") < $${params.length}`);
-  }
-  if (!options.includePrivileged) where.push(`NOT EXISTS (${privilegedSql('m', 'c')})`);
+  if (!includePrivileged) where.push(`NOT EXISTS (${privilegedSql('m', 'c')})`);
   return `FROM "Message" m JOIN "Conversation" c ON c.id = m."conversationId" WHERE ${where.join(' AND ')}`;
 }
 
@@ -89,12 +101,32 @@ export async function prepareRsmfExport(options: RsmfExportOptions): Promise<Rsm
     throw new AppError('not_found', 'no such conversation in this matter', { conversationId: options.conversationId });
   }
   const { from, to } = resolveDateRange(options.range ?? {}, matter.timeZone);
+  const scope: Scope = { kind: 'matter', matter, ...(options.conversationId ? { conversationId: options.conversationId } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  return prepare(options, scope, { subjectType: 'matter', subjectId: matterId, fileName: `messages-${matter.number.replace(/[^\w.-]+/g, '_')}` });
+}
+
+export interface SearchRsmfOptions extends Omit<RsmfExportOptions, 'matterId' | 'range' | 'conversationId'> {
+  /** The messages a search found, as the viewer could see them (the caller ran the search, audited). */
+  messageIds: readonly string[];
+  query: string;
+}
+
+/** Prepares an RSMF export of the messages a search found (GET /api/search.rsmf), audited as the firm's. */
+export async function prepareSearchRsmf(options: SearchRsmfOptions): Promise<RsmfExport> {
+  return prepare(options, { kind: 'messages', messageIds: options.messageIds, query: options.query }, { subjectType: 'firm', subjectId: options.viewer.firmId, fileName: 'messages-search' });
+}
+
+async function prepare(
+  options: Omit<RsmfExportOptions, 'matterId'>,
+  scope: Scope,
+  audit: { subjectType: 'matter' | 'firm'; subjectId: string; fileName: string },
+): Promise<RsmfExport> {
+  const { pool, viewer } = options;
   const includePrivileged = options.includePrivileged ?? false;
-  const slice = { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(options.conversationId ? { conversationId: options.conversationId } : {}) };
-  const params: unknown[] = [matterId];
-  const sql = sliceSql({ ...slice, includePrivileged }, params);
-  const everyParams: unknown[] = [matterId];
-  const everySql = sliceSql({ ...slice, includePrivileged: true }, everyParams);
+  const params: unknown[] = [];
+  const sql = sliceSql(scope, includePrivileged, params);
+  const everyParams: unknown[] = [];
+  const everySql = sliceSql(scope, true, everyParams);
   const [counted, every, people] = await Promise.all([
     pool.query<Omit<Facts, 'firmName' | 'userName' | 'withheld'>>(
       `SELECT count(*)::int AS events, min(COALESCE(m."sentAt", m."capturedAt")) AS first, max(COALESCE(m."sentAt", m."capturedAt")) AS last,
@@ -107,28 +139,33 @@ export async function prepareRsmfExport(options: RsmfExportOptions): Promise<Rsm
   ]);
   const found = counted.rows[0]!;
   const names = people.rows[0];
-  const facts: Facts | undefined = names && { ...names, ...found, withheld: every.rows[0]!.events - found.events };
-  if (!facts) throw new AppError('not_found', 'no such user', { userId: viewer.userId });
+  if (!names) throw new AppError('not_found', 'no such user', { userId: viewer.userId });
+  const facts: Facts = { ...names, ...found, withheld: every.rows[0]!.events - found.events };
   const exportedAt = new Date();
+  const slice =
+    scope.kind === 'matter'
+      ? { from: scope.from?.toISOString() ?? null, to: scope.to?.toISOString() ?? null, conversationId: scope.conversationId ?? null }
+      : { query: scope.query };
   await recordAudit(pool, {
     firmId: viewer.firmId,
     actorUserId: viewer.userId,
     actorKind: 'user',
-    action: 'matter.export_started',
-    subjectType: 'matter',
-    subjectId: matterId,
-    details: { format: 'rsmf', events: facts.events, withheldPrivileged: facts.withheld, from: from?.toISOString() ?? null, to: to?.toISOString() ?? null, conversationId: options.conversationId ?? null },
+    action: audit.subjectType === 'matter' ? 'matter.export_started' : 'search.export_started',
+    subjectType: audit.subjectType,
+    subjectId: audit.subjectId,
+    details: { format: 'rsmf', events: facts.events, withheldPrivileged: facts.withheld, ...slice },
   });
   return {
-    fileName: `messages-${matter.number.replace(/[^\w.-]+/g, '_')}-${exportedAt.toISOString().slice(0, 10)}.rsmf`,
+    fileName: `${audit.fileName}-${exportedAt.toISOString().slice(0, 10)}.rsmf`,
     eventCount: facts.events,
     write: (output) =>
-      writeRsmf({ ...options, matter, facts, exportedAt, sql, params, output, media: options.media ?? noStoredMedia, pageSize: options.pageSize ?? 500, from, to }),
+      writeRsmf({ ...options, scope, audit, facts, exportedAt, sql, params, output, media: options.media ?? noStoredMedia, pageSize: options.pageSize ?? 500 }),
   };
 }
 
-interface WriteOptions extends RsmfExportOptions {
-  matter: MatterSummary;
+interface WriteOptions extends Omit<RsmfExportOptions, 'matterId'> {
+  scope: Scope;
+  audit: { subjectType: 'matter' | 'firm'; subjectId: string };
   facts: Facts;
   exportedAt: Date;
   sql: string;
@@ -136,25 +173,50 @@ interface WriteOptions extends RsmfExportOptions {
   output: Writable;
   media: MediaSource;
   pageSize: number;
-  from: Date | undefined;
-  to: Date | undefined;
+}
+
+/** The conversations of the slice, with their channel, contact and matter. */
+interface ConversationRow {
+  id: string;
+  kind: string;
+  title: string | null;
+  accountId: string;
+  channel: string;
+  contactName: string | null;
+  matter: string | null;
 }
 
 async function writeRsmf(options: WriteOptions): Promise<{ sha256: string; bytes: number }> {
-  const { pool, matter, facts, exportedAt } = options;
+  const { pool, scope, facts, exportedAt } = options;
   const participants = await readParticipants(pool, options.sql, options.params);
+  const conversations = (
+    await pool.query<ConversationRow>(
+      `SELECT c.id, c.kind, c.title, c."accountId", a.kind AS channel, COALESCE(cl.name, i."displayName", i.address) AS "contactName",
+              CASE WHEN mt.id IS NULL THEN NULL ELSE mt.number || ' ' || mt.title END AS matter
+         FROM "Conversation" c JOIN "ChannelAccount" a ON a.id = c."accountId"
+         LEFT JOIN "ContactIdentity" i ON i.id = c."identityId" LEFT JOIN "Client" cl ON cl.id = i."clientId"
+         LEFT JOIN "Matter" mt ON mt.id = c."matterId"
+        WHERE c.id IN (SELECT m."conversationId" ${options.sql})
+        ORDER BY c."createdAt", c.id`,
+      options.params,
+    )
+  ).rows;
   const custodian = participants.find((p) => p.kind === 'account');
   const preview = await readPreview(options);
-  const platforms = [...new Set(matter.conversations.map((c) => rsmfPlatform(c.channel)))];
+  const platforms = [...new Set(conversations.map((c) => rsmfPlatform(c.channel)))];
+  const what =
+    scope.kind === 'matter'
+      ? `${scope.matter.number} ${scope.matter.title}: messages${scope.from ? ` from ${scope.from.toISOString()}` : ''}${scope.to ? ` until ${scope.to.toISOString()}` : ''}`
+      : `Messages found by the search "${scope.query}"`;
 
   const zipped = new PassThrough();
   const zip = new ZipWriter(zipped);
   const composer = new MailComposer({
     from: { name: `${facts.firmName} (Matterline)`, address: 'export@matterline.invalid' },
     to: participants.filter((p) => p.email).map((p) => ({ name: p.display, address: p.email! })),
-    subject: `${matter.number} ${matter.title}: messages${options.from ? ` from ${options.from.toISOString()}` : ''}${options.to ? ` until ${options.to.toISOString()}` : ''}`,
+    subject: what,
     date: exportedAt,
-    messageId: `<rsmf-${matter.id}-${exportedAt.getTime()}@matterline.invalid>`,
+    messageId: `<rsmf-${options.audit.subjectId}-${exportedAt.getTime()}@matterline.invalid>`,
     headers: {
       'X-RSMF-Version': '2.0.0',
       'X-RSMF-Generator': 'Matterline',
@@ -166,7 +228,8 @@ async function writeRsmf(options: WriteOptions): Promise<{ sha256: string; bytes
       ...(custodian ? { 'X-RSMF-Custodian': custodian.display } : {}),
       'X-RSMF-Participants': participants.map((p) => p.display).join(', '),
       // Slices of one matter's conversations share an id, so a review platform can put them back together.
-      'X-RSMF-EventCollectionID': `matterline-${matter.id}${options.conversationId ? `-${options.conversationId}` : ''}`,
+      'X-RSMF-EventCollectionID':
+        scope.kind === 'matter' ? `matterline-${scope.matter.id}${scope.conversationId ? `-${scope.conversationId}` : ''}` : `matterline-search-${exportedAt.getTime()}`,
     },
     text: preview,
     attachments: [{ filename: 'rsmf.zip', content: zipped, contentType: 'application/zip', contentTransferEncoding: 'base64', contentDisposition: 'attachment' }],
@@ -186,7 +249,7 @@ async function writeRsmf(options: WriteOptions): Promise<{ sha256: string; bytes
   const message = composer.compile().createReadStream();
   const sent = pipeline(message, tap, options.output, { end: false });
   try {
-    await Promise.all([sent, fillZip(zip, options, participants)]);
+    await Promise.all([sent, fillZip(zip, options, participants, conversations)]);
   } catch (error) {
     zip.abort();
     message.destroy();
@@ -197,9 +260,9 @@ async function writeRsmf(options: WriteOptions): Promise<{ sha256: string; bytes
     firmId: options.viewer.firmId,
     actorUserId: options.viewer.userId,
     actorKind: 'user',
-    action: 'matter.exported',
-    subjectType: 'matter',
-    subjectId: matter.id,
+    action: options.audit.subjectType === 'matter' ? 'matter.exported' : 'search.exported',
+    subjectType: options.audit.subjectType,
+    subjectId: options.audit.subjectId,
     details: { format: 'rsmf', sha256, bytes, events: facts.events, attachments: facts.attachments, withheldPrivileged: facts.withheld },
   });
   await new Promise<void>((resolve, reject) => options.output.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -207,7 +270,7 @@ async function writeRsmf(options: WriteOptions): Promise<{ sha256: string; bytes
 }
 
 /** The ZIP: every stored attachment of the slice at its root, then the manifest, streamed a page at a time. */
-async function fillZip(zip: ZipWriter, options: WriteOptions, participants: RsmfParticipantRow[]): Promise<void> {
+async function fillZip(zip: ZipWriter, options: WriteOptions, participants: RsmfParticipantRow[], conversations: ConversationRow[]): Promise<void> {
   const { pool, exportedAt } = options;
   const inZip = new Map<string, string>();
   for await (const media of sliceMedia(pool, options.sql, options.params, options.pageSize)) {
@@ -217,33 +280,26 @@ async function fillZip(zip: ZipWriter, options: WriteOptions, participants: Rsmf
     await zip.add(name, bytes, exportedAt);
     inZip.set(media.id, name);
   }
-  await zip.add('rsmf_manifest.json', manifest(options, participants, inZip), exportedAt);
+  await zip.add('rsmf_manifest.json', manifest(options, participants, conversations, inZip), exportedAt);
   await zip.finish();
   await zip.close();
 }
 
-async function* manifest(options: WriteOptions, participants: RsmfParticipantRow[], inZip: ReadonlyMap<string, string>): AsyncGenerator<string> {
-  const { matter } = options;
+async function* manifest(options: WriteOptions, participants: RsmfParticipantRow[], rows: ConversationRow[], inZip: ReadonlyMap<string, string>): AsyncGenerator<string> {
   const account = new Map(participants.filter((p) => p.kind === 'account').map((p) => [p.refId, p.id]));
-  const inSlice = new Set(participants.flatMap((p) => p.conversationIds));
-  const conversations = matter.conversations
-    .filter((c) => inSlice.has(c.id))
-    .map((c) => {
-      const own = participants.filter((p) => p.conversationIds.includes(c.id)).map((p) => p.id);
-      const custodian = account.get(c.accountId);
-      return {
-        id: c.id,
-        display: c.title ?? (c.contact ? `${c.contact.displayName ?? c.contact.address} (${c.channel})` : `${c.channel} chat`),
-        platform: rsmfPlatform(c.channel),
-        type: c.kind === 'group' ? 'channel' : 'direct',
-        participants: custodian && !own.includes(custodian) ? [...own, custodian] : own,
-        ...(custodian ? { custodian } : {}),
-        custom: [
-          { name: 'Matter', value: `${matter.number} ${matter.title}` },
-          { name: 'Channel', value: c.channel },
-        ],
-      };
-    });
+  const conversations = rows.map((c) => {
+    const own = participants.filter((p) => p.conversationIds.includes(c.id)).map((p) => p.id);
+    const custodian = account.get(c.accountId);
+    return {
+      id: c.id,
+      display: c.title ?? (c.contactName ? `${c.contactName} (${c.channel})` : `${c.channel} chat`),
+      platform: rsmfPlatform(c.channel),
+      type: c.kind === 'group' ? 'channel' : 'direct',
+      participants: custodian && !own.includes(custodian) ? [...own, custodian] : own,
+      ...(custodian ? { custodian } : {}),
+      custom: [...(c.matter ? [{ name: 'Matter', value: c.matter }] : []), { name: 'Channel', value: c.channel }],
+    };
+  });
   const head = {
     version: '2.0.0',
     participants: participants.map((p) => ({
@@ -291,8 +347,9 @@ async function readParticipants(pool: pg.Pool, sql: string, params: unknown[]): 
 async function readPreview(options: WriteOptions): Promise<string> {
   const shown = 50;
   const rows = await options.pool.query<RsmfEventRow>(`${eventSelect} ${withAuthor(options.sql)} ORDER BY 1, m.id LIMIT ${shown}`, options.params);
+  const scope = options.scope;
   const lines = [
-    `${options.matter.number} ${options.matter.title} (${options.matter.client.name})`,
+    scope.kind === 'matter' ? `${scope.matter.number} ${scope.matter.title} (${scope.matter.client.name})` : `Messages found by the search "${scope.query}"`,
     `${options.facts.events} messages${options.facts.first ? ` from ${options.facts.first.toISOString()}` : ''}${options.facts.last ? ` to ${options.facts.last.toISOString()}` : ''}, times in UTC.`,
     ...(options.facts.withheld > 0 ? [`${options.facts.withheld} messages marked privileged are withheld; see the matter's privilege log.`] : []),
     '',

@@ -88,6 +88,20 @@ export const supervisionPaths: PathItems = buildPaths('supervision', {
       errors: [404],
     },
   },
+  '/api/search.rsmf': {
+    get: {
+      summary: 'The messages a search found (up to 2,000) as an RSMF 2.0 production (each page of the search and the export audited)',
+      description: 'The same file as a matter\'s export.rsmf, over the search\'s hits; messages marked privileged are withheld unless privileged=include.',
+      query: searchCsvQuerySchema,
+      responses: {
+        200: file('the .rsmf file', 'application/rsmf', {
+          'x-export-messages': { description: 'how many events the manifest holds', schema: int },
+          'x-matterline-truncated': { description: 'present when the search found more than 2,000 messages', schema: str },
+        }),
+      },
+      errors: [400],
+    },
+  },
   '/api/matters/{id}/export.rsmf': {
     get: {
       summary: 'The matter\'s messages in Relativity Short Message Format 2.0, for eDiscovery review platforms (an audit event)',

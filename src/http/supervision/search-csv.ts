@@ -34,6 +34,12 @@ const columns: CsvColumn<MessageHit>[] = [
  * search of the record and audited as one (searchRecord), so the export leaves the same trail as reading it.
  */
 export async function searchResultsCsv(options: Omit<SearchRecordOptions, 'limit' | 'cursor'> & { pool: pg.Pool; viewer: Viewer }): Promise<{ csv: string; rows: number; truncated: boolean }> {
+  const { hits, truncated } = await searchHits(options);
+  return { csv: toCsv(columns, hits), rows: hits.length, truncated };
+}
+
+/** Every hit of a search, page by page (each page an audited search), up to maxCsvRows; truncated when there were more. */
+export async function searchHits(options: Omit<SearchRecordOptions, 'limit' | 'cursor'> & { pool: pg.Pool; viewer: Viewer }): Promise<{ hits: MessageHit[]; truncated: boolean }> {
   const hits: MessageHit[] = [];
   let cursor: string | undefined;
   for (;;) {
@@ -41,8 +47,7 @@ export async function searchResultsCsv(options: Omit<SearchRecordOptions, 'limit
     hits.push(...page.items);
     if (!page.nextCursor || hits.length >= maxCsvRows) {
       const truncated = hits.length > maxCsvRows || (page.nextCursor !== null && hits.length >= maxCsvRows);
-      const rows = hits.slice(0, maxCsvRows);
-      return { csv: toCsv(columns, rows), rows: rows.length, truncated };
+      return { hits: hits.slice(0, maxCsvRows), truncated };
     }
     cursor = page.nextCursor;
   }

@@ -2,14 +2,16 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { searchRecord } from '../../core/search/search-record.js';
 import { requireViewer } from '../auth/request-session.js';
-import { maxCsvRows, searchResultsCsv } from './search-csv.js';
+import { maxCsvRows, searchHits, searchResultsCsv } from './search-csv.js';
+import type { MediaSource } from '../../core/export/media-source.js';
+import { prepareSearchRsmf } from '../../core/export/export-rsmf.js';
 import { deleteSavedSearch, listSavedSearches, saveSearch } from '../../core/search/saved-searches.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
 import { emptyQuerySchema, savedSearchSchema, searchCsvQuerySchema, searchQuerySchema } from './supervision-schemas.js';
 
 /** GET /api/search: everyone searches what they may see (the core filters by access-policy and audits the search). */
-export function searchRoutes(options: { pool: pg.Pool }): Router {
+export function searchRoutes(options: { pool: pg.Pool; media?: MediaSource }): Router {
   const router = Router();
   router.get('/api/search', async (req, res) => {
     const viewer = requireViewer(req);
@@ -26,6 +28,33 @@ export function searchRoutes(options: { pool: pg.Pool }): Router {
     res.setHeader('x-matterline-rows', String(result.rows));
     if (result.truncated) res.setHeader('x-matterline-truncated', `only the first ${maxCsvRows} results; narrow the search with its filters`);
     res.type('text/csv; charset=utf-8').send(result.csv);
+  });
+  // The messages the search found as an RSMF production (up to maxCsvRows; privileged ones withheld unless asked).
+  router.get('/api/search.rsmf', async (req, res) => {
+    const viewer = requireViewer(req);
+    const { q, privileged, ...filters } = parseQuery(req, searchCsvQuerySchema);
+    const found = await searchHits({ pool: options.pool, viewer, query: q, filters });
+    const prepared = await prepareSearchRsmf({
+      pool: options.pool,
+      viewer,
+      query: q,
+      messageIds: found.hits.map((hit) => hit.messageId),
+      includePrivileged: privileged === 'include',
+      ...(options.media ? { media: options.media } : {}),
+    });
+    res.status(200).set({
+      'content-type': 'application/rsmf',
+      'content-disposition': `attachment; filename="${prepared.fileName}"`,
+      'cache-control': 'no-store',
+      'x-export-messages': String(prepared.eventCount),
+      ...(found.truncated ? { 'x-matterline-truncated': `only the first ${maxCsvRows} results; narrow the search with its filters` } : {}),
+    });
+    try {
+      await prepared.write(res);
+    } catch (error) {
+      req.log?.warn({ err: error }, 'RSMF export of a search stopped before the end');
+      res.destroy();
+    }
   });
   // Saved searches: each person's own (a name and the filters above); running one is an ordinary search.
   router.get('/api/searches', async (req, res) => {

@@ -18,7 +18,7 @@ export interface SupervisionRoutesOptions {
 export function supervisionRoutes(options: SupervisionRoutesOptions): Router {
   const { db } = options;
   const router = Router();
-  router.use(searchRoutes({ pool: db.pool }));
+  router.use(searchRoutes({ pool: db.pool, ...(options.media ? { media: options.media } : {}) }));
   router.use(matterFileRoutes({ pool: db.pool, ...(options.media ? { media: options.media } : {}) }));
   router.use(legalHoldRoutes({ pool: db.pool }));
   router.use(privilegeRoutes({ pool: db.pool }));

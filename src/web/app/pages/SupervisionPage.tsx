@@ -167,6 +167,10 @@ export function SupervisionPage({ user }: { user: User }) {
           <p>
             <a id="search-csv" href={`/api/search.csv?${searchParams(query)}`} download="">
               Download these results as CSV
+            </a>{' '}
+            ·{' '}
+            <a id="search-rsmf" href={`/api/search.rsmf?${searchParams(query)}`} download="">
+              as RSMF (privileged messages withheld)
             </a>
           </p>
         ) : null}
