@@ -43,5 +43,3 @@ ALTER TABLE "PrivilegeMark" ADD CONSTRAINT "PrivilegeMark_removedById_fkey" FORE
 -- Written by hand: one standing mark per message, and one per whole conversation.
 CREATE UNIQUE INDEX "PrivilegeMark_standing_message_key" ON "PrivilegeMark"("messageId") WHERE "removedAt" IS NULL AND "messageId" IS NOT NULL;
 CREATE UNIQUE INDEX "PrivilegeMark_standing_conversation_key" ON "PrivilegeMark"("conversationId") WHERE "removedAt" IS NULL AND "messageId" IS NULL;
--- A removal is whole: when, by whom and why.
-ALTER TABLE "PrivilegeMark" ADD CONSTRAINT "PrivilegeMark_removal_whole" CHECK (("removedAt" IS NULL) = ("removedById" IS NULL AND "removedReason" IS NULL));
