@@ -4,6 +4,7 @@ import { storeCaptures } from './capture-inbound.js';
 import type { Keyring } from './crypto/secret-box.js';
 import type { MessageEvent } from './events.js';
 import type { LiveEvent, LivePublisher, OutboxJob, WorkDispatcher } from './ports.js';
+import { publishLive } from './ports.js';
 
 export interface CaptureBatcherOptions {
   db: Database;
@@ -115,7 +116,7 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
     const live = options.live;
     await Promise.all([
       jobs.length > 0 ? options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error)) : undefined,
-      ...(live ? created.map((event) => live.publish(event).catch(() => undefined)) : []),
+      live ? publishLive(live, created).catch(() => undefined) : undefined,
     ]);
   };
 

@@ -33,6 +33,15 @@ export type LiveEvent =
 
 export interface LivePublisher {
   publish(event: LiveEvent): Promise<void>;
+  /** Several events in as few deliveries as the transport allows (a commit's messages); absent: one publish each. */
+  publishAll?(events: readonly LiveEvent[]): Promise<void>;
+}
+
+/** Publishes a commit's events together where the publisher can (one delivery instead of one per message). */
+export async function publishLive(live: LivePublisher, events: readonly LiveEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  if (events.length > 1 && live.publishAll) return live.publishAll(events);
+  await Promise.all(events.map((event) => live.publish(event)));
 }
 
 /** The outbound half of a bridge, as the send job sees it. */

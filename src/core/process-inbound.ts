@@ -2,6 +2,7 @@ import type { Database } from '../db/prisma.js';
 import { automateInbound } from './automate-inbound.js';
 import { jobIdFor } from './outbox.js';
 import type { LivePublisher, OutboxJob, WorkDispatcher } from './ports.js';
+import { publishLive } from './ports.js';
 import { runJobsOnce } from './run-job-once.js';
 
 export interface ProcessInboundOptions {
@@ -57,12 +58,8 @@ export async function processInboundBatch(options: ProcessInboundBatchOptions): 
     await options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error));
   }
   if (options.live) {
-    const live = options.live;
-    await Promise.all(
-      [...run.value].map(([messageId, { firmId, conversationId }]) =>
-        live.publish({ type: 'message.processed', firmId, conversationId, messageId }).catch(() => undefined),
-      ),
-    );
+    const events = [...run.value].map(([messageId, { firmId, conversationId }]) => ({ type: 'message.processed' as const, firmId, conversationId, messageId }));
+    await publishLive(options.live, events).catch(() => undefined);
   }
   return results;
 }

@@ -36,14 +36,23 @@ export function createLiveBus(options: CreateLiveBusOptions): LiveBus {
     } catch {
       return;
     }
-    const event = liveEventSchema.safeParse(parsed);
-    if (!event.success) return;
-    for (const listener of listeners) listener(event.data);
+    // One event, or a commit's events together (publishAll).
+    for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
+      const event = liveEventSchema.safeParse(item);
+      if (!event.success) continue;
+      for (const listener of listeners) listener(event.data);
+    }
   };
   const channel = `${options.prefix}_live`;
   const transport = options.kind === 'redis' ? redisTransport(options, channel, deliver) : postgresTransport(options, channel, deliver);
   return {
     publish: (event) => transport.publish(JSON.stringify(event)),
+    // PostgreSQL's NOTIFY takes at most 8,000 bytes: events go in groups that stay well under it (an event is ~150).
+    publishAll: async (events) => {
+      const groupSize = options.kind === 'redis' ? 500 : 40;
+      // One after another: PostgreSQL's pool has two connections, and events must arrive in their order.
+      for (let from = 0; from < events.length; from += groupSize) await transport.publish(JSON.stringify(events.slice(from, from + groupSize)));
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
