@@ -17,6 +17,11 @@ export interface CaptureBatcherOptions {
   maxBatch?: number;
   /** Batches being committed at once, each on its own connection. */
   maxConcurrent?: number;
+  /**
+   * How long committed messages' jobs wait for the next commits' before they are queued together (default 3 ms): a
+   * queue job per commit costs the worker and Redis more than the messages' own processing.
+   */
+  dispatchDelayMs?: number;
 }
 
 export interface CaptureBatcher {
@@ -112,12 +117,38 @@ export function createCaptureBatcher(options: CaptureBatcherOptions): CaptureBat
     track(afterCommit(jobs, created));
   };
 
+  // Jobs of commits that end close together are queued together: one queue job carries up to 500 messages.
+  const dispatchDelayMs = options.dispatchDelayMs ?? 3;
+  let waitingJobs: OutboxJob[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushed: (() => void) | undefined;
+  const flush = () => {
+    flushTimer = undefined;
+    const jobs = waitingJobs;
+    const done = flushed;
+    waitingJobs = [];
+    flushed = undefined;
+    void options.dispatcher
+      .dispatch(jobs)
+      .catch((error: unknown) => options.onDispatchError?.(error))
+      .finally(() => done?.());
+  };
+  const dispatchSoon = (jobs: OutboxJob[]) => {
+    if (jobs.length === 0) return;
+    waitingJobs.push(...jobs);
+    // drain() waits for the jobs still to be queued, as it waits for the commits.
+    if (!flushed) track(new Promise<void>((resolve) => (flushed = resolve)));
+    if (waitingJobs.length >= 500) {
+      clearTimeout(flushTimer);
+      flush();
+      return;
+    }
+    flushTimer ??= setTimeout(flush, dispatchDelayMs);
+  };
+
   const afterCommit = async (jobs: OutboxJob[], created: LiveEvent[]): Promise<void> => {
-    const live = options.live;
-    await Promise.all([
-      jobs.length > 0 ? options.dispatcher.dispatch(jobs).catch((error: unknown) => options.onDispatchError?.(error)) : undefined,
-      live ? publishLive(live, created).catch(() => undefined) : undefined,
-    ]);
+    dispatchSoon(jobs);
+    if (options.live) await publishLive(options.live, created).catch(() => undefined);
   };
 
   return {

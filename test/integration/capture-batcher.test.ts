@@ -44,6 +44,21 @@ describe('the capture batcher', () => {
     ...overrides,
   });
 
+  it('queues the jobs of commits that end close together as one dispatch, and drain waits for it', async () => {
+    const dispatches: number[] = [];
+    const counting = { dispatch: async (jobs: readonly OutboxJob[]) => void dispatches.push(jobs.length) };
+    // Four commits at once (one capture each, four connections), their jobs held 50 ms for the others.
+    const batcher = createCaptureBatcher({ db: app.db, dispatcher: counting, maxConcurrent: 4, dispatchDelayMs: 50 });
+    const events = Array.from({ length: 4 }, (_, i) => message(`+1555987100${i}`, `together ${i}`));
+    const results = await Promise.all(events.map((event) => batcher.capture([event])));
+    const commits = await app.db.pool.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM "Message" WHERE id = ANY($1)`, [results.map(([r]) => r!.messageId)]);
+    expect(commits.rows[0]!.n).toBeGreaterThan(1);
+    // Answered before anything was queued; drain() waits for the queueing too.
+    expect(dispatches).toEqual([]);
+    await batcher.drain();
+    expect(dispatches).toEqual([4]);
+  });
+
   it('stores 60 simultaneous captures in far fewer commits than messages, each once, in order, with its job', async () => {
     const batcher = createCaptureBatcher({ db: app.db, dispatcher, live, maxConcurrent: 1 });
     const from = '+15559870001';
