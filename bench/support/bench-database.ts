@@ -71,6 +71,8 @@ export class BenchDatabases {
   }
 
   async drop(name: string): Promise<void> {
+    // BENCH_KEEP_DATABASES=1 leaves them for a look afterwards (EXPLAIN a slow search); drop them by hand.
+    if (process.env.BENCH_KEEP_DATABASES === '1') return;
     await this.admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
 
