@@ -63,6 +63,18 @@ describe('litigation and sensitive data, in a browser', () => {
     expect(csv).toContain('Client request for advice about a proposed release');
     expect(csv).not.toContain('Should I sign');
 
+    // A supervisor's search finds it, unless asked to leave privileged messages out.
+    const supervisor = await openPage(await browser(), desktop);
+    await signIn(supervisor.page, baseUrl, 'supervisor@demo.test', '/supervision');
+    await supervisor.page.getByLabel('Search', { exact: true }).fill('release they sent');
+    await supervisor.page.getByRole('button', { name: 'Search', exact: true }).click();
+    await supervisor.page.locator('#results li', { hasText: 'Should I sign the release' }).waitFor();
+    await supervisor.page.getByLabel('Leave out privileged messages').check();
+    await supervisor.page.getByRole('button', { name: 'Search', exact: true }).click();
+    await supervisor.page.locator('#results li', { hasText: 'Nothing found.' }).waitFor();
+    expect(supervisor.problems).toEqual([]);
+    await supervisor.context.close();
+
     // Withdrawn with a reason, in the app's own dialog.
     await row.getByRole('button', { name: /^Withdraw privilege on / }).click();
     const ask = page.getByRole('dialog', { name: /^Withdraw the privilege mark on / });

@@ -10,6 +10,8 @@ export interface SearchQuery {
   direction: string;
   from: string;
   to: string;
+  /** 'exclude' leaves out messages marked privileged; '' keeps them. */
+  privileged: string;
 }
 
 interface Saved {
@@ -35,7 +37,7 @@ export function SavedSearches({ query, canSave, onRun, setError }: { query: Sear
           <ul aria-labelledby="saved-title">
             {saved.map((s) => (
               <li key={s.id}>
-                <button type="button" class="link-button" onClick={() => onRun({ q: '', matter: '', direction: '', from: '', to: '', ...s.query })}>
+                <button type="button" class="link-button" onClick={() => onRun({ q: '', matter: '', direction: '', from: '', to: '', privileged: '', ...s.query })}>
                   {s.name}
                 </button>{' '}
                 <span class="hint">“{s.query.q}”</span>{' '}

@@ -35,14 +35,14 @@ function Snippet({ html }: { html: string }) {
 /** A search's query string, for the results and their CSV alike. */
 function searchParams(query: SearchQuery): URLSearchParams {
   const params = new URLSearchParams({ q: query.q });
-  for (const name of ['matter', 'direction', 'from', 'to'] as const) if (query[name]) params.set(name, query[name]);
+  for (const name of ['matter', 'direction', 'from', 'to', 'privileged'] as const) if (query[name]) params.set(name, query[name]);
   return params;
 }
 
 export function SupervisionPage({ user }: { user: User }) {
   const [error, setError] = useState('');
   const [matters, setMatters] = useState<{ id: string; number: string; title: string }[]>([]);
-  const [query, setQuery] = useState<SearchQuery>({ q: '', matter: '', direction: '', from: '', to: '' });
+  const [query, setQuery] = useState<SearchQuery>({ q: '', matter: '', direction: '', from: '', to: '', privileged: '' });
   const [results, setResults] = useState<{ items: any[]; contacts: any[]; nextCursor: string | null } | null>(null);
   const [fileMatter, setFileMatter] = useState('');
   const [file, setFile] = useState<{ matterId: string; matter: any; items: any[]; nextCursor: string | null } | null>(null);
@@ -149,6 +149,10 @@ export function SupervisionPage({ user }: { user: User }) {
           </label>
           <label>
             To <input type="date" name="to" value={query.to} onInput={(e) => setQuery({ ...query, to: e.currentTarget.value })} />
+          </label>
+          <label class="check">
+            <input type="checkbox" name="privileged" checked={query.privileged === 'exclude'} onChange={(e) => setQuery({ ...query, privileged: e.currentTarget.checked ? 'exclude' : '' })} /> Leave out
+            privileged messages
           </label>
           <button type="submit" class="primary">
             Search
