@@ -114,7 +114,7 @@ function profileReport(profile: ProfileFigures): string {
 async function main(): Promise<number> {
   const started = new Date();
   const loadAtStart = os.loadavg();
-  const databases = new BenchDatabases(config.serverUrl, runId);
+  const databases = new BenchDatabases(config.serverUrl, runId, config.keepDatabases);
   const graph = await startFakeGraph();
   const rows: Row[] = [];
   const figures: Record<string, unknown> = {};
@@ -310,6 +310,7 @@ async function main(): Promise<number> {
     await databases.dropAll();
     await removeQueueKeys().catch(() => undefined);
     if (config.keepLogs) log(`logs kept in ${logDir}`);
+    if (config.keepDatabases) log(`databases kept: ml_bench_${runId}_* (drop them by hand)`);
     else rmSync(logDir, { recursive: true, force: true });
   }
 }

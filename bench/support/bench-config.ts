@@ -24,6 +24,8 @@ const benchEnvSchema = z.object({
   // The level the server and the worker log at: info is what production runs.
   BENCH_LOG_LEVEL: z.enum(['info', 'warn', 'error', 'silent']).default('info'),
   BENCH_KEEP_LOGS: z.enum(['0', '1']).default('0'),
+  // 1: the sections' databases are left for a look afterwards (EXPLAIN a slow search); drop them by hand.
+  BENCH_KEEP_DATABASES: z.enum(['0', '1']).default('0'),
 });
 
 export interface BenchConfig {
@@ -36,6 +38,7 @@ export interface BenchConfig {
   out: string | undefined;
   logLevel: string;
   keepLogs: boolean;
+  keepDatabases: boolean;
 }
 
 export function loadBenchConfig(env: Record<string, string | undefined>): BenchConfig {
@@ -56,6 +59,7 @@ export function loadBenchConfig(env: Record<string, string | undefined>): BenchC
     out: raw.BENCH_OUT,
     logLevel: raw.BENCH_LOG_LEVEL,
     keepLogs: raw.BENCH_KEEP_LOGS === '1',
+    keepDatabases: raw.BENCH_KEEP_DATABASES === '1',
   };
 }
 

@@ -30,6 +30,8 @@ export class BenchDatabases {
   constructor(
     readonly serverUrl: string,
     readonly runId: string,
+    /** Leave every database for a look afterwards (BENCH_KEEP_DATABASES). */
+    private readonly keep = false,
   ) {
     this.template = `ml_bench_${runId}_tpl`;
   }
@@ -71,8 +73,7 @@ export class BenchDatabases {
   }
 
   async drop(name: string): Promise<void> {
-    // BENCH_KEEP_DATABASES=1 leaves them for a look afterwards (EXPLAIN a slow search); drop them by hand.
-    if (process.env.BENCH_KEEP_DATABASES === '1') return;
+    if (this.keep) return;
     await this.admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { RecordConsentChangeOptions } from '../consent/record-consent-change.js';
 import { recordConsentChange } from '../consent/record-consent-change.js';
 import { AppError } from '../errors.js';
+import { withTransaction } from '../transaction.js';
 import type { FirmSettings } from '../firm-settings.js';
 import type { ChannelKindName } from '../search/search-filters.js';
 import type { SensitiveFinding } from './sensitive-data.js';
@@ -72,10 +73,9 @@ export async function checkSensitiveSend(pool: pg.Pool, input: SensitiveSendInpu
     throw new AppError('conflict', `This message holds ${what}, and a group on ${channel} has no one client to agree to it: ${elsewhere}.`, details);
   }
   const identityId = input.conversation.identityId;
-  const client = await pool.connect();
-  try {
-    const state = await client.query<{ consentState: string }>(`SELECT "consentState" FROM "ContactIdentity" WHERE id = $1`, [identityId]);
-    const current = state.rows[0]?.consentState as RecordConsentChangeOptions['to'] | undefined;
+  await withTransaction(pool, async (client) => {
+    const state = await client.query<{ consentState: RecordConsentChangeOptions['to'] }>(`SELECT "consentState" FROM "ContactIdentity" WHERE id = $1`, [identityId]);
+    const current = state.rows[0]?.consentState;
     if (!current) throw new AppError('not_found', 'the conversation has no contact');
     // The consent ledger's own kind of entry: the contact's state does not change; the agreement and its evidence are kept.
     await recordConsentChange(client, {
@@ -88,9 +88,7 @@ export async function checkSensitiveSend(pool: pg.Pool, input: SensitiveSendInpu
       text: input.consentEvidence,
       note: `The client agreed to receive ${what} over ${channel}, knowing it is not a secure channel.`,
     });
-  } finally {
-    client.release();
-  }
+  });
   return findings;
 }
 

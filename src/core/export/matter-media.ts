@@ -29,7 +29,11 @@ const activeName = /\.(html?|xhtml|shtml|svgz?|xml|xsl|xslt|js|mjs|hta|mht|mhtml
  * reviewer who clicks it in transcript.html downloads it instead of running the client's script.
  */
 export function mediaPath(media: Pick<StoredMedia, 'id' | 'fileName' | 'mimeType'>): string {
-  const name = (media.fileName ?? '').normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
+  const name = safeFileName(media.fileName);
   const base = `media/${media.id}${name ? `-${name}` : ''}`;
   return isActiveMimeType(media.mimeType) || activeName.test(name) ? `${base}.bin` : base;
 }
+
+/** A client's file name kept to safe characters for a path inside an archive: no separators, no leading dots, 100 at most. */
+export const safeFileName = (fileName: string | null): string =>
+  (fileName ?? '').normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);

@@ -1,3 +1,4 @@
+import { safeFileName } from './matter-media.js';
 import type { StoredMedia } from './media-source.js';
 
 // How the record's rows become RSMF 2.0 manifest entries (see export-rsmf.ts). Pure functions, so that the mapping
@@ -64,7 +65,7 @@ export function rsmfPlatform(channel: string): string {
 
 /** An attachment's file name inside rsmf.zip: at the root, unique by its id, kept to safe characters. */
 export function rsmfFileName(media: Pick<StoredMedia, 'id' | 'fileName' | 'mimeType'>): string {
-  const name = (media.fileName ?? '').normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
+  const name = safeFileName(media.fileName);
   return name ? `${media.id}-${name}` : `${media.id}.${extensionOf(media.mimeType)}`;
 }
 

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 import { ZipArchive } from 'archiver';
+import { hashTap } from './hash-tap.js';
 
 /** A file written into the ZIP, as the manifest lists it. */
 export interface WrittenFile {
@@ -35,17 +35,9 @@ export class ZipWriter {
 
   /** Adds one file from a stream, or from an iterable of text and bytes consumed lazily as the archive reads it. */
   async add(path: string, source: Readable | AsyncIterable<string | Buffer> | Iterable<string | Buffer>, date: Date): Promise<WrittenFile> {
-    const hash = createHash('sha256');
-    let size = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const tap = hashTap();
     const readable = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
-    readable.once('error', (error) => tap.destroy(error));
+    readable.once('error', (error) => tap.stream.destroy(error));
     const added = new Promise<void>((resolve) => {
       const onEntry = (entry: { name: string }) => {
         if (entry.name !== path) return;
@@ -54,9 +46,9 @@ export class ZipWriter {
       };
       this.archive.on('entry', onEntry);
     });
-    this.archive.append(readable.pipe(tap), { name: path, date });
+    this.archive.append(readable.pipe(tap.stream), { name: path, date });
     await Promise.race([added, this.failed]);
-    return { path, size, sha256: hash.digest('hex') };
+    return { path, size: tap.size(), sha256: tap.sha256() };
   }
 
   /** Writes the central directory and waits until `output` has every byte. Returns the ZIP's size. */

@@ -20,8 +20,19 @@ export const hoursQuerySchema = z.object({ accountId: z.string().min(1).max(100)
 export const accountHoursQuerySchema = z.object({ accountId: z.string().min(1, 'name the account whose own hours are removed').max(100) }).strict();
 /** An IANA time zone the server knows (Intl's list, plus UTC). */
 const ianaZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-export const settingsPatchSchema = firmSettingsSchema
-  .partial()
+/**
+ * Each field of a schema optional and without its default. zod 4 fills defaults in even inside `.partial()`: a PATCH
+ * parsed that way would reset every setting it left out (one of the HELP contact put retention back to seven years).
+ */
+function withoutDefaults<T extends z.ZodRawShape>(shape: T): { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K]> } {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, field]) => [key, z.optional(field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field)]),
+  ) as never;
+}
+
+/** PATCH /api/admin/settings: only what it names changes. */
+export const settingsPatchSchema = z
+  .object(withoutDefaults(firmSettingsSchema.shape))
   .extend({
     /** The firm's own time zone: working days of time entries, the matter file and its transcript. */
     timeZone: z.string().refine((zone) => ianaZones.has(zone), 'an IANA time zone such as America/New_York or Europe/Madrid').optional(),
@@ -105,11 +116,7 @@ export function firmAdminRoutes(options: { db: Database }): Router {
   router.patch('/api/admin/settings', async (req, res) => {
     const viewer = requireViewer(req);
     requireRole(viewer, ['admin']);
-    const parsed = parseBody(req, settingsPatchSchema);
-    // Only what the request names changes: zod fills a partial schema's defaults in, and taking those would reset
-    // every setting the request left out (a PATCH of the HELP contact put retention back to seven years).
-    const named = new Set(Object.keys(req.body as object));
-    const { timeZone, defaultLanguage, ...patch } = Object.fromEntries(Object.entries(parsed).filter(([key]) => named.has(key))) as typeof parsed;
+    const { timeZone, defaultLanguage, ...patch } = parseBody(req, settingsPatchSchema);
     if (patch.onCallUserId) {
       const user = await db.prisma.user.findFirst({ where: { id: patch.onCallUserId, firmId: viewer.firmId, disabledAt: null } });
       if (!user) throw new AppError('bad_request', 'body.onCallUserId: not an active user of this firm');

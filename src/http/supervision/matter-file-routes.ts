@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Response } from 'express';
 import { Router } from 'express';
 import type pg from 'pg';
 import type { MediaSource } from '../../core/export/media-source.js';
@@ -10,17 +9,8 @@ import { getMatterFile } from '../../core/matter-file/get-matter-file.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { parseParams, parseQuery } from '../api/parse-input.js';
 import { requireViewer } from '../auth/request-session.js';
+import { startDownload, writeDownload } from './download.js';
 import { emptyQuerySchema, matterFileQuerySchema, rsmfQuerySchema } from './supervision-schemas.js';
-
-/** An export's answer: its size is not known until it is written; the message count lets a client show progress. */
-function startDownload(res: Response, contentType: string, prepared: { fileName: string; messageCount: number }): void {
-  res.status(200).set({
-    'content-type': contentType,
-    'content-disposition': `attachment; filename="${prepared.fileName}"`,
-    'cache-control': 'no-store',
-    'x-export-messages': String(prepared.messageCount),
-  });
-}
 
 /** A matter's file (one timeline, as JSON), its export (a streamed ZIP) and its transcript as a PDF, for whoever may see the matter. */
 export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }): Router {
@@ -41,13 +31,7 @@ export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }
     // Access is checked and the export audited here, while an error can still be a JSON answer.
     const prepared = await prepareMatterExport({ pool, viewer, matterId: id, ...(options.media ? { media: options.media } : {}) });
     startDownload(res, 'application/zip', prepared);
-    try {
-      await prepared.write(res);
-    } catch (error) {
-      // Headers are gone: the only honest signal left is a cut connection (the ZIP is then visibly incomplete).
-      req.log?.warn({ err: error, matterId: id }, 'matter export stopped before the end');
-      res.destroy();
-    }
+    await writeDownload(req, res, prepared.write, 'matter export', { matterId: id });
   });
 
   router.get('/api/matters/:id/transcript.pdf', async (req, res) => {
@@ -74,12 +58,7 @@ export function matterFileRoutes(options: { pool: pg.Pool; media?: MediaSource }
       includePrivileged: query.privileged === 'include',
     });
     startDownload(res, 'application/rsmf', { fileName: prepared.fileName, messageCount: prepared.eventCount });
-    try {
-      await prepared.write(res);
-    } catch (error) {
-      req.log?.warn({ err: error, matterId: id }, 'RSMF export stopped before the end');
-      res.destroy();
-    }
+    await writeDownload(req, res, prepared.write, 'RSMF export', { matterId: id });
   });
 
   return router;

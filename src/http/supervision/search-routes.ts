@@ -5,6 +5,7 @@ import { requireViewer } from '../auth/request-session.js';
 import { maxCsvRows, searchHits, searchResultsCsv } from './search-csv.js';
 import type { MediaSource } from '../../core/export/media-source.js';
 import { prepareSearchRsmf } from '../../core/export/export-rsmf.js';
+import { startDownload, writeDownload } from './download.js';
 import { deleteSavedSearch, listSavedSearches, saveSearch } from '../../core/search/saved-searches.js';
 import { idParamsSchema } from '../api/api-schemas.js';
 import { parseBody, parseParams, parseQuery } from '../api/parse-input.js';
@@ -42,19 +43,9 @@ export function searchRoutes(options: { pool: pg.Pool; media?: MediaSource }): R
       includePrivileged: privileged === 'include',
       ...(options.media ? { media: options.media } : {}),
     });
-    res.status(200).set({
-      'content-type': 'application/rsmf',
-      'content-disposition': `attachment; filename="${prepared.fileName}"`,
-      'cache-control': 'no-store',
-      'x-export-messages': String(prepared.eventCount),
-      ...(found.truncated ? { 'x-matterline-truncated': `only the first ${maxCsvRows} results; narrow the search with its filters` } : {}),
-    });
-    try {
-      await prepared.write(res);
-    } catch (error) {
-      req.log?.warn({ err: error }, 'RSMF export of a search stopped before the end');
-      res.destroy();
-    }
+    const truncated: Record<string, string> = found.truncated ? { 'x-matterline-truncated': `only the first ${maxCsvRows} results; narrow the search with its filters` } : {};
+    startDownload(res, 'application/rsmf', { fileName: prepared.fileName, messageCount: prepared.eventCount }, truncated);
+    await writeDownload(req, res, prepared.write, 'RSMF export of a search');
   });
   // Saved searches: each person's own (a name and the filters above); running one is an ordinary search.
   router.get('/api/searches', async (req, res) => {

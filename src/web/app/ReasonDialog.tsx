@@ -1,6 +1,7 @@
 // Asking a person for a reason (a write-off, a legal hold) in the app's own modal dialog, not the browser's prompt:
 // labelled, checked, and kept on screen with the error until the action succeeds.
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
+import { useModalDialog } from './use-modal-dialog.js';
 import { describeError } from './api.js';
 
 export interface ReasonRequest {
@@ -14,31 +15,19 @@ export interface ReasonRequest {
 export function ReasonDialog({ request, onDone }: { request: ReasonRequest | null; onDone: () => void }) {
   // Several dialogs can share a page (a matter's walls and its reminders): each has its own ids.
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const [reason, setReason] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
-  const done = useRef(onDone);
-  done.current = onDone;
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const closed = () => done.current();
-    element.addEventListener('close', closed);
-    return () => element.removeEventListener('close', closed);
-  }, []);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (request && !element.open) {
+  const dialog = useModalDialog(
+    request !== null,
+    () => {
       setReason('');
       setError('');
-      element.showModal();
       field.current?.focus();
-    }
-    if (!request && element.open) element.close();
-  }, [request]);
+    },
+    onDone,
+  );
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!request) return;

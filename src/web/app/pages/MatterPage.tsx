@@ -10,7 +10,6 @@ import type { User } from '../types.js';
 import { billingTypes, type MatterRow, type Person } from './ClientsPage.js';
 import { MatterReminders } from './MatterReminders.js';
 import { MatterPrivilege } from './MatterProduction.js';
-import { firmTime } from '../../../core/matter-file/describe-event.js';
 import { ErrorLine } from '../ErrorLine.js';
 
 interface Member {
@@ -135,7 +134,7 @@ export function MatterPage({ user, matterId }: { user: User; matterId: string })
         </section>
       ) : null}
       <MatterReminders matterId={matterId} />
-      <MatterPrivilege matterId={matterId} canMark={user.role === 'lawyer' || user.role === 'supervisor'} timeZone={firmTime} />
+      <MatterPrivilege matterId={matterId} canMark={user.role === 'lawyer' || user.role === 'supervisor'} />
       <section class="card" aria-labelledby="team-title">
         <h2 id="team-title">Team</h2>
         <ul class="team">

@@ -4,7 +4,9 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { announce } from '../announce.js';
 import { api, describeError, enc, get } from '../api.js';
+import { firmTime } from '../../../core/matter-file/describe-event.js';
 import { ErrorLine } from '../ErrorLine.js';
+import { useModalDialog } from '../use-modal-dialog.js';
 import { ReasonDialog, type ReasonRequest } from '../ReasonDialog.js';
 
 export interface PrivilegeMark {
@@ -105,33 +107,21 @@ export interface PrivilegeTarget {
 /** The dialog that asserts privilege over a message or a conversation. */
 export function PrivilegeDialog({ target, onDone }: { target: PrivilegeTarget | null; onDone: (changed: boolean) => void }) {
   const id = useId();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [privilege, setPrivilege] = useState<PrivilegeMark['privilege']>('attorney_client');
   const [basis, setBasis] = useState('');
   const [description, setDescription] = useState('');
   const [error, setError] = useState('');
   const changed = useRef(false);
-  const done = useRef(onDone);
-  done.current = onDone;
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const closed = () => done.current(changed.current);
-    element.addEventListener('close', closed);
-    return () => element.removeEventListener('close', closed);
-  }, []);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (target && !element.open) {
+  const dialog = useModalDialog(
+    target !== null,
+    () => {
       changed.current = false;
       setBasis('');
       setDescription('');
       setError('');
-      element.showModal();
-    }
-    if (!target && element.open) element.close();
-  }, [target]);
+    },
+    () => onDone(changed.current),
+  );
   const submit = async (event: Event) => {
     event.preventDefault();
     if (!target) return;
@@ -243,7 +233,7 @@ interface FilePage {
  * The matter page's privilege and production card, for the lawyers who work the matter: its messages with their
  * privilege (mark, withdraw), the RSMF download and the privilege log.
  */
-export function MatterPrivilege({ matterId, canMark, timeZone }: { matterId: string; canMark: boolean; timeZone: (at: string, zone: string) => string }) {
+export function MatterPrivilege({ matterId, canMark }: { matterId: string; canMark: boolean }) {
   const [page, setPage] = useState<FilePage | null>(null);
   const [messages, setMessages] = useState<FilePage['items']>([]);
   const [error, setError] = useState('');
@@ -287,11 +277,11 @@ export function MatterPrivilege({ matterId, canMark, timeZone }: { matterId: str
             {messages.map((item) => {
               const data = item.data;
               const who = data.direction === 'inbound' ? (data.contact?.displayName ?? data.contact?.address ?? 'Client') : (data.author?.name ?? 'Automatic');
-              const what = `the message of ${timeZone(item.at, zone)}`;
+              const what = `the message of ${firmTime(item.at, zone)}`;
               const text = String(data.editedText ?? data.text ?? `[${data.kind}]`);
               return (
                 <tr key={item.id}>
-                  <td>{timeZone(item.at, zone)}</td>
+                  <td>{firmTime(item.at, zone)}</td>
                   <td>{who}</td>
                   <td class="timeline-text">{text.length > 160 ? `${text.slice(0, 160)}…` : text}</td>
                   <td>
