@@ -47,8 +47,9 @@ describe('the capture batcher', () => {
   it('queues the jobs of commits that end close together as one dispatch, and drain waits for it', async () => {
     const dispatches: number[] = [];
     const counting = { dispatch: async (jobs: readonly OutboxJob[]) => void dispatches.push(jobs.length) };
-    // Four commits at once (one capture each, four connections), their jobs held 50 ms for the others.
-    const batcher = createCaptureBatcher({ db: app.db, dispatcher: counting, maxConcurrent: 4, dispatchDelayMs: 50 });
+    // Four commits at once (one capture each, four connections), their jobs held a second for the others: long enough
+    // that all four end within it on a busy CI machine (50 ms was not, once).
+    const batcher = createCaptureBatcher({ db: app.db, dispatcher: counting, maxConcurrent: 4, dispatchDelayMs: 1000 });
     const events = Array.from({ length: 4 }, (_, i) => message(`+1555987100${i}`, `together ${i}`));
     const results = await Promise.all(events.map((event) => batcher.capture([event])));
     const commits = await app.db.pool.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM "Message" WHERE id = ANY($1)`, [results.map(([r]) => r!.messageId)]);
